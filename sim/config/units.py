@@ -1,0 +1,79 @@
+"""Durations and rates written the way people say them: ``20s``, ``4min``, ``24h``, ``120/h``.
+
+Everything inside servsim is in seconds; these parsers are the only place units
+are read, so a config file can say ``1.5h`` and the engine sees ``5400.0``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+_SECONDS = {
+    "ms": 0.001,
+    "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
+    "m": 60.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
+    "h": 3600.0, "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0, "hours": 3600.0,
+    "d": 86400.0, "day": 86400.0, "days": 86400.0,
+    "w": 604800.0, "wk": 604800.0, "week": 604800.0, "weeks": 604800.0,
+}
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_DURATION = re.compile(rf"^\s*({_NUMBER})\s*([a-zA-Z]*)\s*$")
+_RATE = re.compile(rf"^\s*({_NUMBER})\s*(?:/|per)\s*({_NUMBER})?\s*([a-zA-Z]+)\s*$")
+
+
+def parse_duration(value: object) -> float:
+    """Seconds from ``20s``, ``4min``, ``1.5h``, ``2 days`` or a plain number (seconds)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration such as '20s' or '4min', got {value!r}")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    elif isinstance(value, str):
+        match = _DURATION.match(value)
+        if not match:
+            raise ValueError(f"expected a duration such as '20s', '4min' or '24h', got {value!r}")
+        number, unit = match.groups()
+        if unit and unit.lower() not in _SECONDS:
+            raise ValueError(f"unknown time unit {unit!r} in {value!r} (use s, min, h, d or w)")
+        seconds = float(number) * _SECONDS[unit.lower()] if unit else float(number)
+    else:
+        raise ValueError(f"expected a duration such as '20s' or '4min', got {value!r}")
+    if math.isnan(seconds):
+        raise ValueError("a duration cannot be NaN")
+    if seconds < 0:
+        raise ValueError(f"a duration cannot be negative, got {value!r}")
+    return seconds
+
+
+def parse_rate(value: object) -> float:
+    """Events per second from ``120/h``, ``2/min``, ``30 per 15min`` or a plain number (per second)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a rate such as '120/h', got {value!r}")
+    if isinstance(value, (int, float)):
+        rate = float(value)
+    elif isinstance(value, str):
+        match = _RATE.match(value)
+        if not match:
+            raise ValueError(f"expected a rate such as '120/h' or '2/min', got {value!r}")
+        count, per_number, unit = match.groups()
+        if unit.lower() not in _SECONDS:
+            raise ValueError(f"unknown time unit {unit!r} in {value!r} (use s, min, h, d or w)")
+        per = float(per_number) if per_number else 1.0
+        if per <= 0:
+            raise ValueError(f"the period of a rate must be positive, got {value!r}")
+        rate = float(count) / (per * _SECONDS[unit.lower()])
+    else:
+        raise ValueError(f"expected a rate such as '120/h', got {value!r}")
+    if not math.isfinite(rate) or rate < 0:
+        raise ValueError(f"a rate must be a finite number >= 0, got {value!r}")
+    return rate
+
+
+def format_duration(seconds: float) -> str:
+    """Short human form of a duration, for tables and messages."""
+    if not math.isfinite(seconds):
+        return "inf"
+    for unit, size in (("d", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        if seconds >= size and (seconds / size) == round(seconds / size, 2):
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
