@@ -1,0 +1,244 @@
+"""The ``servsim`` command: a thin click layer over the library. Bad input exits 2 with one message."""
+
+from __future__ import annotations
+
+import json
+import math
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+import sim
+from sim.errors import InputError
+
+
+class _Group(click.Group):
+    """Turns an ``InputError`` anywhere below into ``error: ...`` on stderr and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+
+
+class _Duration(click.ParamType):
+    name = "DURATION"
+
+    def convert(self, value, param, ctx):
+        from sim.config.units import parse_duration
+
+        try:
+            return value if isinstance(value, float) else parse_duration(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class _Rate(click.ParamType):
+    name = "RATE"
+
+    def convert(self, value, param, ctx):
+        from sim.config.units import parse_rate
+
+        try:
+            rate = value if isinstance(value, float) else parse_rate(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        if rate <= 0:
+            self.fail("must be greater than zero", param, ctx)
+        return rate
+
+
+DURATION, RATE = _Duration(), _Rate()
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(sim.__version__, prog_name="servsim")
+def cli() -> None:
+    """Simulate customer-service operations and see what staffing does to service."""
+
+
+@cli.command()
+@click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config value (repeatable).")
+@click.option("--replications", "-r", type=click.IntRange(min=1), help="Replications (default: the config's).")
+@click.option("--seed", type=click.IntRange(min=0), help="Root random seed (default: the config's).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write result tables here.")
+@click.option("--json", "as_json", is_flag=True, help="Print KPIs as JSON instead of a table.")
+def run(config: Path, overrides: tuple[str, ...], replications, seed, out, as_json) -> None:
+    """Simulate a scenario and print its KPIs with 95% intervals.
+
+    \b
+    Example:
+      servsim run configs/phone_line.yaml --set agents.phone_team.staffing=14 -r 5
+    """
+    from sim.console import stdout, summary_table
+
+    scenario = sim.load_config(config, overrides)
+    results = sim.run(scenario, replications, seed)
+    if out is not None:
+        from sim.experiment.store import save_results
+
+        save_results(results, out, command=shlex.join(["servsim", *sys.argv[1:]]))
+    if as_json:
+        click.echo(json.dumps(_run_json(results), indent=2))
+        return
+    sl = scenario.service_level
+    console = stdout()
+    console.print(f"[bold]{scenario.name}[/bold]: {results.meta['replications']} replication(s), "
+                  f"seed {results.meta['root_seed']}, {results.meta['wall_seconds']:.1f}s")
+    console.print(f"service level = answered within {sl.threshold:g}s / {_SL_WORDS[sl.definition]}")
+    console.print(summary_table(results.summary))
+    if out is not None:
+        click.echo(f"results written to {out}/")
+
+
+_SL_WORDS = {
+    "offered": "(answered + abandoned)",
+    "answered": "answered",
+    "offered_excl_short_abandons": "(answered + abandoned - short abandons)",
+}
+
+
+def _run_json(results: sim.Results) -> dict:
+    from sim.console import summary_json
+
+    sl = results.scenario.service_level
+    return {
+        "scenario": results.scenario.name,
+        "replications": results.meta["replications"],
+        "seed": results.meta["root_seed"],
+        "service_level_definition": sl.definition,
+        "service_level_threshold_seconds": sl.threshold,
+        "kpis": summary_json(results.summary),
+    }
+
+
+@cli.command()
+@click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config value (repeatable).")
+def validate(config: Path, overrides: tuple[str, ...]) -> None:
+    """Check a scenario file without running it.
+
+    \b
+    Example:
+      servsim validate configs/phone_line.yaml
+    """
+    scenario = sim.load_config(config, overrides)
+    click.echo(f"{config}: ok ({scenario.name}, horizon {scenario.horizon:g}s, {scenario.n_intervals} intervals)")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor autocompletion).
+
+    \b
+    Example:
+      servsim schema > servsim.schema.json
+    """
+    from sim.config.schema import Scenario
+
+    click.echo(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+
+
+@cli.command()
+@click.option("--arrival-rate", required=True, type=RATE, help="Arrivals, e.g. 120/h or 2/min.")
+@click.option("--aht", required=True, type=DURATION, help="Mean handle time, e.g. 4min.")
+@click.option("--patience", type=DURATION, help="Mean patience (Erlang A); leave out for Erlang C.")
+@click.option("--agents", type=click.IntRange(min=1), help="Agents on duty.")
+@click.option("--target-sl", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Find the fewest agents reaching this service level, e.g. 0.8.")
+@click.option("--target-asa", type=DURATION, help="... and/or this ASA at most, e.g. 30s.")
+@click.option("--target-abandon", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="... and/or this abandon rate at most, e.g. 0.05.")
+@click.option("--threshold", type=DURATION, default="20s", show_default=True, help="Service-level threshold.")
+@click.option("--definition", type=click.Choice(["offered", "answered", "offered_excl_short_abandons"]),
+              default="offered", show_default=True, help="Service-level definition the target refers to.")
+@click.option("--short-abandon", type=DURATION, default="5s", show_default=True,
+              help="Abandons within this are 'short' (for offered_excl_short_abandons).")
+@click.option("--simulate", is_flag=True, help="Also simulate the same system and compare.")
+@click.option("--replications", "-r", type=click.IntRange(min=2), default=10, show_default=True)
+@click.option("--horizon", type=DURATION, default="200h", show_default=True, help="Simulated time per replication.")
+@click.option("--warmup", type=DURATION, default="2h", show_default=True, help="Left out of the statistics.")
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def erlang(arrival_rate, aht, patience, agents, target_sl, target_asa, target_abandon, threshold, definition,
+           short_abandon, simulate, replications, horizon, warmup, seed, as_json) -> None:
+    """Exact Erlang C / Erlang A: KPIs for given agents, or the agents a target needs.
+
+    \b
+    Examples:
+      servsim erlang --arrival-rate 2/min --aht 4min --patience 3min --agents 9
+      servsim erlang --arrival-rate 360/h --aht 4min --target-sl 0.8 --threshold 20s
+      servsim erlang --arrival-rate 2/min --aht 4min --patience 3min --agents 9 --simulate
+    """
+    from sim.analytic import agents_for_target, queue_kpis
+
+    targets = {"target_sl": target_sl, "target_asa": target_asa, "target_abandon": target_abandon}
+    if (agents is None) == all(v is None for v in targets.values()):
+        raise InputError("give either --agents N or a target (--target-sl, --target-asa, --target-abandon)")
+    try:
+        if agents is None:
+            kpis = agents_for_target(arrival_rate, aht, patience=patience, threshold=threshold,
+                                     sl_definition=definition, short_abandon=short_abandon, **targets)
+        else:
+            kpis = queue_kpis(arrival_rate, aht, agents, patience, threshold, short_abandon)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    analytic = kpis.as_dict()
+    if simulate:
+        _erlang_simulated(arrival_rate, aht, kpis.agents, patience, threshold, horizon, warmup, replications,
+                          seed, short_abandon, analytic, as_json)
+        return
+    if as_json:
+        click.echo(json.dumps(_jsonable(analytic), indent=2))
+        return
+    from rich.table import Table
+
+    from sim.console import fmt, stdout
+
+    model = "Erlang C (M/M/n)" if patience is None else "Erlang A (M/M/n+M)"
+    console = stdout()
+    console.print(f"{model}: load {arrival_rate * aht:.2f} Erlangs, service-level threshold {threshold:g}s")
+    table = Table()
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    for key, value in analytic.items():
+        table.add_row(key, fmt(key, value))
+    console.print(table)
+
+
+def _erlang_simulated(arrival_rate, aht, agents, patience, threshold, horizon, warmup, replications, seed,
+                      short_abandon, analytic, as_json) -> None:
+    from sim.console import comparison_table, stdout
+    from sim.stationary import compare
+
+    if warmup >= horizon:
+        raise InputError("--warmup must be shorter than --horizon")
+    result = compare(arrival_rate, aht, agents, patience, threshold, horizon, warmup, replications, seed,
+                     short_abandon)
+    result["analytic"] = {"agents": agents, **result["analytic"]}
+    if as_json:
+        click.echo(json.dumps(_jsonable(result), indent=2))
+        return
+    console = stdout()
+    console.print(f"{agents} agents: exact vs simulated ({replications} replications of {horizon / 3600:g}h, "
+                  f"warm-up {warmup / 3600:g}h, seed {seed})")
+    console.print(comparison_table(result["analytic"], result["simulated"]))
+
+
+def _jsonable(value):
+    """Replace non-finite floats (not valid JSON) by null."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="servsim")

@@ -1,0 +1,76 @@
+"""Results on disk: every file is written to a temporary name and renamed, so none is ever half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+import sim
+from sim.run import Results
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, data: dict) -> None:
+    write_atomic(path, lambda tmp: tmp.write_text(json.dumps(data, indent=2, default=str) + "\n"))
+
+
+def git_commit() -> str | None:
+    """The commit of the servsim source tree, when it is a git checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=Path(sim.__file__).parent, capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def save_results(results: Results, out: Path, command: str | None = None) -> list[Path]:
+    """Write a self-describing results directory; the manifest goes last, so its presence means complete."""
+    out = Path(out)
+    tables: dict[str, pd.DataFrame | None] = {
+        "runs.csv": results.runs,
+        "summary.csv": results.summary,
+        "days.csv": results.days,
+        "tiers.csv": results.tiers,
+        "intervals.parquet": results.intervals,
+        "contacts.parquet": results.contacts,
+    }
+    written = []
+    for name, frame in tables.items():
+        if frame is None:
+            continue
+        path = out / name
+        if name.endswith(".csv"):
+            write_atomic(path, lambda tmp, f=frame: f.to_csv(tmp, index=False))
+        else:
+            write_atomic(path, lambda tmp, f=frame: f.to_parquet(tmp, index=False))
+        written.append(path)
+    manifest = {
+        "servsim_version": sim.__version__,
+        "git_commit": git_commit(),
+        "command": command,
+        "scenario": results.scenario.model_dump(mode="json", by_alias=True),
+        "files": [p.name for p in written],
+        **results.meta,
+    }
+    write_json(out / "manifest.json", manifest)
+    return written + [out / "manifest.json"]
