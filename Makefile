@@ -10,12 +10,16 @@ $(BIN)/python:
 		{ echo "servsim needs Python 3.11 or newer (found: $$($(PYTHON) --version))"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# One stamp per set of extras: re-installs when pyproject.toml changes.
-$(VENV)/.installed-%: pyproject.toml | $(BIN)/python
+# Stamps: re-install when pyproject.toml changes; one per set of extras.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.installed-%: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[$*]'
 	@touch $@
 
-demo: $(VENV)/.installed-test
+demo: $(VENV)/.installed
 	$(BIN)/servsim run configs/phone_line.yaml --out results/phone_line
 
 test: $(VENV)/.installed-test

@@ -1,7 +1,32 @@
-"""servsim: simulate customer-service operations and predict what staffing does to service."""
+"""servsim: simulate customer-service operations and predict what staffing does to service.
 
-from sim.config import load_config
-from sim.run import Results, run
+The public API is loaded on first use, so ``import sim`` stays cheap (no simpy,
+pandas or pydantic until a function needs them).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
-__all__ = ["Results", "__version__", "load_config", "run"]
+
+_API = {
+    "load_config": "sim.config",
+    "run": "sim.runner",
+    "Results": "sim.runner",
+    "queue_kpis": "sim.analytic",
+    "agents_for_target": "sim.analytic",
+}
+__all__ = ["__version__", *_API]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.analytic import agents_for_target, queue_kpis
+    from sim.config import load_config
+    from sim.runner import Results, run
+
+
+def __getattr__(name: str):
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -128,7 +128,10 @@ def validate(config: Path, overrides: tuple[str, ...]) -> None:
       servsim validate configs/phone_line.yaml
     """
     scenario = sim.load_config(config, overrides)
-    click.echo(f"{config}: ok ({scenario.name}, horizon {scenario.horizon:g}s, {scenario.n_intervals} intervals)")
+    from sim.config.units import format_duration
+
+    click.echo(f"{config}: ok ({scenario.name}; horizon {format_duration(scenario.horizon)}, "
+               f"{scenario.n_intervals} intervals of {format_duration(scenario.interval)})")
 
 
 @cli.command()
@@ -207,8 +210,12 @@ def erlang(arrival_rate, aht, patience, agents, target_sl, target_asa, target_ab
     table.add_column("KPI")
     table.add_column("value", justify="right")
     for key, value in analytic.items():
-        table.add_row(key, fmt(key, value))
+        if key != "stable":
+            table.add_row(key, fmt(key, value))
     console.print(table)
+    if not kpis.stable:
+        console.print("[bold red]unstable[/bold red]: the load reaches the agents' capacity and nobody "
+                      "abandons, so the queue grows without bound")
 
 
 def _erlang_simulated(arrival_rate, aht, agents, patience, threshold, horizon, warmup, replications, seed,

@@ -8,7 +8,7 @@ from sim.analytic import queue_kpis
 from sim.config.loader import validate
 from sim.config.schema import Scenario
 from sim.console import summary_json
-from sim.run import run
+from sim.runner import run
 
 COMPARED = (
     "p_wait", "service_level_offered", "service_level_answered", "service_level_offered_excl_short_abandons",

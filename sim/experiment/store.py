@@ -12,7 +12,7 @@ from typing import Callable
 import pandas as pd
 
 import sim
-from sim.run import Results
+from sim.runner import Results
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
