@@ -9,13 +9,16 @@ busy agents, agents present) are integrated exactly between events.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from typing import Callable
 
 import numpy as np
 import simpy
 
-from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, ContactLog, Tally
+from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, OUTCOME_QUEUED_AT_END, ContactLog, Tally
+
+INF = math.inf
 
 
 class Demand:
@@ -92,7 +95,7 @@ class Centre:
         for arrival, slot, handle, tier in self.waiting.values():
             in_queue_end[slot] += 1
             if self.log is not None:
-                self.log.add(arrival, tier, horizon - arrival, 0.0, 2)
+                self.log.add(arrival, tier, horizon - arrival, 0.0, OUTCOME_QUEUED_AT_END)
 
     # --- levels ---------------------------------------------------------------------------------
 
@@ -135,7 +138,9 @@ class Centre:
                 self.present += 1
                 agent = self._next_agent
                 self._next_agent += 1
-                if not self._serve_next(agent, self.env.now):
+                if self._serve_next(agent, self.env.now):
+                    self.busy += 1
+                else:
                     self.idle.append(agent)
         elif target < current:
             released = min(current - target, len(self.idle))
@@ -164,19 +169,18 @@ class Centre:
             self._load_next_block()
         slot = slots[i]
         self.tally.offered[slot] += 1
+        self._advance(now)
         if self.idle:
-            self._advance(now)
             self.busy += 1
             self._answer(self.idle.popleft(), now, now, slot, handle[i], tiers[i])
             return
-        self._advance(now)
         self.queued += 1
         self.tally.delayed[slot] += 1
         cid = self._next_contact
         self._next_contact = cid + 1
         self.waiting[cid] = (now, slot, handle[i], tiers[i])
         self.queues[levels[i]].append(cid)
-        if patience[i] != float("inf"):
+        if patience[i] != INF:
             env.timeout(patience[i], cid).callbacks.append(self._on_abandon)
 
     def _answer(self, agent: int, now: float, arrival: float, slot: int, handle: float, tier: int) -> None:
@@ -193,15 +197,16 @@ class Centre:
         self.env.timeout(handle, agent).callbacks.append(self._on_done)
 
     def _serve_next(self, agent: int, now: float) -> bool:
-        """Give ``agent`` the head of the highest-priority queue; False if nobody waits."""
+        """Give ``agent`` the head of the highest-priority queue; False if nobody waits.
+
+        The caller has integrated the levels up to ``now`` and keeps ``busy`` right.
+        """
         waiting = self.waiting
         for queue in self.queues:
             while queue:
                 entry = waiting.pop(queue.popleft(), None)
                 if entry is not None:  # else it abandoned earlier: skip
-                    self._advance(now)
                     self.queued -= 1
-                    self.busy += 1
                     self._answer(agent, now, *entry)
                     return True
         return False
@@ -209,11 +214,12 @@ class Centre:
     def _on_done(self, event: simpy.events.Event) -> None:
         now = self.env.now
         self._advance(now)
-        self.busy -= 1
         if self.leaving:
             self.leaving -= 1
             self.present -= 1
+            self.busy -= 1
         elif not self._serve_next(event.value, now):
+            self.busy -= 1
             self.idle.append(event.value)
 
     def _on_abandon(self, event: simpy.events.Event) -> None:
