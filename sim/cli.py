@@ -28,13 +28,19 @@ class _Group(click.Group):
 class _Duration(click.ParamType):
     name = "DURATION"
 
+    def __init__(self, positive: bool = False) -> None:
+        self.positive = positive
+
     def convert(self, value, param, ctx):
         from sim.config.units import parse_duration
 
         try:
-            return value if isinstance(value, float) else parse_duration(value)
+            seconds = value if isinstance(value, float) else parse_duration(value)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+        if self.positive and seconds <= 0:
+            self.fail("must be greater than zero", param, ctx)
+        return seconds
 
 
 class _Rate(click.ParamType):
@@ -52,13 +58,19 @@ class _Rate(click.ParamType):
         return rate
 
 
-DURATION, RATE = _Duration(), _Rate()
+DURATION, POSITIVE_DURATION, RATE = _Duration(), _Duration(positive=True), _Rate()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(sim.__version__, prog_name="servsim")
 def cli() -> None:
-    """Simulate customer-service operations and see what staffing does to service."""
+    """Simulate customer-service operations and see what staffing does to service.
+
+    \b
+    Examples:
+      servsim run configs/phone_line.yaml
+      servsim erlang --arrival-rate 2/min --aht 4min --patience 3min --agents 9 --simulate
+    """
 
 
 @cli.command()
@@ -149,12 +161,12 @@ def schema() -> None:
 
 @cli.command()
 @click.option("--arrival-rate", required=True, type=RATE, help="Arrivals, e.g. 120/h or 2/min.")
-@click.option("--aht", required=True, type=DURATION, help="Mean handle time, e.g. 4min.")
-@click.option("--patience", type=DURATION, help="Mean patience (Erlang A); leave out for Erlang C.")
+@click.option("--aht", required=True, type=POSITIVE_DURATION, help="Mean handle time, e.g. 4min.")
+@click.option("--patience", type=POSITIVE_DURATION, help="Mean patience (Erlang A); leave out for Erlang C.")
 @click.option("--agents", type=click.IntRange(min=1), help="Agents on duty.")
 @click.option("--target-sl", type=click.FloatRange(0, 1, min_open=True, max_open=True),
               help="Find the fewest agents reaching this service level, e.g. 0.8.")
-@click.option("--target-asa", type=DURATION, help="... and/or this ASA at most, e.g. 30s.")
+@click.option("--target-asa", type=POSITIVE_DURATION, help="... and/or this ASA at most, e.g. 30s.")
 @click.option("--target-abandon", type=click.FloatRange(0, 1, min_open=True, max_open=True),
               help="... and/or this abandon rate at most, e.g. 0.05.")
 @click.option("--threshold", type=DURATION, default="20s", show_default=True, help="Service-level threshold.")
@@ -164,7 +176,8 @@ def schema() -> None:
               help="Abandons within this are 'short' (for offered_excl_short_abandons).")
 @click.option("--simulate", is_flag=True, help="Also simulate the same system and compare.")
 @click.option("--replications", "-r", type=click.IntRange(min=2), default=10, show_default=True)
-@click.option("--horizon", type=DURATION, default="200h", show_default=True, help="Simulated time per replication.")
+@click.option("--horizon", type=POSITIVE_DURATION, default="200h", show_default=True,
+              help="Simulated time per replication.")
 @click.option("--warmup", type=DURATION, default="2h", show_default=True, help="Left out of the statistics.")
 @click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")

@@ -8,6 +8,7 @@ from sim.analytic import queue_kpis
 from sim.config.loader import validate
 from sim.config.schema import Scenario
 from sim.console import summary_json
+from sim.errors import InputError
 from sim.runner import run
 
 COMPARED = (
@@ -16,11 +17,20 @@ COMPARED = (
 )
 
 
+INTERVALS = (3600.0, 1800.0, 900.0, 600.0, 300.0, 60.0, 30.0, 10.0, 1.0)
+
+
 def stationary_scenario(
     arrival_rate: float, aht: float, agents: int, patience: float | None, threshold: float,
-    horizon: float, warmup: float, short_abandon: float = 5.0, interval: float = 3600.0,
+    horizon: float, warmup: float, short_abandon: float = 5.0,
 ) -> Scenario:
-    """A scenario with Poisson arrivals, exponential handling and patience, constant staffing, no behaviour."""
+    """A scenario with Poisson arrivals, exponential handling and patience, constant staffing, no behaviour.
+
+    Its interval is the longest of an hour, half hour, ... that the warm-up fills exactly.
+    """
+    interval = next((i for i in INTERVALS if abs(warmup / i - round(warmup / i)) < 1e-9), None)
+    if interval is None:
+        raise InputError(f"--warmup {warmup:g}s: give a whole number of seconds")
     data = {
         "name": "stationary M/M/n" + ("" if patience is None else "+M"),
         "horizon": horizon,

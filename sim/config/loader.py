@@ -57,21 +57,27 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return key.strip().split("."), value
 
 
+def set_path(data: dict[str, Any], keys: list[str], value: Any, where: str) -> dict[str, Any]:
+    """A copy of ``data`` with ``value`` at the key path ``keys``; missing mappings are created."""
+    data = copy.deepcopy(data)
+    node = data
+    for depth, key in enumerate(keys[:-1]):
+        child = node.get(key)
+        if child is None:
+            child = node[key] = {}
+        if not isinstance(child, dict):
+            path = ".".join(keys[: depth + 1])
+            raise InputError(f"{where}: {path} is a single value, it has no field {keys[depth + 1]!r}")
+        node = child
+    node[keys[-1]] = value
+    return data
+
+
 def apply_overrides(data: dict[str, Any], overrides: Iterable[str]) -> dict[str, Any]:
     """A copy of ``data`` with each ``a.b.c=VALUE`` set; validation happens afterwards."""
-    data = copy.deepcopy(data)
     for text in overrides:
         keys, value = parse_override(text)
-        node = data
-        for depth, key in enumerate(keys[:-1]):
-            child = node.get(key) if isinstance(node, dict) else None
-            if child is None:
-                child = node[key] = {}
-            if not isinstance(child, dict):
-                where = ".".join(keys[: depth + 1])
-                raise InputError(f"--set {text}: {where} is a single value, it has no field {keys[depth + 1]!r}")
-            node = child
-        node[keys[-1]] = value
+        data = set_path(data, keys, value, f"--set {text}")
     return data
 
 

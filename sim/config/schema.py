@@ -20,6 +20,11 @@ Headcount = Annotated[int, Field(ge=0, strict=False)]
 SL_DEFINITIONS = ("offered", "answered", "offered_excl_short_abandons")
 
 
+def n_intervals(horizon: float, interval: float) -> int:
+    """Intervals needed to cover the horizon; the last may be partial, and there is always one."""
+    return max(1, math.ceil(horizon / interval - 1e-9))
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -101,6 +106,13 @@ class AgentGroup(_Section):
 
     channels: list[Literal["phone"]] = Field(default=["phone"], min_length=1)
     staffing: Annotated[list[Headcount], BeforeValidator(_as_list), Field(min_length=1)]
+    extra_agents: int = 0  # added to every interval the group is staffed in ("hire 2 more"); never below 0
+
+    def plan(self, n_intervals: int, intervals_per_day: int) -> list[int]:
+        """Headcount in each of ``n_intervals``: the day's plan repeated, plus ``extra_agents`` where staffed."""
+        base = self.staffing
+        values = base * -(-n_intervals // len(base)) if len(base) in (1, intervals_per_day) else base
+        return [max(0, v + self.extra_agents) if v > 0 else 0 for v in values[:n_intervals]]
 
 
 class Output(_Section):
@@ -129,7 +141,7 @@ class Scenario(_Section):
 
     @property
     def n_intervals(self) -> int:
-        return math.ceil(self.horizon / self.interval - 1e-9)
+        return n_intervals(self.horizon, self.interval)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -38,8 +38,8 @@ def parse_duration(value: object) -> float:
         seconds = float(number) * _SECONDS[unit.lower()] if unit else float(number)
     else:
         raise ValueError(f"expected a duration such as '20s' or '4min', got {value!r}")
-    if math.isnan(seconds):
-        raise ValueError("a duration cannot be NaN")
+    if not math.isfinite(seconds):
+        raise ValueError(f"a duration must be a finite number, got {value!r}")
     if seconds < 0:
         raise ValueError(f"a duration cannot be negative, got {value!r}")
     return seconds

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config.schema import DAY, Arrivals
+from sim.config.schema import DAY, Arrivals, n_intervals
 
 
 def interval_grid(interval: float, horizon: float) -> tuple[np.ndarray, np.ndarray]:
     """Start and length of every interval of the horizon (the last one may be partial)."""
-    n_intervals = int(np.ceil(horizon / interval - 1e-9))
-    starts = np.arange(n_intervals) * interval
+    starts = np.arange(n_intervals(horizon, interval)) * interval
     return starts, np.minimum(starts + interval, horizon) - starts
 
 

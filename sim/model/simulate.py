@@ -16,13 +16,12 @@ from sim.rng import Streams
 
 def staffing_plan(scenario: Scenario, channel: str = "phone") -> list[int]:
     """Headcount on ``channel`` in every interval of the horizon, summed over the groups that serve it."""
-    n = scenario.n_intervals
-    total = np.zeros(n, dtype=np.int64)
-    for group in scenario.agents.values():
-        if channel in group.channels:
-            values = np.asarray(group.staffing, dtype=np.int64)
-            total += np.resize(values, n) if len(values) in (1, scenario.intervals_per_day) else values
-    return total.tolist()
+    plans = [
+        group.plan(scenario.n_intervals, scenario.intervals_per_day)
+        for group in scenario.agents.values()
+        if channel in group.channels
+    ]
+    return [sum(column) for column in zip(*plans)] if plans else [0] * scenario.n_intervals
 
 
 def tier_table(scenario: Scenario) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
