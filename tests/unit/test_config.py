@@ -96,3 +96,14 @@ def test_malformed_override(write, make_scenario, bad):
 def test_override_below_a_single_value(write, make_scenario):
     with pytest.raises(InputError, match="horizon is a single value"):
         load_config(write(make_scenario()), ["horizon.days=3"])
+
+
+def test_extra_agents_add_to_staffed_intervals_only_and_never_go_negative(write, make_scenario):
+    from sim.model import staffing_plan
+
+    data = make_scenario()
+    data["agents"]["team"]["staffing"] = [0] * 8 + [5] * 10 + [1] * 6
+    plan = staffing_plan(load_config(write(data), ["agents.team.extra_agents=2", "horizon=1d"]))
+    assert plan == [0] * 8 + [7] * 10 + [3] * 6
+    plan = staffing_plan(load_config(write(data), ["agents.team.extra_agents=-3", "horizon=1d"]))
+    assert plan == [0] * 8 + [2] * 10 + [0] * 6
