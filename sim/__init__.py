@@ -17,12 +17,18 @@ _API = {
     "Results": "sim.runner",
     "queue_kpis": "sim.analytic",
     "agents_for_target": "sim.analytic",
+    "sweep": "sim.experiment.sweep",
+    "load_results": "sim.experiment.results",
+    "load_experiment": "sim.experiment.spec",
 }
 __all__ = ["__version__", *_API]
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.analytic import agents_for_target, queue_kpis
     from sim.config import load_config
+    from sim.experiment.results import load_results
+    from sim.experiment.spec import load_experiment
+    from sim.experiment.sweep import sweep
     from sim.runner import Results, run
 
 

@@ -133,17 +133,74 @@ def _run_json(results: sim.Results) -> dict:
 @click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config value (repeatable).")
 def validate(config: Path, overrides: tuple[str, ...]) -> None:
-    """Check a scenario file without running it.
+    """Check a scenario or experiment file without running it.
 
     \b
-    Example:
+    Examples:
       servsim validate configs/phone_line.yaml
+      servsim validate experiments/staffing_x_volume.yaml
     """
-    scenario = sim.load_config(config, overrides)
+    from sim.config.loader import read_yaml
     from sim.config.units import format_duration
 
+    if "base" in read_yaml(config):
+        from sim.experiment.spec import load_experiment
+
+        plan = load_experiment(config, list(overrides))
+        click.echo(f"{config}: ok (experiment {plan.name!r}: {len(plan.scenarios)} scenarios x "
+                   f"{plan.experiment.replications} replications = {len(plan.runs)} runs)")
+        return
+    scenario = sim.load_config(config, overrides)
     click.echo(f"{config}: ok ({scenario.name}; horizon {format_duration(scenario.horizon)}, "
                f"{scenario.n_intervals} intervals of {format_duration(scenario.interval)})")
+
+
+@cli.command()
+@click.argument("experiment", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--executor", type=click.Choice(["local", "serial", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster).")
+@click.option("--resume", is_flag=True, help="Continue an interrupted sweep; finished runs are kept.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Results directory "
+              "(default: results/<experiment name>).")
+@click.option("--replications", "-r", type=click.IntRange(min=1), help="Replications (default: the file's).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a base-scenario value.")
+@click.option("--rank-by", metavar="KPI", help="KPI to rank scenarios by (default: the file's rank_by).")
+def sweep(experiment, jobs, executor, scheduler, resume, out, replications, overrides, rank_by) -> None:
+    """Run every scenario of an experiment file, with replications, and rank the scenarios.
+
+    \b
+    Examples:
+      servsim sweep experiments/staffing_x_volume.yaml
+      servsim sweep experiments/staffing_x_volume.yaml --jobs 2 --replications 20
+      servsim sweep experiments/staffing_x_volume.yaml --executor dask --scheduler tcp://10.0.0.5:8786
+      servsim sweep experiments/staffing_x_volume.yaml --resume      # after an interruption
+    """
+    from sim.experiment.spec import load_experiment
+    from sim.console import print_ranking, progress_callbacks
+
+    if scheduler is not None and executor != "dask":
+        raise InputError("--scheduler goes with --executor dask")
+    plan = load_experiment(experiment, list(overrides), replications)
+    rank_by = rank_by or plan.experiment.rank_by
+    from sim.metrics import KPIS
+
+    if rank_by not in KPIS:
+        raise InputError(f"--rank-by {rank_by!r}: unknown KPI; known: {', '.join(KPIS)}")
+    out = out or Path("results") / plan.name
+    with progress_callbacks(plan.name) as callbacks:
+        try:
+            results = sim.sweep(plan, out, executor=executor, jobs=jobs, scheduler=scheduler, resume=resume,
+                                **callbacks)
+        except KeyboardInterrupt:
+            click.echo(f"\ninterrupted: finished runs are saved in {out}/; continue with --resume", err=True)
+            sys.exit(130)
+    print_ranking(results, plan, rank_by)
+    click.echo(f"results: {out}/")
+    failures = results.manifest["failures"]
+    if failures:
+        click.echo(f"{len(failures)} of {len(plan.runs)} runs failed; see {out}/manifest.json", err=True)
+        sys.exit(1)
 
 
 @cli.command()

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
+from typing import Iterator
 
 import pandas as pd
 from rich.console import Console
+from rich.progress import (
+    BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+)
 from rich.table import Table
 
 from sim.metrics import SUMMARY_KPIS
@@ -69,4 +74,74 @@ def summary_json(summary: pd.DataFrame) -> dict[str, dict[str, float | None]]:
 
 
 def stdout() -> Console:
-    return Console(highlight=False)
+    """The console for results: on a terminal its width; piped or captured, wide enough for the tables."""
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=120)
+
+
+@contextmanager
+def progress_callbacks(name: str) -> Iterator[dict]:
+    """A progress bar (runs done, failures, ETA) as ``sweep`` callbacks; silent when not on a terminal."""
+    console = stdout()
+    progress = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+        console=console, disable=not console.is_terminal, transient=False,
+    )
+    task = progress.add_task(name, total=None, failed=0)
+
+    def on_start(total: int, done: int) -> None:
+        progress.update(task, total=total, completed=done)
+
+    def on_outcome(outcome) -> None:
+        failed = progress.tasks[task].fields["failed"] + (outcome.error is not None)
+        progress.update(task, advance=1, failed=failed)
+
+    with progress:
+        yield {"on_start": on_start, "on_outcome": on_outcome}
+
+
+def print_ranking(results, plan, kpi: str, top: int = 5) -> None:
+    """The best scenarios by ``kpi``, with intervals and the paired difference from the baseline."""
+    from sim.experiment.spec import LOWER_IS_BETTER
+    from sim.experiment.summary import rank
+
+    console = stdout()
+    summary = results.summary
+    if summary.empty or f"{kpi}_mean" not in summary:
+        console.print(f"no finished runs to rank by {kpi}")
+        return
+    diffs = results.differences
+    diffs = diffs[diffs["kpi"] == kpi].set_index("scenario") if not diffs.empty else diffs
+    factors = list(dict.fromkeys(k for spec in plan.scenarios for k in spec.factors)) or ["scenario_name"]
+    better = "lowest" if kpi in LOWER_IS_BETTER else "highest"
+    console.print(f"best {min(top, len(summary))} of {len(summary)} scenarios by {kpi} ({better} first); "
+                  f"differences are paired against the baseline: {plan.scenarios[plan.baseline].name}")
+    table = Table()
+    for column in factors:
+        table.add_column(column.rsplit(".", 1)[-1], no_wrap=True)
+    for column in (kpi, "95% interval", "vs baseline", "95% interval"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for row in rank(summary, kpi, kpi in LOWER_IS_BETTER).head(top).to_dict("records"):
+        d = diffs.loc[row["scenario"]] if row["scenario"] in diffs.index else None
+        table.add_row(
+            *(str(row.get(column, "")) for column in factors),
+            fmt(kpi, row[f"{kpi}_mean"]), _interval(kpi, row[f"{kpi}_ci_low"], row[f"{kpi}_ci_high"]),
+            "–" if d is None else _difference(kpi, d["diff_mean"]),
+            "–" if d is None else f"{_difference(kpi, d['diff_ci_low'])} – {_difference(kpi, d['diff_ci_high'])}",
+        )
+    console.print(table)
+
+
+def _interval(kpi: str, low: float, high: float) -> str:
+    return "–" if math.isnan(low) else f"{fmt(kpi, low)} – {fmt(kpi, high)}"
+
+
+def _difference(kpi: str, value: float) -> str:
+    """A signed difference; differences of rates are in percentage points."""
+    if math.isnan(value):
+        return "–"
+    sign = "−" if value < 0 else "+"
+    if kpi.startswith(_PERCENT):
+        return f"{sign}{100 * abs(value):.1f} pts"
+    return sign + fmt(kpi, abs(value))

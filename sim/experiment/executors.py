@@ -1,0 +1,115 @@
+"""Where runs execute: in this process, in a local process pool, or on a Dask cluster; one interface.
+
+Every executor calls the same ``run_one`` and yields outcomes as runs finish.
+A run's result depends only on (scenario, replication, seed), so the tables are
+identical whatever the executor or the number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+import pandas as pd
+
+from sim.config.schema import Scenario
+from sim.errors import InputError
+from sim.experiment.spec import RunSpec
+from sim.metrics import interval_kpis, run_kpis
+from sim.model import simulate
+
+Task = tuple[Scenario, RunSpec]
+
+
+@dataclass
+class Outcome:
+    """What one run produced, or the error it raised (a failed run never stops the sweep)."""
+
+    spec: RunSpec
+    kpis: dict | None
+    intervals: pd.DataFrame | None
+    contacts: pd.DataFrame | None
+    seconds: float
+    error: str | None = None
+
+
+def run_one(scenario: Scenario, spec: RunSpec) -> Outcome:
+    """Simulate one replication and reduce it to KPIs; exceptions become a recorded failure."""
+    started = time.perf_counter()
+    try:
+        output = simulate(scenario, spec.replication, spec.seed)
+        kpis = run_kpis(output, scenario)
+        intervals = interval_kpis(output, scenario)
+    except Exception as exc:  # noqa: BLE001 - isolate any failure to its run
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return Outcome(spec, None, None, None, time.perf_counter() - started, detail)
+    return Outcome(spec, kpis, intervals, output.contacts, time.perf_counter() - started)
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def serial(tasks: Iterable[Task]) -> Iterator[Outcome]:
+    """Run each task here, in order."""
+    for scenario, spec in tasks:
+        yield run_one(scenario, spec)
+
+
+def processes(tasks: Iterable[Task], jobs: int) -> Iterator[Outcome]:
+    """Run tasks on ``jobs`` local worker processes, at most two queued per worker, yielding as they finish."""
+    tasks = iter(tasks)
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding threads (progress bar)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pending = {pool.submit(run_one, *task) for task in _take(tasks, 2 * jobs)}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+            pending |= {pool.submit(run_one, *task) for task in _take(tasks, len(done))}
+
+
+def dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Iterator[Outcome]:
+    """Run tasks on a Dask cluster at ``scheduler``, or on a local cluster of ``jobs`` workers if None."""
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise InputError("--executor dask needs dask.distributed: pip install 'servsim[cluster]'") from None
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        client = Client(cluster if cluster is not None else scheduler, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from None
+    try:
+        futures = [client.submit(run_one, scenario, spec, pure=False) for scenario, spec in tasks]
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def execute(tasks: list[Task], executor: str = "local", jobs: int | None = None,
+            scheduler: str | None = None) -> Iterator[Outcome]:
+    """Dispatch to the named executor: ``serial``, ``local`` (processes; serial when jobs is 1) or ``dask``."""
+    jobs = jobs or default_jobs()
+    if executor == "dask":
+        return dask(tasks, scheduler, jobs)
+    if executor == "serial" or jobs == 1 or len(tasks) <= 1:
+        return serial(tasks)
+    if executor == "local":
+        return processes(tasks, min(jobs, len(tasks)))
+    raise InputError(f"unknown executor {executor!r}; use local, serial or dask")
+
+
+def _take(iterator: Iterator[Task], n: int) -> list[Task]:
+    return [task for _, task in zip(range(n), iterator)]

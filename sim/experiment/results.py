@@ -1,0 +1,185 @@
+"""A sweep's results directory: one part per finished run (written atomically), combined tables at the end.
+
+A run counts as done when its ``runs/<key>.json`` exists; that file is written
+last, after the run's interval table. So a sweep killed at any moment (even
+with kill -9) loses no finished run, and ``--resume`` redoes only the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+import sim
+from sim.errors import InputError
+from sim.experiment.executors import Outcome
+from sim.experiment.spec import Plan
+from sim.experiment.store import git_commit, write_atomic, write_json
+from sim.experiment.summary import paired_differences, summarise_scenarios
+
+TABLES = ("runs.parquet", "intervals.parquet", "summary.csv", "differences.csv", "contacts.parquet")
+
+
+@dataclass
+class SweepResults:
+    """The tables of a finished sweep, as DataFrames."""
+
+    runs: pd.DataFrame
+    intervals: pd.DataFrame
+    summary: pd.DataFrame
+    differences: pd.DataFrame
+    contacts: pd.DataFrame | None
+    manifest: dict
+
+
+class SweepStore:
+    """Reads and writes one sweep's results directory."""
+
+    def __init__(self, out: Path, plan: Plan) -> None:
+        self.out = Path(out)
+        self.parts = self.out / "runs"
+        self.plan = plan
+        self.started = time.time()
+
+    def open(self, resume: bool) -> set[str]:
+        """Prepare the directory; return the keys of runs already done (only when resuming)."""
+        manifest_path = self.out / "manifest.json"
+        if resume and manifest_path.exists():
+            previous = json.loads(manifest_path.read_text())
+            if previous.get("fingerprint") != self.plan.fingerprint:
+                raise InputError(
+                    f"{self.out}: these results come from a different experiment or settings "
+                    f"(fingerprint {previous.get('fingerprint')} vs {self.plan.fingerprint}); "
+                    "resume with the same file and options, or choose another --out"
+                )
+            self.started = previous.get("started_unix", self.started)
+        else:
+            shutil.rmtree(self.parts, ignore_errors=True)
+            for name in TABLES:
+                (self.out / name).unlink(missing_ok=True)
+        self.parts.mkdir(parents=True, exist_ok=True)
+        self._write_manifest("running", [])
+        return {p.name.removesuffix(".json") for p in self.parts.glob("*.json") if not p.name.endswith(".error.json")}
+
+    def save(self, outcome: Outcome) -> None:
+        """Persist one run: tables first, then the JSON that marks it done (or the error record)."""
+        key = outcome.spec.key
+        base = {"scenario": outcome.spec.scenario_index, "replication": outcome.spec.replication,
+                "seconds": outcome.seconds}
+        if outcome.error is not None:
+            write_json(self.parts / f"{key}.error.json", {**base, "error": outcome.error})
+            return
+        (self.parts / f"{key}.error.json").unlink(missing_ok=True)
+        write_atomic(self.parts / f"{key}.intervals.parquet", outcome.intervals.to_parquet)
+        if outcome.contacts is not None:
+            write_atomic(self.parts / f"{key}.contacts.parquet", outcome.contacts.to_parquet)
+        write_json(self.parts / f"{key}.json", {**base, "kpis": outcome.kpis})
+
+    def finish(self) -> SweepResults:
+        """Combine the parts into the final tables and mark the manifest complete."""
+        plan, kpis = self.plan, self.plan.experiment.kpis
+        runs = self._runs_table()
+        factors = self._factor_columns()
+        tables = {
+            "runs.parquet": runs,
+            "intervals.parquet": self._stacked("intervals"),
+            "summary.csv": summarise_scenarios(runs, kpis, factors) if len(runs) else pd.DataFrame(),
+            "differences.csv": paired_differences(runs, plan.baseline, kpis) if len(runs) else pd.DataFrame(),
+            "contacts.parquet": self._stacked("contacts") if plan.experiment.contacts else None,
+        }
+        for name, frame in tables.items():
+            if frame is not None:
+                writer = frame.to_csv if name.endswith(".csv") else frame.to_parquet
+                write_atomic(self.out / name, lambda tmp, w=writer: w(tmp, index=False))
+        failures = self.failures()
+        manifest = self._write_manifest("complete", failures)
+        return SweepResults(runs, tables["intervals.parquet"], tables["summary.csv"], tables["differences.csv"],
+                            tables["contacts.parquet"], manifest)
+
+    def failures(self) -> list[dict]:
+        return [json.loads(p.read_text()) for p in sorted(self.parts.glob("*.error.json"))]
+
+    def _runs_table(self) -> pd.DataFrame:
+        rows = []
+        for path in sorted(self.parts.glob("s*_r*.json")):
+            if path.name.endswith(".error.json"):
+                continue
+            part = json.loads(path.read_text())
+            spec = self.plan.scenarios[part["scenario"]]
+            factors = {k: _cell(v) for k, v in spec.factors.items()}
+            rows.append({"scenario": spec.index, "scenario_name": spec.name, **factors,
+                         "replication": part["replication"], **part["kpis"], "wall_seconds": part["seconds"]})
+        return pd.DataFrame(rows).sort_values(["scenario", "replication"], ignore_index=True) if rows else \
+            pd.DataFrame(columns=["scenario", "scenario_name", "replication"])
+
+    def _stacked(self, kind: str) -> pd.DataFrame:
+        frames = []
+        for path in sorted(self.parts.glob(f"s*_r*.{kind}.parquet")):
+            if not (self.parts / path.name.replace(f".{kind}.parquet", ".json")).exists():
+                continue  # a run killed between its tables and its marker is not done
+            scenario, replication = (int(p[1:]) for p in path.name.split(".")[0].split("_"))
+            frames.append(pd.read_parquet(path).assign(scenario=scenario, replication=replication))
+        if not frames:
+            return pd.DataFrame()
+        frame = pd.concat(frames, ignore_index=True)
+        return frame[["scenario", "replication"] + [c for c in frame.columns if c not in ("scenario", "replication")]]
+
+    def _factor_columns(self) -> list[str]:
+        return list(dict.fromkeys(k for s in self.plan.scenarios for k in s.factors))
+
+    def _write_manifest(self, status: str, failures: list[dict]) -> dict:
+        plan = self.plan
+        manifest = {
+            "status": status,
+            "experiment": plan.name,
+            "experiment_file": str(plan.path),
+            "experiment_text": plan.path.read_text(encoding="utf-8"),
+            "fingerprint": plan.fingerprint,
+            "servsim_version": sim.__version__,
+            "git_commit": git_commit(),
+            "root_seed": plan.experiment.seed,
+            "replications": plan.experiment.replications,
+            "baseline": plan.scenarios[plan.baseline].name,
+            "kpis": plan.experiment.kpis,
+            "rank_by": plan.experiment.rank_by,
+            "question": plan.experiment.question,
+            "service_level_definition": plan.scenarios[0].scenario.service_level.definition,
+            "scenarios": [{"index": s.index, "name": s.name, "factors": s.factors,
+                           "config": s.scenario.model_dump(mode="json", by_alias=True)} for s in plan.scenarios],
+            "runs_planned": len(plan.runs),
+            "failures": failures,
+            "started_unix": self.started,
+            "elapsed_seconds": time.time() - self.started,
+        }
+        write_json(self.out / "manifest.json", manifest)
+        return manifest
+
+
+def load_results(directory: str | Path) -> SweepResults:
+    """The tables of a finished sweep's results directory."""
+    directory = Path(directory)
+    manifest_path = directory / "manifest.json"
+    if not manifest_path.exists():
+        raise InputError(f"{directory}: no manifest.json here; is it a sweep's results directory?")
+    manifest = json.loads(manifest_path.read_text())
+    if manifest.get("status") != "complete":
+        raise InputError(f"{directory}: the sweep did not finish; run it again with --resume")
+    contacts = directory / "contacts.parquet"
+    return SweepResults(
+        pd.read_parquet(directory / "runs.parquet"),
+        pd.read_parquet(directory / "intervals.parquet"),
+        pd.read_csv(directory / "summary.csv"),
+        pd.read_csv(directory / "differences.csv"),
+        pd.read_parquet(contacts) if contacts.exists() else None,
+        manifest,
+    )
+
+
+def _cell(value: object) -> object:
+    """Factor values as table cells: lists and mappings become their JSON text."""
+    return json.dumps(value) if isinstance(value, (list, dict)) else value

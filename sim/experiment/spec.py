@@ -1,0 +1,176 @@
+"""Experiment files: a base scenario, what to vary, and how many replications; expanded purely into runs.
+
+Expansion never simulates anything: ``expand`` turns an experiment into
+validated scenarios (each with its factor values) and ``run_specs`` into the
+(scenario, replication) pairs to run. Replication k of every scenario uses the
+same random streams (common random numbers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.config.loader import apply_overrides, read_yaml, set_path, validate
+from sim.config.schema import Scenario
+from sim.errors import InputError
+from sim.metrics import KPIS, SUMMARY_KPIS
+
+# KPIs where smaller is better; every other KPI ranks larger-is-better.
+LOWER_IS_BETTER = frozenset({
+    "asa_seconds", "mean_wait_seconds", "p_wait", "abandon_rate", "aht_seconds", "mean_queue_length",
+    "abandoned", "in_queue_end",
+})
+
+
+class Experiment(BaseModel):
+    """What an experiment file may say; unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str | None = None
+    description: str = ""
+    question: str = ""
+    base: str
+    set: dict[str, Any] = {}
+    grid: dict[str, list[Any]] = {}
+    zip: dict[str, list[Any]] = {}
+    scenarios: dict[str, dict[str, Any]] = {}
+    baseline: str | None = None
+    replications: int = Field(default=10, ge=1)
+    seed: int = Field(default=1, ge=0)
+    kpis: list[str] = list(SUMMARY_KPIS)
+    rank_by: str = "service_level"
+    contacts: bool = False
+    output: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Experiment:
+        for key, values in {**self.grid, **self.zip}.items():
+            if not values:
+                raise ValueError(f"factor {key!r} has an empty list of values")
+        lengths = {len(v) for v in self.zip.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"zip factors must have equal lengths, got {sorted(lengths)}")
+        overlap = set(self.grid) & set(self.zip)
+        if overlap:
+            raise ValueError(f"a factor cannot be in both grid and zip: {sorted(overlap)}")
+        unknown = [k for k in [*self.kpis, self.rank_by] if k not in KPIS]
+        if unknown:
+            raise ValueError(f"unknown KPI(s) {unknown}; known: {', '.join(KPIS)}")
+        return self
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """One expanded scenario: its position, name, factor values and validated config."""
+
+    index: int
+    name: str
+    factors: dict[str, Any]
+    scenario: Scenario
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One simulation to run: a scenario's replication, from the experiment's root seed."""
+
+    scenario_index: int
+    replication: int
+    seed: int
+
+    @property
+    def key(self) -> str:
+        return f"s{self.scenario_index:04d}_r{self.replication:04d}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An experiment made concrete: every scenario validated, every run listed, and a fingerprint."""
+
+    experiment: Experiment
+    path: Path
+    name: str
+    scenarios: list[ScenarioSpec]
+    baseline: int
+    runs: list[RunSpec]
+    fingerprint: str
+
+
+def load_experiment(path: str | Path, overrides: list[str] | None = None, replications: int | None = None) -> Plan:
+    """Read, validate and expand an experiment file; every scenario is checked before anything runs."""
+    path = Path(path)
+    experiment = validate(Experiment, read_yaml(path), str(path))
+    if replications is not None:
+        experiment = experiment.model_copy(update={"replications": replications})
+    base_path = (path.parent / experiment.base).resolve()
+    base = apply_overrides(read_yaml(base_path), overrides or [])
+    scenarios = expand(experiment, base, f"{path} (base {experiment.base})")
+    baseline = _baseline_index(experiment, scenarios, path)
+    runs = run_specs(len(scenarios), experiment.replications, experiment.seed)
+    return Plan(experiment, path, experiment.output or experiment.name or path.stem, scenarios, baseline, runs,
+                fingerprint(experiment, scenarios))
+
+
+def expand(experiment: Experiment, base: dict[str, Any], source: str) -> list[ScenarioSpec]:
+    """Named scenarios x full grid x zipped rows, each validated as a scenario."""
+    base = _with(base, experiment.set, source)
+    named = list(experiment.scenarios.items()) or [("", {})]
+    grid_keys = list(experiment.grid)
+    grid_rows = [dict(zip(grid_keys, values)) for values in itertools.product(*experiment.grid.values())]
+    zip_rows = [dict(zip(experiment.zip, values)) for values in zip(*experiment.zip.values())] or [{}]
+    specs = []
+    for (label, named_values), grid_row, zip_row in itertools.product(named, grid_rows, zip_rows):
+        factors = {**grid_row, **zip_row}
+        name = label or ", ".join(f"{_short(k)}={v}" for k, v in factors.items()) or "base"
+        if label and factors:
+            name = f"{label}: " + ", ".join(f"{_short(k)}={v}" for k, v in factors.items())
+        where = f"{source}, scenario {name!r}"
+        data = _with(_with(base, named_values, where), factors, where)
+        data.setdefault("output", {})["contacts"] = experiment.contacts
+        scenario = validate(Scenario, data, where)
+        specs.append(ScenarioSpec(len(specs), name, {"scenario": label, **factors} if label else factors, scenario))
+    return specs
+
+
+def run_specs(n_scenarios: int, replications: int, seed: int) -> list[RunSpec]:
+    """Every (scenario, replication) pair, replication-major so early results cover all scenarios."""
+    return [RunSpec(s, r, seed) for r in range(replications) for s in range(n_scenarios)]
+
+
+def fingerprint(experiment: Experiment, scenarios: list[ScenarioSpec]) -> str:
+    """A hash of everything that decides the results: resume refuses a different one."""
+    payload = {
+        "replications": experiment.replications,
+        "seed": experiment.seed,
+        "contacts": experiment.contacts,
+        "scenarios": [(s.name, s.scenario.model_dump(mode="json")) for s in scenarios],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _with(data: dict[str, Any], values: dict[str, Any], source: str) -> dict[str, Any]:
+    for dotted, value in values.items():
+        data = set_path(data, dotted.split("."), value, f"{source}: {dotted}")
+    return data
+
+
+def _short(dotted: str) -> str:
+    """``agents.phone_team.extra_agents`` -> ``extra_agents``: enough to tell factors apart in a name."""
+    return dotted.rsplit(".", 1)[-1]
+
+
+def _baseline_index(experiment: Experiment, scenarios: list[ScenarioSpec], path: Path) -> int:
+    if experiment.baseline is None:
+        return 0
+    for spec in scenarios:
+        if spec.name == experiment.baseline:
+            return spec.index
+    names = ", ".join(repr(s.name) for s in scenarios[:10])
+    raise InputError(f"{path}: baseline: no scenario is named {experiment.baseline!r}; scenarios: {names}")
