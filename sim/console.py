@@ -119,7 +119,7 @@ def print_ranking(results, plan, kpi: str, top: int = 5) -> None:
                   f"differences are paired against the baseline: {plan.scenarios[plan.baseline].name}")
     table = Table()
     for column in factors:
-        table.add_column(column.rsplit(".", 1)[-1], no_wrap=True)
+        table.add_column("scenario" if column == "scenario_name" else column.rsplit(".", 1)[-1], no_wrap=True)
     for column in (kpi, "95% interval", "vs baseline", "95% interval"):
         table.add_column(column, justify="right", no_wrap=True)
     for row in rank(summary, kpi, kpi in LOWER_IS_BETTER).head(top).to_dict("records"):

@@ -20,7 +20,7 @@ import pandas as pd
 from sim.config.schema import Scenario
 from sim.errors import InputError
 from sim.experiment.spec import RunSpec
-from sim.metrics import interval_kpis, run_kpis
+from sim.metrics import interval_kpis, run_kpis, tier_kpis
 from sim.model import simulate
 
 Task = tuple[Scenario, RunSpec]
@@ -33,6 +33,7 @@ class Outcome:
     spec: RunSpec
     kpis: dict | None
     intervals: pd.DataFrame | None
+    tiers: pd.DataFrame | None
     contacts: pd.DataFrame | None
     seconds: float
     error: str | None = None
@@ -45,10 +46,11 @@ def run_one(scenario: Scenario, spec: RunSpec) -> Outcome:
         output = simulate(scenario, spec.replication, spec.seed)
         kpis = run_kpis(output, scenario)
         intervals = interval_kpis(output, scenario)
+        tiers = tier_kpis(output, scenario)
     except Exception as exc:  # noqa: BLE001 - isolate any failure to its run
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return Outcome(spec, None, None, None, time.perf_counter() - started, detail)
-    return Outcome(spec, kpis, intervals, output.contacts, time.perf_counter() - started)
+        return Outcome(spec, None, None, None, None, time.perf_counter() - started, detail)
+    return Outcome(spec, kpis, intervals, tiers, output.contacts, time.perf_counter() - started)
 
 
 def default_jobs() -> int:

@@ -22,7 +22,7 @@ from sim.experiment.spec import Plan
 from sim.experiment.store import git_commit, write_atomic, write_json
 from sim.experiment.summary import paired_differences, summarise_scenarios
 
-TABLES = ("runs.parquet", "intervals.parquet", "summary.csv", "differences.csv", "contacts.parquet")
+TABLES = ("runs.parquet", "intervals.parquet", "tiers.parquet", "summary.csv", "differences.csv", "contacts.parquet")
 
 
 @dataclass
@@ -31,6 +31,7 @@ class SweepResults:
 
     runs: pd.DataFrame
     intervals: pd.DataFrame
+    tiers: pd.DataFrame
     summary: pd.DataFrame
     differences: pd.DataFrame
     contacts: pd.DataFrame | None
@@ -75,9 +76,10 @@ class SweepStore:
             write_json(self.parts / f"{key}.error.json", {**base, "error": outcome.error})
             return
         (self.parts / f"{key}.error.json").unlink(missing_ok=True)
-        write_atomic(self.parts / f"{key}.intervals.parquet", outcome.intervals.to_parquet)
-        if outcome.contacts is not None:
-            write_atomic(self.parts / f"{key}.contacts.parquet", outcome.contacts.to_parquet)
+        for kind in ("intervals", "tiers", "contacts"):
+            frame = getattr(outcome, kind)
+            if frame is not None:
+                write_atomic(self.parts / f"{key}.{kind}.parquet", frame.to_parquet)
         write_json(self.parts / f"{key}.json", {**base, "kpis": outcome.kpis})
 
     def finish(self) -> SweepResults:
@@ -88,6 +90,7 @@ class SweepStore:
         tables = {
             "runs.parquet": runs,
             "intervals.parquet": self._stacked("intervals"),
+            "tiers.parquet": self._stacked("tiers"),
             "summary.csv": summarise_scenarios(runs, kpis, factors) if len(runs) else pd.DataFrame(),
             "differences.csv": paired_differences(runs, plan.baseline, kpis) if len(runs) else pd.DataFrame(),
             "contacts.parquet": self._stacked("contacts") if plan.experiment.contacts else None,
@@ -98,8 +101,8 @@ class SweepStore:
                 write_atomic(self.out / name, lambda tmp, w=writer: w(tmp, index=False))
         failures = self.failures()
         manifest = self._write_manifest("complete", failures)
-        return SweepResults(runs, tables["intervals.parquet"], tables["summary.csv"], tables["differences.csv"],
-                            tables["contacts.parquet"], manifest)
+        return SweepResults(runs, tables["intervals.parquet"], tables["tiers.parquet"], tables["summary.csv"],
+                            tables["differences.csv"], tables["contacts.parquet"], manifest)
 
     def failures(self) -> list[dict]:
         return [json.loads(p.read_text()) for p in sorted(self.parts.glob("*.error.json"))]
@@ -173,6 +176,7 @@ def load_results(directory: str | Path) -> SweepResults:
     return SweepResults(
         pd.read_parquet(directory / "runs.parquet"),
         pd.read_parquet(directory / "intervals.parquet"),
+        pd.read_parquet(directory / "tiers.parquet"),
         pd.read_csv(directory / "summary.csv"),
         pd.read_csv(directory / "differences.csv"),
         pd.read_parquet(contacts) if contacts.exists() else None,

@@ -135,7 +135,7 @@ def expand(experiment: Experiment, base: dict[str, Any], source: str) -> list[Sc
         data = _with(_with(base, named_values, where), factors, where)
         data.setdefault("output", {})["contacts"] = experiment.contacts
         scenario = validate(Scenario, data, where)
-        specs.append(ScenarioSpec(len(specs), name, {"scenario": label, **factors} if label else factors, scenario))
+        specs.append(ScenarioSpec(len(specs), name, factors, scenario))
     return specs
 
 
