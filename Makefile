@@ -20,7 +20,7 @@ $(VENV)/.installed-%: $(VENV)/.installed
 	@touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/servsim run configs/phone_line.yaml --out results/phone_line
+	$(BIN)/servsim sweep experiments/staffing_x_volume.yaml
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
@@ -30,6 +30,7 @@ test-slow: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_erlang_a.py
+	$(BIN)/python benchmarks/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
