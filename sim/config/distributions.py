@@ -30,30 +30,30 @@ class _Dist(BaseModel):
         return True
 
 
-class Exponential(_Dist):
-    """Memoryless durations: the Erlang assumption."""
+class _ByMean(_Dist):
+    """Distributions given by their mean (and, where they have one, a coefficient of variation)."""
 
-    dist: Literal["exponential"]
     mean_: PositiveDuration = Field(alias="mean")
 
     @property
     def mean(self) -> float:
         return self.mean_
+
+
+class Exponential(_ByMean):
+    """Memoryless durations: the Erlang assumption."""
+
+    dist: Literal["exponential"]
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.mean_ * rng.standard_exponential(n)
 
 
-class LogNormal(_Dist):
+class LogNormal(_ByMean):
     """Lognormal by mean and coefficient of variation (Brown et al. 2005: call-centre service times)."""
 
     dist: Literal["lognormal"]
-    mean_: PositiveDuration = Field(alias="mean")
     cv: float = Field(default=1.0, gt=0)
-
-    @property
-    def mean(self) -> float:
-        return self.mean_
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         sigma2 = math.log1p(self.cv**2)
@@ -61,16 +61,11 @@ class LogNormal(_Dist):
         return np.exp(mu + math.sqrt(sigma2) * rng.standard_normal(n))
 
 
-class Gamma(_Dist):
+class Gamma(_ByMean):
     """Gamma by mean and coefficient of variation."""
 
     dist: Literal["gamma"]
-    mean_: PositiveDuration = Field(alias="mean")
     cv: float = Field(default=1.0, gt=0)
-
-    @property
-    def mean(self) -> float:
-        return self.mean_
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         shape = 1.0 / self.cv**2
