@@ -183,10 +183,9 @@ def sweep(experiment, jobs, executor, scheduler, resume, out, replications, over
         raise InputError("--scheduler goes with --executor dask")
     plan = load_experiment(experiment, list(overrides), replications)
     rank_by = rank_by or plan.experiment.rank_by
-    from sim.metrics import KPIS
-
-    if rank_by not in KPIS:
-        raise InputError(f"--rank-by {rank_by!r}: unknown KPI; known: {', '.join(KPIS)}")
+    if rank_by not in plan.experiment.summary_kpis:
+        raise InputError(f"--rank-by {rank_by!r}: not among the experiment's KPIs "
+                         f"({', '.join(plan.experiment.summary_kpis)}); add it to 'kpis' in {experiment}")
     out = out or Path("results") / plan.name
     with progress_callbacks(plan.name) as callbacks:
         try:

@@ -103,14 +103,14 @@ def dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Iterator[Ou
 def execute(tasks: list[Task], executor: str = "local", jobs: int | None = None,
             scheduler: str | None = None) -> Iterator[Outcome]:
     """Dispatch to the named executor: ``serial``, ``local`` (processes; serial when jobs is 1) or ``dask``."""
+    if executor not in ("serial", "local", "dask"):
+        raise InputError(f"unknown executor {executor!r}; use local, serial or dask")
     jobs = jobs or default_jobs()
     if executor == "dask":
         return dask(tasks, scheduler, jobs)
     if executor == "serial" or jobs == 1 or len(tasks) <= 1:
         return serial(tasks)
-    if executor == "local":
-        return processes(tasks, min(jobs, len(tasks)))
-    raise InputError(f"unknown executor {executor!r}; use local, serial or dask")
+    return processes(tasks, min(jobs, len(tasks)))
 
 
 def _take(iterator: Iterator[Task], n: int) -> list[Task]:

@@ -64,14 +64,17 @@ class SweepStore:
             for name in TABLES:
                 (self.out / name).unlink(missing_ok=True)
         self.parts.mkdir(parents=True, exist_ok=True)
+        for leftover in self.parts.glob(".*"):  # a write cut short by kill -9
+            leftover.unlink(missing_ok=True)
         self._write_manifest("running", [])
         return {p.name.removesuffix(".json") for p in self.parts.glob("*.json") if not p.name.endswith(".error.json")}
 
     def save(self, outcome: Outcome) -> None:
         """Persist one run: tables first, then the JSON that marks it done (or the error record)."""
         key = outcome.spec.key
-        base = {"scenario": outcome.spec.scenario_index, "replication": outcome.spec.replication,
-                "seconds": outcome.seconds}
+        base = {"scenario": outcome.spec.scenario_index,
+                "scenario_name": self.plan.scenarios[outcome.spec.scenario_index].name,
+                "replication": outcome.spec.replication, "seconds": outcome.seconds}
         if outcome.error is not None:
             write_json(self.parts / f"{key}.error.json", {**base, "error": outcome.error})
             return
@@ -84,7 +87,7 @@ class SweepStore:
 
     def finish(self) -> SweepResults:
         """Combine the parts into the final tables and mark the manifest complete."""
-        plan, kpis = self.plan, self.plan.experiment.kpis
+        plan, kpis = self.plan, self.plan.experiment.summary_kpis
         runs = self._runs_table()
         factors = self._factor_columns()
         tables = {
@@ -148,7 +151,7 @@ class SweepStore:
             "root_seed": plan.experiment.seed,
             "replications": plan.experiment.replications,
             "baseline": plan.scenarios[plan.baseline].name,
-            "kpis": plan.experiment.kpis,
+            "kpis": plan.experiment.summary_kpis,
             "rank_by": plan.experiment.rank_by,
             "question": plan.experiment.question,
             "service_level_definition": plan.scenarios[0].scenario.service_level.definition,

@@ -64,7 +64,16 @@ class Experiment(BaseModel):
         unknown = [k for k in [*self.kpis, self.rank_by] if k not in KPIS]
         if unknown:
             raise ValueError(f"unknown KPI(s) {unknown}; known: {', '.join(KPIS)}")
+        for key, values in self.grid.items():
+            seen = [json.dumps(v, sort_keys=True, default=str) for v in values]
+            if len(set(seen)) < len(seen):
+                raise ValueError(f"grid factor {key!r} lists a value twice")
         return self
+
+    @property
+    def summary_kpis(self) -> list[str]:
+        """The KPIs summarised per scenario: ``kpis``, plus ``rank_by`` if it is not among them."""
+        return self.kpis if self.rank_by in self.kpis else [*self.kpis, self.rank_by]
 
 
 @dataclass(frozen=True)
@@ -106,9 +115,10 @@ class Plan:
 def load_experiment(path: str | Path, overrides: list[str] | None = None, replications: int | None = None) -> Plan:
     """Read, validate and expand an experiment file; every scenario is checked before anything runs."""
     path = Path(path)
-    experiment = validate(Experiment, read_yaml(path), str(path))
+    data = read_yaml(path)
     if replications is not None:
-        experiment = experiment.model_copy(update={"replications": replications})
+        data = {**data, "replications": replications}
+    experiment = validate(Experiment, data, str(path) + (" (with --replications)" if replications else ""))
     base_path = (path.parent / experiment.base).resolve()
     base = apply_overrides(read_yaml(base_path), overrides or [])
     scenarios = expand(experiment, base, f"{path} (base {experiment.base})")

@@ -15,6 +15,8 @@ from scipy import stats
 from sim.metrics import confidence_interval
 
 ID_COLUMNS = ("scenario", "scenario_name")
+DIFFERENCE_COLUMNS = ["scenario", "scenario_name", "kpi", "baseline_mean", "mean", "diff_mean", "diff_ci_low",
+                      "diff_ci_high", "independent_half_width", "pairs"]
 
 
 def summarise_scenarios(runs: pd.DataFrame, kpis: list[str], factors: list[str]) -> pd.DataFrame:
@@ -34,6 +36,8 @@ def paired_differences(runs: pd.DataFrame, baseline: int, kpis: list[str]) -> pd
     wide = runs.pivot_table(index="replication", columns="scenario", values=kpis, aggfunc="first")
     names = runs.drop_duplicates("scenario").set_index("scenario")["scenario_name"]
     rows = []
+    if baseline not in names.index:  # every run of the baseline failed: nothing to compare with
+        return pd.DataFrame(columns=DIFFERENCE_COLUMNS)
     for kpi in kpis:
         base = wide[kpi][baseline]
         for index in wide[kpi].columns:
@@ -41,14 +45,14 @@ def paired_differences(runs: pd.DataFrame, baseline: int, kpis: list[str]) -> pd
             pairs = pd.concat([other, base], axis=1).dropna()
             diff = pairs.iloc[:, 0] - pairs.iloc[:, 1]
             mean, low, high = confidence_interval(diff)
-            rows.append({
+            rows.append({  # keys as in DIFFERENCE_COLUMNS
                 "scenario": index, "scenario_name": names[index], "kpi": kpi,
                 "baseline_mean": base.mean(), "mean": other.mean(), "diff_mean": mean,
                 "diff_ci_low": low, "diff_ci_high": high,
                 "independent_half_width": _welch_half_width(other.dropna(), base.dropna()),
                 "pairs": len(diff),
             })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
 
 
 def rank(summary: pd.DataFrame, kpi: str, lower_is_better: bool) -> pd.DataFrame:
