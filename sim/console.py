@@ -13,23 +13,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from sim.formatting import fmt, fmt_difference, fmt_interval
 from sim.metrics import SUMMARY_KPIS
-
-_PERCENT = ("service_level", "p_wait", "abandon_rate", "occupancy")
-
-
-def fmt(kpi: str, value: float) -> str:
-    """A KPI value the way a manager reads it: rates as %, seconds to one decimal, counts whole."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if math.isinf(value):
-        return "∞"
-    if kpi.startswith(_PERCENT):
-        return f"{100 * value:.1f}%"
-    if kpi in ("offered", "answered", "abandoned", "in_queue_end", "agents"):
-        return f"{value:,.0f}"
-    return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.1f}"
-
 
 def summary_table(summary: pd.DataFrame, kpis: tuple[str, ...] = SUMMARY_KPIS) -> Table:
     """KPI | mean | 95% interval, for the rows of ``summary`` named in ``kpis``."""
@@ -40,8 +25,7 @@ def summary_table(summary: pd.DataFrame, kpis: tuple[str, ...] = SUMMARY_KPIS) -
     rows = summary.set_index("kpi")
     for kpi in kpis:
         row = rows.loc[kpi]
-        interval = "–" if math.isnan(row["ci_low"]) else f"{fmt(kpi, row['ci_low'])} – {fmt(kpi, row['ci_high'])}"
-        table.add_row(kpi, fmt(kpi, row["mean"]), interval)
+        table.add_row(kpi, fmt(kpi, row["mean"]), fmt_interval(kpi, row["ci_low"], row["ci_high"]))
     return table
 
 
@@ -58,8 +42,7 @@ def comparison_table(analytic: dict, simulated: dict) -> Table:
         s = simulated[kpi]
         inside = s["ci_low"] <= exact <= s["ci_high"] if not math.isnan(s["ci_low"]) else None
         mark = {True: "✓", False: "outside", None: ""}[inside]
-        table.add_row(kpi, fmt(kpi, exact), fmt(kpi, s["mean"]),
-                      f"{fmt(kpi, s['ci_low'])} – {fmt(kpi, s['ci_high'])}", mark)
+        table.add_row(kpi, fmt(kpi, exact), fmt(kpi, s["mean"]), fmt_interval(kpi, s["ci_low"], s["ci_high"]), mark)
     return table
 
 
@@ -126,22 +109,9 @@ def print_ranking(results, plan, kpi: str, top: int = 5) -> None:
         d = diffs.loc[row["scenario"]] if row["scenario"] in diffs.index else None
         table.add_row(
             *(str(row.get(column, "")) for column in factors),
-            fmt(kpi, row[f"{kpi}_mean"]), _interval(kpi, row[f"{kpi}_ci_low"], row[f"{kpi}_ci_high"]),
-            "–" if d is None else _difference(kpi, d["diff_mean"]),
-            "–" if d is None else f"{_difference(kpi, d['diff_ci_low'])} – {_difference(kpi, d['diff_ci_high'])}",
+            fmt(kpi, row[f"{kpi}_mean"]), fmt_interval(kpi, row[f"{kpi}_ci_low"], row[f"{kpi}_ci_high"]),
+            "–" if d is None else fmt_difference(kpi, d["diff_mean"]),
+            "–" if d is None else f"{fmt_difference(kpi, d['diff_ci_low'])} – {fmt_difference(kpi, d['diff_ci_high'])}",
         )
     console.print(table)
 
-
-def _interval(kpi: str, low: float, high: float) -> str:
-    return "–" if math.isnan(low) else f"{fmt(kpi, low)} – {fmt(kpi, high)}"
-
-
-def _difference(kpi: str, value: float) -> str:
-    """A signed difference; differences of rates are in percentage points."""
-    if math.isnan(value):
-        return "–"
-    sign = "−" if value < 0 else "+"
-    if kpi.startswith(_PERCENT):
-        return f"{sign}{100 * abs(value):.1f} pts"
-    return sign + fmt(kpi, abs(value))
