@@ -166,7 +166,8 @@ def validate(config: Path, overrides: tuple[str, ...]) -> None:
 @click.option("--replications", "-r", type=click.IntRange(min=1), help="Replications (default: the file's).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a base-scenario value.")
 @click.option("--rank-by", metavar="KPI", help="KPI to rank scenarios by (default: the file's rank_by).")
-def sweep(experiment, jobs, executor, scheduler, resume, out, replications, overrides, rank_by) -> None:
+@click.option("--no-report", is_flag=True, help="Skip the charts and report.html.")
+def sweep(experiment, jobs, executor, scheduler, resume, out, replications, overrides, rank_by, no_report) -> None:
     """Run every scenario of an experiment file, with replications, and rank the scenarios.
 
     \b
@@ -196,10 +197,32 @@ def sweep(experiment, jobs, executor, scheduler, resume, out, replications, over
             sys.exit(130)
     print_ranking(results, plan, rank_by)
     click.echo(f"results: {out}/")
+    if not no_report:
+        from sim.report import write_report
+
+        click.echo(f"report:  {write_report(out)}")
     failures = results.manifest["failures"]
     if failures:
         click.echo(f"{len(failures)} of {len(plan.runs)} runs failed; see {out}/manifest.json", err=True)
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("results_dir", type=click.Path(file_okay=False, path_type=Path))
+def report(results_dir: Path) -> None:
+    """Draw the charts of a finished sweep and write its self-contained report.html.
+
+    \b
+    Example:
+      servsim report results/staffing_x_volume
+    """
+    from sim.report import write_report
+
+    if not results_dir.is_dir():
+        raise InputError(f"{results_dir}: no such directory")
+    path = write_report(results_dir)
+    click.echo(f"charts:  {results_dir / 'charts'}/")
+    click.echo(f"report:  {path}")
 
 
 @cli.command()

@@ -175,6 +175,9 @@ def load_results(directory: str | Path) -> SweepResults:
     manifest = json.loads(manifest_path.read_text())
     if manifest.get("status") != "complete":
         raise InputError(f"{directory}: the sweep did not finish; run it again with --resume")
+    missing = [name for name in TABLES if name != "contacts.parquet" and not (directory / name).exists()]
+    if missing:
+        raise InputError(f"{directory}: {', '.join(missing)} missing; run the sweep again to rebuild the tables")
     contacts = directory / "contacts.parquet"
     return SweepResults(
         pd.read_parquet(directory / "runs.parquet"),

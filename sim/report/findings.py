@@ -1,0 +1,50 @@
+"""Headline findings of a sweep: for each key KPI, the best scenario with its interval and its paired
+difference from the baseline. Pure pandas; the HTML layer only formats them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sim.experiment.spec import LOWER_IS_BETTER
+from sim.experiment.summary import rank
+
+KEY_KPIS = ("service_level", "abandon_rate", "asa_seconds", "mean_wait_seconds")
+LABELS = {
+    "service_level": "Highest service level",
+    "abandon_rate": "Lowest abandonment",
+    "asa_seconds": "Shortest average speed of answer",
+    "mean_wait_seconds": "Shortest mean wait",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kpi: str
+    scenario: str
+    mean: float
+    ci_low: float
+    ci_high: float
+    diff_mean: float | None
+    diff_ci_low: float | None
+    diff_ci_high: float | None
+    is_baseline: bool
+
+
+def headline_findings(summary: pd.DataFrame, differences: pd.DataFrame, baseline: str) -> list[Finding]:
+    """The best scenario by each key KPI present in the summary (lowest for waits and abandonment)."""
+    findings = []
+    for kpi in KEY_KPIS:
+        if f"{kpi}_mean" not in summary or summary[f"{kpi}_mean"].isna().all():
+            continue
+        best = rank(summary, kpi, kpi in LOWER_IS_BETTER).iloc[0]
+        diff = differences[(differences["kpi"] == kpi) & (differences["scenario"] == best["scenario"])] \
+            if not differences.empty else differences
+        d = diff.iloc[0] if len(diff) else None
+        findings.append(Finding(
+            kpi, best["scenario_name"], best[f"{kpi}_mean"], best[f"{kpi}_ci_low"], best[f"{kpi}_ci_high"],
+            None if d is None else d["diff_mean"], None if d is None else d["diff_ci_low"],
+            None if d is None else d["diff_ci_high"], best["scenario_name"] == baseline,
+        ))
+    return findings
