@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import phone_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -16,13 +17,9 @@ def root() -> Path:
 
 def scenario_dict(**phone) -> dict:
     """A minimal valid scenario as a dict; keyword arguments replace parts of the phone channel."""
-    channel = {
-        "arrivals": {"rate": "2/min"},
-        "handle_time": {"dist": "exponential", "mean": "4min"},
-        "patience": {"dist": "exponential", "mean": "3min"},
-    }
-    channel.update(phone)
-    return {"horizon": "8h", "interval": "1h", "channels": {"phone": channel}, "agents": {"team": {"staffing": 9}}}
+    data = phone_scenario()
+    data["channels"]["phone"].update(phone)
+    return data
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from sim.errors import InputError
 from sim.experiment.spec import Experiment, expand, fingerprint, load_experiment, run_specs
+from helpers import phone_scenario
 
 STAFFING = "agents.team.staffing"
 EXTRA = "agents.team.extra_agents"
@@ -27,17 +28,7 @@ PATIENCE = "channels.phone.patience.mean"
 
 def base_scenario() -> dict:
     """A small stationary phone scenario: 2 calls/min, 4 min handling, 3 min patience, 9 agents."""
-    return {
-        "name": "tiny",
-        "horizon": "4h",
-        "interval": "1h",
-        "channels": {"phone": {
-            "arrivals": {"rate": "2/min"},
-            "handle_time": {"dist": "exponential", "mean": "4min"},
-            "patience": {"dist": "exponential", "mean": "3min"},
-        }},
-        "agents": {"team": {"staffing": 9}},
-    }
+    return phone_scenario(name="tiny", horizon="4h")
 
 
 @pytest.fixture

@@ -24,23 +24,14 @@ import sim
 import sim.experiment.executors as executors
 from sim.cli import cli
 from sim.errors import InputError
+from helpers import phone_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPERIMENTS = sorted((ROOT / "experiments").glob("*.yaml"))
 SERVSIM = Path(sys.executable).parent / "servsim"
 STAFFING = "agents.team.staffing"
 PATIENCE = "channels.phone.patience.mean"
-BASE = {
-    "name": "tiny phone line",
-    "horizon": "4h",
-    "interval": "1h",
-    "channels": {"phone": {
-        "arrivals": {"rate": "2/min"},
-        "handle_time": {"dist": "exponential", "mean": "4min"},
-        "patience": {"dist": "exponential", "mean": "3min"},
-    }},
-    "agents": {"team": {"staffing": 9}},
-}
+BASE = phone_scenario(name="tiny phone line", horizon="4h")
 # 6 scenarios x 4 replications; the baseline is the first scenario (8 agents, 3 min patience).
 TINY = {"name": "tiny", "grid": {STAFFING: [8, 9, 10], PATIENCE: ["3min", "6min"]}, "replications": 4, "seed": 7}
 # 3 scenarios x 3 replications, for the failure and command-line cases.

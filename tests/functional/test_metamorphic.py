@@ -14,21 +14,11 @@ import pytest
 import sim
 from sim.config.loader import apply_overrides, validate
 from sim.config.schema import Scenario
+from helpers import phone_scenario
 
 REPLICATIONS = 4
 SEED = 11
-BASE = {
-    "name": "M/M/n+M metamorphic base",
-    "horizon": "2d",
-    "interval": "1h",
-    "warmup": "1h",
-    "channels": {"phone": {
-        "arrivals": {"rate": "2/min"},
-        "handle_time": {"dist": "exponential", "mean": "4min"},
-        "patience": {"dist": "exponential", "mean": "3min"},
-    }},
-    "agents": {"team": {"staffing": 9}},
-}
+BASE = phone_scenario(name="M/M/n+M metamorphic base", horizon="2d", warmup="1h")
 UP, DOWN = "not smaller", "not larger"
 
 # (what changes, override key, values in increasing order, KPI, how it must move as the value grows)

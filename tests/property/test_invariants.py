@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sim.config.loader import validate
 from sim.config.schema import Scenario
 from sim.model import simulate
+from helpers import phone_scenario
 
 PROPERTY = settings(
     max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
@@ -296,20 +297,11 @@ def test_changing_only_staffing_keeps_the_same_customers(data, other, replicatio
 
 def test_higher_priority_tier_waits_less_under_heavy_load():
     """M/M/8+M at 2/min with 4 min handling (load 8 = agents), half the callers served first."""
-    data = {
-        "horizon": "3d",
-        "interval": "1h",
-        "channels": {"phone": {
-            "arrivals": {"rate": "2/min"},
-            "handle_time": {"dist": "exponential", "mean": "4min"},
-            "patience": {"dist": "exponential", "mean": "3min"},
-        }},
-        "customers": {"tiers": {
-            "regular": {"share": 0.5, "priority": 0},
-            "gold": {"share": 0.5, "priority": 1},
-        }},
-        "agents": {"team": {"staffing": 8}},
-    }
+    data = phone_scenario(
+        horizon="3d",
+        customers={"tiers": {"regular": {"share": 0.5, "priority": 0}, "gold": {"share": 0.5, "priority": 1}}},
+        agents={"team": {"staffing": 8}},
+    )
     slots = run(data, 0, 7).slots
     per_tier = slots.groupby("tier", observed=False)[["wait_answered_sum", "answered", "abandoned"]].sum()
     asa = per_tier["wait_answered_sum"] / per_tier["answered"]

@@ -1,0 +1,23 @@
+"""Builders shared by the tests (importable because pytest puts tests/ on the path: see pyproject.toml)."""
+
+from __future__ import annotations
+
+
+def phone_scenario(**top) -> dict:
+    """A small stationary phone scenario as a dict: M/M/9+M, 2 calls/min, 4 min handling, 3 min patience.
+
+    Keyword arguments replace top-level keys (``horizon="2d"``, ``customers={...}``).
+    """
+    data = {
+        "name": "M/M/9+M test scenario",
+        "horizon": "8h",
+        "interval": "1h",
+        "channels": {"phone": {
+            "arrivals": {"rate": "2/min"},
+            "handle_time": {"dist": "exponential", "mean": "4min"},
+            "patience": {"dist": "exponential", "mean": "3min"},
+        }},
+        "agents": {"team": {"staffing": 9}},
+    }
+    data.update(top)
+    return data
