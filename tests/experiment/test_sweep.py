@@ -40,6 +40,7 @@ SMALL = {"name": "small", "grid": {STAFFING: [8, 9, 10]}, "replications": 3, "se
 RESUMABLE = {"name": "resumable", "grid": {STAFFING: [8, 9, 10]}, "replications": 16, "seed": 3}
 TOP_FILES = {"manifest.json", "runs.parquet", "intervals.parquet", "tiers.parquet", "summary.csv", "differences.csv",
              "runs"}
+CLI_FILES = TOP_FILES | {"charts", "report.html"}  # the CLI also draws the charts and writes the report
 
 
 def write_experiment(directory: Path, filename: str = "experiment.yaml", **fields) -> Path:
@@ -376,7 +377,7 @@ def test_sweep_command_prints_a_ranking_and_the_results_directory(tmp_path):
     assert "best 3 of 3 scenarios by service_level" in result.stdout
     assert "baseline: staffing=8" in result.stdout
     assert f"results: {out}/" in result.stdout
-    assert {p.name for p in out.iterdir()} == TOP_FILES
+    assert {p.name for p in out.iterdir()} == CLI_FILES
 
 
 def test_sweep_replications_option_sets_the_replications(tmp_path):
@@ -477,6 +478,6 @@ def test_console_script_sweeps_on_local_processes(tmp_path):
     assert "results: results/small/" in proc.stdout
     assert "Traceback" not in proc.stderr
     out = tmp_path / "results" / "small"
-    assert {p.name for p in out.iterdir()} == TOP_FILES
+    assert {p.name for p in out.iterdir()} == CLI_FILES
     assert not [p for p in out.rglob(".*")]
     assert len(sim.load_results(out).runs) == 9
