@@ -35,7 +35,8 @@ def charts_for(results: SweepResults, out_dir: Path) -> list[dict]:
         x, y = factors[:2]
         for kpi in kpis:
             add(f"heatmap_{kpi}", charts.heatmap(summary, x, y, kpi), f"{kpi} by {_short(x)} and {_short(y)}",
-                f"Each cell is the mean over {n} replications; lighter is better.")
+                f"Each cell is the mean over {n} replications; "
+                + ("lighter means busier agents." if kpi == "occupancy" else "lighter is better."))
         add("service_level_by_factor", charts.kpi_by_factor(summary, x, "service_level", by=y),
             f"service_level against {_short(x)}", "Lines are means; shaded bands are 95% intervals.")
     elif len(factors) == 1:
