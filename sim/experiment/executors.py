@@ -24,6 +24,9 @@ from sim.metrics import interval_kpis, run_kpis, tier_kpis
 from sim.model import simulate
 
 Task = tuple[Scenario, RunSpec]
+# fork where the platform has it: spawned workers re-import the caller's main script, which breaks
+# sweeps started from a notebook, from stdin or from a script without an ``if __name__ == "__main__"`` guard.
+START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
 @dataclass
@@ -67,7 +70,7 @@ def serial(tasks: Iterable[Task]) -> Iterator[Outcome]:
 def processes(tasks: Iterable[Task], jobs: int) -> Iterator[Outcome]:
     """Run tasks on ``jobs`` local worker processes, at most two queued per worker, yielding as they finish."""
     tasks = iter(tasks)
-    context = multiprocessing.get_context("spawn")  # no fork of a process holding threads (progress bar)
+    context = multiprocessing.get_context(START_METHOD)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         pending = {pool.submit(run_one, *task) for task in _take(tasks, 2 * jobs)}
         while pending:
