@@ -88,7 +88,7 @@ def dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Iterator[Ou
         raise InputError("--executor dask needs dask.distributed: pip install 'servsim[cluster]'") from None
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0")
     try:
         client = Client(cluster if cluster is not None else scheduler, timeout="20s")
     except (OSError, TimeoutError) as exc:

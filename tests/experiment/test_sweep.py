@@ -100,7 +100,7 @@ def reference(tmp_path_factory):
 def dask_scheduler():
     """A one-worker, in-process Dask cluster's scheduler address."""
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster:
         yield cluster.scheduler_address
 
 
