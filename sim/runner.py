@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+import sim
 from sim.config.schema import Scenario
 from sim.metrics import daily_kpis, interval_kpis, run_kpis, summarise, tier_kpis
 from sim.model import simulate
@@ -47,6 +48,7 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
                 into.append(frame.assign(replication=rep))
         metas.append(output.meta)
     meta = {
+        "servsim_version": sim.__version__,
         "root_seed": seed,
         "replications": replications,
         "service_level_definition": scenario.service_level.definition,
