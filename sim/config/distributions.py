@@ -18,7 +18,7 @@ from sim.config.types import Duration, PositiveDuration
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @property
     def mean(self) -> float:  # pragma: no cover - every subclass overrides
@@ -53,7 +53,7 @@ class LogNormal(_ByMean):
     """Lognormal by mean and coefficient of variation (Brown et al. 2005: call-centre service times)."""
 
     dist: Literal["lognormal"]
-    cv: float = Field(default=1.0, gt=0)
+    cv: float = Field(default=1.0, ge=1e-3, le=100)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         sigma2 = math.log1p(self.cv**2)
@@ -65,7 +65,7 @@ class Gamma(_ByMean):
     """Gamma by mean and coefficient of variation."""
 
     dist: Literal["gamma"]
-    cv: float = Field(default=1.0, gt=0)
+    cv: float = Field(default=1.0, ge=1e-3, le=100)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         shape = 1.0 / self.cv**2
@@ -76,7 +76,7 @@ class Weibull(_Dist):
     """Weibull by shape and scale; shape < 1 gives early abandoners, > 1 late ones."""
 
     dist: Literal["weibull"]
-    shape: float = Field(gt=0)
+    shape: float = Field(ge=0.01, le=100)
     scale: PositiveDuration
 
     @property

@@ -16,7 +16,9 @@ from sim.config.distributions import HandleTime, Patience, patience_shorthand
 from sim.config.types import Duration, PositiveDuration, Rate
 
 DAY = 86400.0
-Headcount = Annotated[int, Field(ge=0, strict=False)]
+Headcount = Annotated[int, Field(ge=0, le=100_000, strict=False)]
+MAX_INTERVALS = 1_000_000  # about 57 years of 30-minute intervals
+MAX_EXPECTED_PER_INTERVAL = 10_000_000
 SL_DEFINITIONS = ("offered", "answered", "offered_excl_short_abandons")
 
 
@@ -26,7 +28,7 @@ def n_intervals(horizon: float, interval: float) -> int:
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class ServiceLevel(_Section):
@@ -78,7 +80,7 @@ class Tier(_Section):
 
     share: float = Field(ge=0, le=1)
     priority: int = 0
-    patience_factor: float = Field(default=1.0, gt=0)
+    patience_factor: float = Field(default=1.0, gt=0, le=1000)
 
 
 def _default_tiers() -> dict[str, Tier]:
@@ -86,7 +88,7 @@ def _default_tiers() -> dict[str, Tier]:
 
 
 class Customers(_Section):
-    tiers: dict[str, Tier] = Field(default_factory=_default_tiers, min_length=1)
+    tiers: dict[str, Tier] = Field(default_factory=_default_tiers, min_length=1, max_length=100)
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self) -> Customers:
@@ -106,7 +108,7 @@ class AgentGroup(_Section):
 
     channels: list[Literal["phone"]] = Field(default=["phone"], min_length=1)
     staffing: Annotated[list[Headcount], BeforeValidator(_as_list), Field(min_length=1)]
-    extra_agents: int = 0  # added to every interval the group is staffed in ("hire 2 more"); never below 0
+    extra_agents: int = Field(default=0, ge=-100_000, le=100_000)  # added to every interval the group is staffed in ("hire 2 more"); never below 0
 
     def plan(self, n_intervals: int, intervals_per_day: int) -> list[int]:
         """Headcount in each of ``n_intervals``: the day's plan repeated, plus ``extra_agents`` where staffed."""
@@ -125,7 +127,7 @@ class Scenario(_Section):
     name: str = "scenario"
     description: str = ""
     horizon: PositiveDuration = DAY
-    interval: PositiveDuration = 1800.0
+    interval: Annotated[PositiveDuration, Field(ge=1.0)] = 1800.0
     warmup: Duration = 0.0
     seed: int = Field(default=1, ge=0)
     replications: int = Field(default=5, ge=1)
@@ -147,6 +149,14 @@ class Scenario(_Section):
     def _consistent(self) -> Scenario:
         if not math.isclose(DAY / self.interval, round(DAY / self.interval)):
             raise ValueError(f"interval must divide a day evenly (e.g. 15min, 30min, 1h), got {self.interval:g}s")
+        if self.n_intervals > MAX_INTERVALS:
+            raise ValueError(f"horizon / interval gives {self.n_intervals:,} intervals; at most {MAX_INTERVALS:,}")
+        arrivals = self.channels.phone.arrivals
+        peak = arrivals.rate * self.interval if arrivals.rate is not None else \
+            arrivals.daily_volume * max(arrivals.day_weights)
+        if peak > MAX_EXPECTED_PER_INTERVAL:
+            raise ValueError(f"channels.phone.arrivals: {peak:.3g} contacts expected in one interval or day; "
+                             f"at most {MAX_EXPECTED_PER_INTERVAL:,}")
         if self.warmup >= self.horizon:
             raise ValueError("warmup must be shorter than the horizon")
         if not math.isclose(self.warmup / self.interval, round(self.warmup / self.interval)):

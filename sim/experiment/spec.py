@@ -143,7 +143,7 @@ def expand(experiment: Experiment, base: dict[str, Any], source: str) -> list[Sc
             name = f"{label}: " + ", ".join(f"{_short(k)}={v}" for k, v in factors.items())
         where = f"{source}, scenario {name!r}"
         data = _with(_with(base, named_values, where), factors, where)
-        data.setdefault("output", {})["contacts"] = experiment.contacts
+        data = set_path(data, ["output", "contacts"], experiment.contacts, where)
         scenario = validate(Scenario, data, where)
         specs.append(ScenarioSpec(len(specs), name, factors, scenario))
     return specs

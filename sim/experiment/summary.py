@@ -33,7 +33,7 @@ def summarise_scenarios(runs: pd.DataFrame, kpis: list[str], factors: list[str])
 
 def paired_differences(runs: pd.DataFrame, baseline: int, kpis: list[str]) -> pd.DataFrame:
     """Long table: each scenario x KPI, its mean difference from the baseline with paired and unpaired widths."""
-    wide = runs.pivot_table(index="replication", columns="scenario", values=kpis, aggfunc="first")
+    wide = runs.set_index(["replication", "scenario"])[kpis].unstack("scenario")  # keeps all-NaN columns
     names = runs.drop_duplicates("scenario").set_index("scenario")["scenario_name"]
     rows = []
     if baseline not in names.index:  # every run of the baseline failed: nothing to compare with

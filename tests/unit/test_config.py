@@ -107,3 +107,21 @@ def test_extra_agents_add_to_staffed_intervals_only_and_never_go_negative(write,
     assert plan == [0] * 8 + [7] * 10 + [3] * 6
     plan = staffing_plan(load_config(write(data), ["agents.team.extra_agents=-3", "horizon=1d"]))
     assert plan == [0] * 8 + [2] * 10 + [0] * 6
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ("channels.phone.handle_time={dist: lognormal, mean: 1min, cv: .inf}", r"handle_time\.cv: Input should be a finite"),
+        ("channels.phone.handle_time={dist: gamma, mean: 1min, cv: 1e-200}", r"handle_time\.cv: Input should be greater"),
+        ("channels.phone.handle_time={dist: weibull, shape: 1e-9, scale: 1min}", r"handle_time\.shape"),
+        ("channels.phone.arrivals={daily_volume: .inf}", r"daily_volume: Input should be a finite"),
+        ("channels.phone.arrivals.rate=1e30/h", r"contacts expected in one interval"),
+        ("agents.team.staffing=1000000000", r"staffing\.0: Input should be less than or equal"),
+        ("interval=1ms", r"interval: Input should be greater than or equal to 1"),
+        ("horizon=100000d", r"intervals; at most"),
+    ],
+)
+def test_values_that_would_break_the_engine_are_refused(write, make_scenario, override, expected):
+    with pytest.raises(InputError, match=expected):
+        load_config(write(make_scenario()), [override])
