@@ -1,101 +1,203 @@
-"""Charts from a small fixture sweep: each draws labelled axes, files are valid PNG and SVG, and the gallery
-picks the charts each experiment shape supports."""
+"""Charts from small fixture sweeps: every chart is titled and labelled with units, files are valid PNG and SVG
+written atomically, the gallery picks the charts each experiment shape supports, and nothing uses pyplot."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from helpers import phone_scenario
+from matplotlib.figure import Figure
 
 import sim
-from sim.plots import charts, charts_for, save
+from sim.plots import (
+    charts_for, heatmap, intraday, kpi_by_factor, kpi_label, pareto_front, save, scenario_bars, tier_comparison,
+    tradeoff, varying_factors, wait_cdf,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n"
 TIERS = {"tiers": {"regular": {"share": 0.7}, "gold": {"share": 0.3, "priority": 1}}}
+STAFF, RATE = "agents.team.staffing", "channels.phone.arrivals.rate"
+GRID = {STAFF: [8, 10], RATE: ["1.5/min", "2/min"]}
+KEY = ["service_level", "abandon_rate", "asa_seconds", "occupancy", "agents_mean"]
 
 
-def sweep(tmp: Path, **experiment) -> sim.experiment.results.SweepResults:
-    (tmp / "base.yaml").write_text(yaml.safe_dump(phone_scenario(horizon="6h", customers=TIERS)))
+def run_sweep(tmp: Path, tiers: bool = True, **experiment) -> sim.experiment.results.SweepResults:
+    """A tiny stationary experiment (4 h, 2 replications) swept serially in ``tmp``."""
+    base = phone_scenario(horizon="4h", **({"customers": TIERS} if tiers else {}))
+    (tmp / "base.yaml").write_text(yaml.safe_dump(base))
     (tmp / "experiment.yaml").write_text(yaml.safe_dump({"base": "base.yaml", "replications": 2, **experiment}))
     return sim.sweep(tmp / "experiment.yaml", tmp / "out", executor="serial")
 
 
 @pytest.fixture(scope="module")
-def two_factors(tmp_path_factory):
-    return sweep(tmp_path_factory.mktemp("grid"), contacts=True, kpis=["service_level", "abandon_rate",
-                 "asa_seconds", "occupancy", "agents_mean"],
-                 grid={"agents.team.staffing": [8, 10], "channels.phone.patience.mean": ["2min", "4min"]})
+def grid(tmp_path_factory):
+    """2 factors x 2 levels, two tiers, contacts recorded."""
+    return run_sweep(tmp_path_factory.mktemp("grid"), contacts=True, kpis=KEY, grid=GRID)
 
 
-def labelled(fig) -> bool:
-    return all(ax.get_xlabel() and ax.get_ylabel() for ax in fig.axes if ax.get_label() != "<colorbar>") and \
-        bool(fig.axes[0].get_title())
+@pytest.fixture(scope="module")
+def gallery(grid, tmp_path_factory):
+    out = tmp_path_factory.mktemp("charts")
+    return out, charts_for(grid, out)
 
 
-def test_every_chart_has_a_title_and_labelled_axes(two_factors):
-    r, x, y = two_factors, "agents.team.staffing", "channels.phone.patience.mean"
-    names = r.summary.set_index("scenario")["scenario_name"]
+def labelled(fig: Figure) -> bool:
+    """A title on the first axes and x and y labels on every plotting axes (colourbars have their own)."""
+    plots = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    return bool(plots[0].get_title()) and all(ax.get_xlabel() and ax.get_ylabel() for ax in plots) and \
+        all(ax.get_ylabel() for ax in bars)
+
+
+def test_every_chart_has_a_title_and_labelled_axes(grid):
+    s = grid.summary
+    names = s.set_index("scenario")["scenario_name"].to_dict()
     figures = [
-        charts.heatmap(r.summary, x, y, "service_level"),
-        charts.heatmap(r.summary, x, y, "asa_seconds"),
-        charts.kpi_by_factor(r.summary, x, "service_level", by=y),
-        charts.tradeoff(r.summary, "agents_mean", "service_level"),
-        charts.scenario_bars(r.summary, "abandon_rate", r.manifest["baseline"]),
-        charts.tier_comparison(r.tiers, r.summary, "asa_seconds"),
-        charts.wait_cdf(r.contacts, names, 20.0),
+        heatmap(s, STAFF, RATE, "service_level"), heatmap(s, STAFF, RATE, "asa_seconds"),
+        kpi_by_factor(s, STAFF, "service_level", by=RATE), kpi_by_factor(s, RATE, "abandon_rate"),
+        tradeoff(s, "agents_mean", "service_level"), scenario_bars(s, "abandon_rate", grid.manifest["baseline"]),
+        tier_comparison(grid.tiers, s, "asa_seconds"), wait_cdf(grid.contacts, 20.0, names=names),
+        wait_cdf(grid.contacts, 20.0, by="tier"),
     ]
-    assert all(labelled(fig) for fig in figures)
-    day = charts.intraday(r.intervals, 0, "base", 20.0)
-    assert day.axes[0].get_title() and all(ax.get_ylabel() for ax in day.axes)
+    assert all(isinstance(fig, Figure) and labelled(fig) for fig in figures)
+
+
+def test_intraday_has_three_panels_sharing_a_time_of_day_axis(grid):
+    fig = intraday(grid.intervals, 0, 20.0, target=0.8, name="lean")
+    top, middle, bottom = fig.axes[:3]
+    assert "lean" in top.get_title() and all(ax.get_ylabel() for ax in fig.axes)
+    assert bottom.get_xlabel() == "Time of day" and "20 s" in middle.get_ylabel()
+    low, high = bottom.get_xlim()
+    ticks = [bottom.xaxis.get_major_formatter()(t, 0) for t in bottom.get_xticks() if low <= t <= high]
+    assert (low, high) == (0, 4) and ticks[:3] == ["00:00", "00:30", "01:00"] and ticks[-1] == "04:00"
+    assert any(np.allclose(line.get_ydata(), 80) for line in middle.get_lines())  # the target
+
+
+def test_intraday_skips_intervals_without_calls_and_trims_closed_hours():
+    hours = np.arange(48) * 1800.0
+    open_ = (hours >= 8 * 3600) & (hours < 12 * 3600)
+    offered = np.where(open_, 10, 0)
+    offered[18] = 0  # 09:00, open but no calls: no service level there
+    intervals = pd.DataFrame({
+        "scenario": 0, "replication": 0, "start_seconds": hours, "day": 0, "agents_scheduled": np.where(open_, 3, 0),
+        "offered": offered, "service_level": np.where(offered > 0, 0.8, np.nan), "mean_queue_length": 0.5})
+    fig = intraday(intervals, 0, 20.0)
+    sl = fig.axes[1].get_lines()[0].get_ydata()
+    assert len(sl) == 8 and np.isnan(sl[2]) and np.nanmax(sl) == pytest.approx(80)
+    assert fig.axes[2].get_xlim() == pytest.approx((8, 12))
+
+
+def test_heatmap_writes_each_value_and_keeps_brighter_for_better(grid):
+    fig = heatmap(grid.summary, STAFF, RATE, "service_level")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert len(texts) == 4 and all(t.endswith("%") for t in texts)
+    assert fig.axes[0].get_xlabel() == "Staffing" and fig.axes[0].get_ylabel() == "Rate"
+    asa = heatmap(grid.summary, STAFF, RATE, "asa_seconds")
+    assert asa.axes[0].images[0].cmap.name.endswith("_r")
+    assert not fig.axes[0].images[0].cmap.name.endswith("_r")
+
+
+def test_kpi_labels_carry_units():
+    assert kpi_label("service_level") == "Service level (%)"
+    assert kpi_label("asa_seconds") == "ASA (s)"
+    assert kpi_label("mean_wait_seconds") == "Mean wait (s)"
+    assert kpi_label("abandon_rate") == "Abandon rate (%)"
+    assert kpi_label("occupancy") == "Occupancy (%)"
+    assert kpi_label("agents_mean") == "Agents on duty (time-average)"
+    assert kpi_label("agents.phone_team.extra_agents") == "Extra agents"
+
+
+def test_rates_are_drawn_as_percentages(grid):
+    fig = kpi_by_factor(grid.summary, STAFF, "service_level")
+    drawn = fig.axes[0].get_lines()[0].get_ydata()
+    expected = grid.summary.groupby(STAFF)["service_level_mean"].mean().to_numpy() * 100
+    assert np.allclose(drawn, expected)
 
 
 def test_pareto_front_keeps_only_undominated_points():
-    import numpy as np
+    cost = np.array([1.0, 2.0, 3.0, 2.5, np.nan])
+    value = np.array([0.5, 0.8, 0.9, 0.7, 1.0])  # the 4th costs more than the 2nd and gives less; 5th unknown
+    assert pareto_front(cost, value, cost_lower=True, value_lower=False).tolist() == [0, 1, 2]
+    assert pareto_front(cost, value, cost_lower=True, value_lower=True).tolist() == [0]
 
-    cost = np.array([1.0, 2.0, 3.0, 2.5])
-    value = np.array([0.5, 0.8, 0.9, 0.7])  # the 4th costs more than the 2nd and gives less
-    assert charts.pareto_front(cost, value, cost_lower=True, value_lower=False).tolist() == [0, 1, 2]
 
-
-def test_save_writes_valid_png_and_svg_and_no_temp_files(two_factors, tmp_path):
-    png, svg = save(charts.heatmap(two_factors.summary, "agents.team.staffing", "channels.phone.patience.mean",
-                                   "service_level"), tmp_path / "heat")
+def test_save_writes_valid_png_and_svg_atomically(grid, tmp_path):
+    fig = heatmap(grid.summary, STAFF, RATE, "service_level")
+    png, svg = save(fig, tmp_path / "sub" / "heat")
     assert png.read_bytes().startswith(PNG)
     assert ET.parse(svg).getroot().tag.endswith("svg")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["heat.png", "heat.svg"]
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["heat.png", "heat.svg"]
+    assert not fig.axes  # the figure is released
 
 
-@pytest.mark.parametrize(
-    ("experiment", "expected"),
-    [
-        ({"grid": {"agents.team.staffing": [8, 10], "channels.phone.patience.mean": ["2min", "4min"]}},
-         {"heatmap_service_level", "service_level_by_factor", "tradeoff", "intraday", "tiers_asa_seconds"}),
-        ({"grid": {"agents.team.staffing": [8, 9, 10]}}, {"service_level_by_factor", "tradeoff", "intraday"}),
-        ({"scenarios": {"lean": {"agents.team.staffing": 8}, "rich": {"agents.team.staffing": 11}}},
-         {"bars_service_level", "bars_abandon_rate", "tradeoff", "intraday"}),
-    ],
-    ids=["two factors", "one factor", "named scenarios"],
-)
+def test_a_failed_save_leaves_no_file_behind(tmp_path, monkeypatch):
+    fig = Figure()
+    fig.add_subplot().plot([1, 2])
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(fig, "savefig", broken)
+    with pytest.raises(OSError):
+        save(fig, tmp_path / "chart")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_gallery_for_two_factors(gallery):
+    out, made = gallery
+    assert [Path(c["png"]).stem for c in made] == [
+        "heatmap_service_level", "heatmap_abandon_rate", "heatmap_asa_seconds", "heatmap_occupancy",
+        "service_level_by_staffing", "tradeoff", "intraday", "tiers_asa_seconds", "tiers_abandon_rate", "wait_cdf"]
+    files_exist(out, made)
+
+
+@pytest.mark.parametrize(("experiment", "expected"), [
+    ({"grid": {STAFF: [8, 9, 10]}, "kpis": ["service_level", "abandon_rate", "agents_mean"]},
+     ["service_level_by_staffing", "abandon_rate_by_staffing", "tradeoff", "intraday"]),
+    ({"scenarios": {"lean": {STAFF: 8}, "rich": {STAFF: 11}}, "baseline": "rich",
+      "kpis": ["service_level", "occupancy"]},
+     ["bars_service_level", "bars_occupancy", "tradeoff", "intraday"]),
+], ids=["one factor", "named scenarios"])
 def test_gallery_picks_the_charts_an_experiment_supports(tmp_path, experiment, expected):
-    results = sweep(tmp_path, **experiment)
+    results = run_sweep(tmp_path, tiers=False, **experiment)
     made = charts_for(results, tmp_path / "charts")
-    stems = {Path(c["png"]).stem for c in made}
-    assert expected <= stems
-    assert all(Path(c["png"]).exists() and Path(c["svg"]).exists() and c["title"] and c["caption"] for c in made)
+    assert [Path(c["png"]).stem for c in made] == expected
+    files_exist(tmp_path / "charts", made)
 
 
-def test_wait_distribution_only_with_contact_records(two_factors, tmp_path):
-    assert "wait_cdf" in {Path(c["png"]).stem for c in charts_for(two_factors, tmp_path)}
+def files_exist(out: Path, made: list[dict]) -> None:
+    """Every chart has a title, a one-sentence caption and both files, and nothing else is in ``out``."""
+    for chart in made:
+        assert chart["title"] and chart["caption"].endswith(".") and chart["caption"].count(". ") == 0
+        assert chart["png"].read_bytes().startswith(PNG) and chart["svg"].stat().st_size > 0
+    assert len(list(out.iterdir())) == 2 * len(made)
+
+
+def test_varying_factors_ignore_constant_columns(grid):
+    summary = grid.summary.assign(**{"extra.constant": 1})
+    columns = list(summary.columns)
+    summary = summary[columns[:2] + ["extra.constant"] + columns[2:-1]]
+    assert varying_factors(summary) == [STAFF, RATE]
 
 
 def test_plots_never_use_pyplot():
     for path in (ROOT / "sim" / "plots").glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-            assert not any("pyplot" in n for n in names), path
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+            else:
+                continue
+            assert not any(n.endswith("pyplot") for n in names), path
+    code = "import sys, sim.plots; assert 'matplotlib.pyplot' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

@@ -1,71 +1,132 @@
-"""The look of every chart in one place: colour-blind-safe colours, readable fonts, labels with units,
-and atomic saving as PNG and SVG. Figures are built with ``matplotlib.figure.Figure`` (no pyplot, no
-global state, no display needed)."""
+"""The look of every chart in one place: colour-blind-safe colours, readable fonts, labels with units, and
+atomic saving as PNG and SVG.
+
+Figures are built with ``matplotlib.figure.Figure`` directly (never pyplot): no display, no global state,
+nothing to close by hand except through ``save``.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MultipleLocator
 
+from sim.experiment.spec import LOWER_IS_BETTER
 from sim.formatting import PERCENT_KPIS
 
-# Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-SEQUENTIAL = "cividis"  # perceptually uniform and colour-blind safe
-RC = {"font.size": 10, "axes.titlesize": 12, "axes.labelsize": 10, "legend.fontsize": 9,
-      "axes.prop_cycle": matplotlib.cycler(color=PALETTE), "axes.spines.top": False, "axes.spines.right": False}
+# Okabe & Ito (2008): told apart with every common colour-vision deficiency, and in greyscale by lightness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
+BASELINE = "#D55E00"  # vermilion: the baseline and the Pareto frontier stand out from the blue default
+MUTED = "#8C8C8C"  # reference lines, error bars, annotations
+SEQUENTIAL = "viridis"  # perceptually uniform and colour-blind safe; reversed for lower-is-better KPIs
+DPI = 150
+RC = {
+    "font.size": 10, "axes.titlesize": 12, "axes.labelsize": 10, "xtick.labelsize": 9, "ytick.labelsize": 9,
+    "legend.fontsize": 9, "legend.frameon": False, "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "axes.grid.axis": "y",
+    "grid.alpha": 0.3, "figure.titlesize": 12,
+    "svg.fonttype": "none", "svg.hashsalt": "servsim",  # text stays text; the same chart gives the same file
+}
 LABELS = {
     "service_level": "Service level (%)",
     "abandon_rate": "Abandon rate (%)",
-    "p_wait": "Callers who waited (%)",
+    "p_wait": "Calls that waited (%)",
     "occupancy": "Occupancy (%)",
-    "asa_seconds": "Average speed of answer (s)",
+    "asa_seconds": "ASA (s)",
     "mean_wait_seconds": "Mean wait (s)",
-    "aht_seconds": "Average handle time (s)",
-    "mean_queue_length": "Callers waiting (time-average)",
+    "aht_seconds": "AHT (s)",
+    "mean_queue_length": "Queue length (calls, time-average)",
     "agents_mean": "Agents on duty (time-average)",
-    "offered": "Contacts offered",
-    "answered": "Contacts answered",
+    "offered": "Calls offered",
+    "answered": "Calls answered",
+    "abandoned": "Calls abandoned",
+    "in_queue_end": "Calls still queued at the end",
 }
+F = TypeVar("F", bound=Callable)
+# KPIs that are a cost on a trade-off chart: less is better there although no ranking says so.
+COSTS = frozenset({"agents_mean"})
 
 
-def figure(width: float = 7.5, height: float = 4.5, rows: int = 1, sharex: bool = False):
-    """A new figure with the house style, and its axes."""
-    with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(width, height), layout="constrained")
-        axes = fig.subplots(rows, 1, sharex=sharex, squeeze=False)[:, 0]
-    return fig, (axes[0] if rows == 1 else axes)
+def styled(chart: F) -> F:
+    """Build a chart inside the house style (fonts and colours are read as each artist is made)."""
+    @functools.wraps(chart)
+    def wrapper(*args, **kwargs):
+        """The chart, drawn with the house rc settings."""
+        with matplotlib.rc_context(RC):
+            return chart(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]
 
 
-def label(kpi: str) -> str:
-    """The axis label of a KPI or factor, with its unit."""
-    return LABELS.get(kpi, kpi.rsplit(".", 1)[-1].replace("_", " "))
+def figure(width: float = 7.5, height: float = 4.5, rows: int = 1, sharex: bool = False) -> tuple[Figure, list[Axes]]:
+    """A new figure and its axes (a list, one per row), laid out without overlaps; call inside ``styled``."""
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig, list(fig.subplots(rows, 1, sharex=sharex, squeeze=False)[:, 0])
+
+
+def kpi_label(kpi: str) -> str:
+    """A KPI's axis label with its unit; unknown names (factors) read as their last dotted component."""
+    return LABELS.get(kpi) or factor_label(kpi)
+
+
+def kpi_name(kpi: str) -> str:
+    """A KPI's label without its unit, for titles and captions."""
+    return kpi_label(kpi).split(" (")[0]
+
+
+def factor_label(column: str) -> str:
+    """``agents.phone_team.extra_agents`` -> ``Extra agents``: the last path component, readable."""
+    words = column.rsplit(".", 1)[-1].replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 def scale(kpi: str) -> float:
-    """Rates are drawn as percentages."""
+    """The factor from stored value to display unit: rates are drawn as percentages."""
     return 100.0 if kpi.startswith(PERCENT_KPIS) else 1.0
 
 
-def save(fig: Figure, stem: Path) -> list[Path]:
-    """Write ``stem``.png and ``stem``.svg atomically, then release the figure."""
+def lower_is_better(kpi: str) -> bool:
+    """Whether less of ``kpi`` is better (the ranking rule, plus staffing as a cost)."""
+    return kpi in LOWER_IS_BETTER or kpi in COSTS
+
+
+def colormap(kpi: str) -> str:
+    """The sequential colormap oriented so brighter always means better."""
+    return SEQUENTIAL + ("_r" if lower_is_better(kpi) else "")
+
+
+def time_of_day_axis(ax: Axes, span_hours: float) -> None:
+    """Ticks on ``ax``'s x axis (in hours since midnight) as HH:MM, spaced to stay readable."""
+    step = next(s for s in (0.5, 1, 2, 3, 4, 6, 12, 24) if span_hours / s <= 12)
+    ax.xaxis.set_major_locator(MultipleLocator(step))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda h, _: f"{int(h // 1) % 24:02d}:{round(h % 1 * 60):02d}"))
+
+
+def save(fig: Figure, path_stem: str | Path) -> list[Path]:
+    """Write ``<stem>.png`` and ``<stem>.svg`` atomically (temp file + ``os.replace``), then free the figure."""
+    stem = Path(path_stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for suffix, options in ((".png", {"dpi": 150}), (".svg", {})):
-        path = stem.with_suffix(suffix)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(fd)
-        try:
-            fig.savefig(tmp, format=suffix[1:], **options)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        paths.append(path)
+    with matplotlib.rc_context(RC):
+        paths = [_write_atomic(fig, stem.parent / f"{stem.name}.{fmt}", fmt) for fmt in ("png", "svg")]
     fig.clear()
     return paths
+
+
+def _write_atomic(fig: Figure, path: Path, fmt: str) -> Path:
+    """Render ``fig`` to a hidden temp file beside ``path`` and move it into place in one step."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            fig.savefig(handle, format=fmt, dpi=DPI, metadata={"Date": None} if fmt == "svg" else None)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
