@@ -30,12 +30,32 @@ KPI_DOCS = {
     "aht_seconds": "average handle time of answered contacts, including after-contact work",
     "mean_queue_length": "time-average number of contacts waiting",
     "agents_mean": "time-average number of agents on duty",
+    "first_contacts": "contacts that open an episode: offered minus repeats and redials (the same in every scenario of a sweep)",
+    "balked": "walk-ins who saw the queue and turned away",
+    "balk_rate": "balked / offered",
+    "fcr": "first-contact resolution: contacts finished with the issue resolved / contacts finished",
+    "transfer_rate": "transfers / answered contacts",
+    "repeat_rate": "repeat contacts for an unresolved issue (including email chasers) / offered",
+    "redial_rate": "redials / abandoned contacts",
+    "channel_switch_rate": "contacts on another channel than their episode's first / offered",
+    "frustration_mean": "remembered (peak-end) frustration of contacts that ended, 0-1",
+    "frustration_peak_mean": "peak frustration of contacts that ended, 0-1",
+    "exhaustion_mean": "mean exhaustion (0-1) of agents on the floor, sampled at interval ends",
+    "email_backlog_end": "emails still waiting when the run ended",
 }
+for _channel in ("walk_in", "phone", "email"):
+    KPI_DOCS[f"{_channel}_offered"] = f"{_channel} contacts that arrived"
+    KPI_DOCS[f"{_channel}_service_level"] = (
+        f"{_channel} service level (email: answered within the response target)")
+    KPI_DOCS[f"{_channel}_asa_seconds"] = f"{_channel} average speed of answer"
+    KPI_DOCS[f"{_channel}_abandon_rate"] = f"{_channel} abandoned / (answered + abandoned)"
 KPIS = tuple(KPI_DOCS)
 SUMMARY_KPIS = (
     "service_level", "asa_seconds", "mean_wait_seconds", "p_wait", "abandon_rate",
     "occupancy", "aht_seconds", "mean_queue_length", "offered", "answered", "abandoned",
+    "fcr", "transfer_rate", "repeat_rate", "balk_rate", "frustration_mean", "exhaustion_mean",
 )
+CHANNEL_RUN_KPIS = ("offered", "service_level", "asa_seconds", "abandon_rate")
 
 
 def kpis_from_sums(sums: pd.DataFrame, definition: str) -> pd.DataFrame:
@@ -58,7 +78,22 @@ def kpis_from_sums(sums: pd.DataFrame, definition: str) -> pd.DataFrame:
         out["aht_seconds"] = s["handle_sum"] / s["answered"]
         out["mean_queue_length"] = s["queue_area"] / s["length_seconds"]
         out["agents_mean"] = s["staffed_area"] / s["length_seconds"]
+        out["first_contacts"] = s["offered"] - s["repeats"] - s["redials"]
+        out["balked"] = s["balked"]
+        out["balk_rate"] = s["balked"] / s["offered"]
+        out["fcr"] = s["resolved"] / s["finished"]
+        out["transfer_rate"] = s["transfers"] / s["answered"]
+        out["repeat_rate"] = s["repeats"] / s["offered"]
+        out["redial_rate"] = s["redials"] / s["abandoned"]
+        out["channel_switch_rate"] = s["switches"] / s["offered"]
+        out["frustration_mean"] = s["frustration_sum"] / s["frustrated_n"]
+        out["frustration_peak_mean"] = s["frustration_peak_sum"] / s["frustrated_n"]
+        if "exhaustion_end" in s:
+            out["exhaustion_mean"] = s["exhaustion_end"] / s["on_floor_end"]
     return out.replace([np.inf, -np.inf], np.nan)
+
+
+_SUMMED = list(COUNT_FIELDS + SUM_FIELDS + LEVEL_FIELDS) + ["length_seconds", "exhaustion_end", "on_floor_end"]
 
 
 def _interval_sums(output: RunOutput) -> pd.DataFrame:
@@ -83,28 +118,74 @@ def _after_warmup(sums: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 
 
 def run_kpis(output: RunOutput, scenario: Scenario) -> dict[str, float]:
-    """The whole run's KPIs (intervals before the warm-up left out)."""
+    """The whole run's KPIs (intervals before the warm-up left out), with headline KPIs per channel."""
     sums = _after_warmup(_interval_sums(output), scenario)
-    total = sums[list(COUNT_FIELDS + SUM_FIELDS + LEVEL_FIELDS) + ["length_seconds"]].sum().to_frame().T
-    return kpis_from_sums(total, scenario.service_level.definition).iloc[0].to_dict()
+    total = sums[_SUMMED].sum().to_frame().T
+    kpis = kpis_from_sums(total, scenario.service_level.definition).iloc[0].to_dict()
+    by_channel = channel_kpis(output, scenario).set_index("channel")
+    for channel in ("walk_in", "phone", "email"):
+        for name in CHANNEL_RUN_KPIS:
+            kpis[f"{channel}_{name}"] = by_channel.at[channel, name] if channel in by_channel.index else np.nan
+    backlog = output.levels.get("backlog_end.email")
+    kpis["email_backlog_end"] = float(backlog.iloc[-1]) if backlog is not None else np.nan
+    return kpis
 
 
 def daily_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
     """One row per day (after the warm-up)."""
     sums = _after_warmup(_interval_sums(output), scenario)
     day = (sums["start_seconds"] // DAY).astype(int).rename("day")
-    columns = list(COUNT_FIELDS + SUM_FIELDS + LEVEL_FIELDS) + ["length_seconds"]
-    return kpis_from_sums(sums[columns].groupby(day).sum(), scenario.service_level.definition).reset_index()
+    return kpis_from_sums(sums[_SUMMED].groupby(day).sum(), scenario.service_level.definition).reset_index()
 
 
-def tier_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
-    """One row per customer tier (after the warm-up); level KPIs are shared and left out."""
+def _by(output: RunOutput, scenario: Scenario, column: str) -> pd.DataFrame:
+    """Contact KPIs per value of a slot column (after the warm-up); agent-level KPIs are left out."""
     slots = output.slots[output.slots["start_seconds"] >= scenario.warmup - 1e-9]
-    sums = slots.groupby("tier", observed=False)[list(COUNT_FIELDS + SUM_FIELDS)].sum()
+    sums = slots.groupby(column, observed=False)[list(COUNT_FIELDS + SUM_FIELDS)].sum()
     for name in LEVEL_FIELDS + ("length_seconds",):
         sums[name] = np.nan
     frame = kpis_from_sums(sums, scenario.service_level.definition)
     return frame.drop(columns=["occupancy", "mean_queue_length", "agents_mean"]).reset_index()
+
+
+def tier_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
+    """One row per customer tier."""
+    return _by(output, scenario, "tier")
+
+
+def issue_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
+    """One row per issue type."""
+    return _by(output, scenario, "issue")
+
+
+def channel_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
+    """One row per channel, with its own queue length and the backlog left at the end."""
+    frame = _by(output, scenario, "channel")
+    levels = _after_warmup(output.levels, scenario)
+    channels = list(frame["channel"])
+    frame["mean_queue_length"] = [levels[f"queue_area.{c}"].sum() / levels["length_seconds"].sum() for c in channels]
+    frame["backlog_end"] = [output.levels[f"backlog_end.{c}"].iloc[-1] for c in channels]
+    return frame
+
+
+def group_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
+    """One row per agent group: agents on the floor, occupancy, contacts handled and their share, exhaustion."""
+    levels = _after_warmup(output.levels, scenario)
+    length = levels["length_seconds"].sum()
+    handled_total = levels["handled"].sum()
+    rows = []
+    for group in scenario.agents:
+        busy, staffed = levels[f"busy_area.{group}"].sum(), levels[f"staffed_area.{group}"].sum()
+        handled, on_floor = levels[f"handled.{group}"].sum(), levels[f"on_floor_end.{group}"].sum()
+        rows.append({
+            "group": group,
+            "agents_mean": staffed / length,
+            "occupancy": busy / staffed if staffed else np.nan,
+            "handled": handled,
+            "handled_share": handled / handled_total if handled_total else np.nan,
+            "exhaustion_mean": levels[f"exhaustion_end.{group}"].sum() / on_floor if on_floor else np.nan,
+        })
+    return pd.DataFrame(rows)
 
 
 def confidence_interval(values: pd.Series, level: float = 0.95) -> tuple[float, float, float]:
@@ -128,6 +209,6 @@ def summarise(runs: pd.DataFrame, kpis: tuple[str, ...] = KPIS, level: float = 0
 
 
 __all__ = [
-    "KPIS", "KPI_DOCS", "SL_DEFINITIONS", "SUMMARY_KPIS", "confidence_interval", "daily_kpis",
-    "interval_kpis", "kpis_from_sums", "run_kpis", "summarise", "tier_kpis",
+    "KPIS", "KPI_DOCS", "SL_DEFINITIONS", "SUMMARY_KPIS", "channel_kpis", "confidence_interval", "daily_kpis",
+    "group_kpis", "interval_kpis", "issue_kpis", "kpis_from_sums", "run_kpis", "summarise", "tier_kpis",
 ]

@@ -12,72 +12,101 @@ from array import array
 import numpy as np
 import pandas as pd
 
-# Contact tallies kept per (interval of arrival, tier) slot.
+# Contact tallies kept per (interval of arrival, channel, tier, issue) slot.
 COUNT_FIELDS = (
-    "offered",  # arrivals
+    "offered",  # arrivals (new contacts, repeats, redials and chasers alike)
     "delayed",  # arrivals who found no free agent and queued
     "answered",  # service started
-    "answered_within",  # service started within the service-level threshold
+    "answered_within",  # service started within the channel's threshold
     "abandoned",  # left the queue before service
     "short_abandoned",  # abandoned within the short-abandon threshold
+    "balked",  # walk-ins who saw the queue and turned away
     "in_queue_end",  # still waiting when the run ended
+    "finished",  # service (including any transfers) completed
+    "resolved",  # finished with the issue resolved
+    "transfers",  # transfers to another agent
+    "repeats",  # contacts that are a repeat of an unresolved issue (including chasers)
+    "redials",  # contacts that are a redial after abandoning
+    "chasers",  # phone contacts chasing an unanswered email
+    "switches",  # contacts on another channel than the episode's first
+    "frustrated_n",  # contacts that ended (finished, abandoned or balked) with a frustration state
 )
 SUM_FIELDS = (
     "wait_answered_sum",  # seconds waited by answered contacts
     "wait_abandoned_sum",  # seconds waited by abandoners until they left
     "handle_sum",  # agent seconds (handle + after-contact work) of answered contacts
+    "frustration_sum",  # remembered (peak-end) frustration of ended contacts
+    "frustration_peak_sum",  # peak frustration of ended contacts
 )
-# Time integrals kept per interval: (level x seconds).
+# Time integrals and snapshots kept per interval, one column per channel or group (see ``Tally``).
+CHANNEL_LEVELS = ("queue_area", "backlog_end")
+GROUP_LEVELS = ("busy_area", "staffed_area", "handled", "exhaustion_end", "on_floor_end")
 LEVEL_FIELDS = ("queue_area", "busy_area", "staffed_area")
 
-OUTCOME_ANSWERED, OUTCOME_ABANDONED, OUTCOME_QUEUED_AT_END = 0, 1, 2
-OUTCOMES = ("answered", "abandoned", "queued_at_end")
+OUTCOME_ANSWERED, OUTCOME_ABANDONED, OUTCOME_QUEUED_AT_END, OUTCOME_BALKED = 0, 1, 2, 3
+OUTCOMES = ("answered", "abandoned", "queued_at_end", "balked")
 
 
 class Tally:
-    """Running totals for one run: plain Python lists, indexed by slot = interval * n_tiers + tier."""
+    """Running totals for one run: plain Python lists.
 
-    def __init__(self, n_intervals: int, n_tiers: int) -> None:
+    Contact counts are indexed by slot (see ``sim.model.demand.Layout``); levels by
+    ``interval * n + i`` for channel or group ``i`` of ``n``.
+    """
+
+    def __init__(self, n_intervals: int, n_slots_per_interval: int, channels: list[str], groups: list[str]) -> None:
         self.n_intervals = n_intervals
-        self.n_tiers = n_tiers
-        n_slots = n_intervals * n_tiers
+        self.per_interval = n_slots_per_interval
+        self.channels, self.groups = channels, groups
+        n_slots = n_intervals * n_slots_per_interval
         for name in COUNT_FIELDS:
             setattr(self, name, [0] * n_slots)
         for name in SUM_FIELDS:
             setattr(self, name, [0.0] * n_slots)
-        for name in LEVEL_FIELDS:
-            setattr(self, name, [0.0] * n_intervals)
+        for name in CHANNEL_LEVELS:
+            setattr(self, name, [0.0] * (n_intervals * len(channels)))
+        for name in GROUP_LEVELS:
+            setattr(self, name, [0.0] * (n_intervals * len(groups)))
 
-    def slot_frame(self, interval_seconds: float, tier_names: list[str]) -> pd.DataFrame:
-        """One row per (interval, tier) with every count and sum."""
-        intervals = np.repeat(np.arange(self.n_intervals), self.n_tiers)
-        frame = pd.DataFrame(
-            {
-                "interval": intervals,
-                "start_seconds": intervals * interval_seconds,
-                "tier": pd.Categorical.from_codes(np.tile(np.arange(self.n_tiers), self.n_intervals), tier_names),
-            }
-        )
+    def slot_frame(self, interval_seconds: float, channels: list[str], tiers: list[str], issues: list[str]) -> pd.DataFrame:
+        """One row per (interval, channel, tier, issue) with every count and sum."""
+        n_c, n_t, n_i = len(channels), len(tiers), len(issues)
+        index = np.arange(self.n_intervals * self.per_interval)
+        intervals = index // self.per_interval
+        frame = pd.DataFrame({
+            "interval": intervals,
+            "start_seconds": intervals * interval_seconds,
+            "channel": pd.Categorical.from_codes((index // (n_t * n_i)) % n_c, channels),
+            "tier": pd.Categorical.from_codes((index // n_i) % n_t, tiers),
+            "issue": pd.Categorical.from_codes(index % n_i, issues),
+        })
         for name in COUNT_FIELDS:
             frame[name] = np.asarray(getattr(self, name), dtype=np.int64)
         for name in SUM_FIELDS:
             frame[name] = np.asarray(getattr(self, name), dtype=float)
         return frame
 
-    def level_frame(self, interval_seconds: float, horizon: float, staffing: list[int]) -> pd.DataFrame:
-        """One row per interval with its length, scheduled staffing and time integrals of the levels."""
+    def level_frame(self, interval_seconds: float, horizon: float, staffing: dict[str, list[int]]) -> pd.DataFrame:
+        """One row per interval: length, scheduled agents, and levels in total and per channel / group.
+
+        Per-channel columns are named ``queue_area.<channel>``; per-group ``busy_area.<group>`` etc.
+        """
         starts = np.arange(self.n_intervals) * interval_seconds
-        frame = pd.DataFrame(
-            {
-                "interval": np.arange(self.n_intervals),
-                "start_seconds": starts,
-                "length_seconds": np.minimum(starts + interval_seconds, horizon) - starts,
-                "agents_scheduled": np.asarray(staffing, dtype=np.int64),
-            }
-        )
-        for name in LEVEL_FIELDS:
-            frame[name] = np.asarray(getattr(self, name), dtype=float)
-        return frame
+        columns = {
+            "interval": np.arange(self.n_intervals),
+            "start_seconds": starts,
+            "length_seconds": np.minimum(starts + interval_seconds, horizon) - starts,
+            "agents_scheduled": np.sum([staffing[g] for g in self.groups], axis=0).astype(np.int64),
+        }
+        for names, fields in ((self.channels, CHANNEL_LEVELS), (self.groups, GROUP_LEVELS)):
+            for field in fields:
+                values = np.asarray(getattr(self, field), dtype=float).reshape(self.n_intervals, len(names))
+                columns[field] = values.sum(axis=1)
+                for i, name in enumerate(names):
+                    columns[f"{field}.{name}"] = values[:, i]
+        for g in self.groups:
+            columns[f"agents_scheduled.{g}"] = np.asarray(staffing[g], dtype=np.int64)
+        return pd.DataFrame(columns)
 
 
 class ContactLog:
@@ -85,27 +114,34 @@ class ContactLog:
 
     def __init__(self) -> None:
         self.arrival = array("d")
+        self.channel = array("b")
         self.tier = array("b")
         self.wait = array("d")
         self.handle = array("d")
         self.outcome = array("b")
+        self.frustration = array("d")
 
-    def add(self, arrival: float, tier: int, wait: float, handle: float, outcome: int) -> None:
+    def add(self, arrival: float, channel: int, tier: int, wait: float, handle: float, outcome: int,
+            frustration: float = 0.0) -> None:
         self.arrival.append(arrival)
+        self.channel.append(channel)
         self.tier.append(tier)
         self.wait.append(wait)
         self.handle.append(handle)
         self.outcome.append(outcome)
+        self.frustration.append(frustration)
 
-    def frame(self, tier_names: list[str]) -> pd.DataFrame:
-        """The contacts in arrival order, with categorical tier and outcome."""
+    def frame(self, channels: list[str], tier_names: list[str]) -> pd.DataFrame:
+        """The contacts in arrival order, with categorical channel, tier and outcome."""
         frame = pd.DataFrame(
             {
                 "arrival_seconds": np.frombuffer(self.arrival, dtype=float),
+                "channel": pd.Categorical.from_codes(np.frombuffer(self.channel, dtype=np.int8), channels),
                 "tier": pd.Categorical.from_codes(np.frombuffer(self.tier, dtype=np.int8), tier_names),
                 "wait_seconds": np.frombuffer(self.wait, dtype=float),
                 "handle_seconds": np.frombuffer(self.handle, dtype=float),
                 "outcome": pd.Categorical.from_codes(np.frombuffer(self.outcome, dtype=np.int8), list(OUTCOMES)),
+                "frustration": np.frombuffer(self.frustration, dtype=float),
             }
         )
         return frame.sort_values("arrival_seconds", kind="stable", ignore_index=True)

@@ -9,7 +9,8 @@ import pandas as pd
 
 import sim
 from sim.config.schema import Scenario
-from sim.metrics import daily_kpis, interval_kpis, run_kpis, summarise, tier_kpis
+from sim.metrics import (channel_kpis, daily_kpis, group_kpis, interval_kpis, issue_kpis, run_kpis, summarise,
+                         tier_kpis)
 from sim.model import simulate
 
 
@@ -22,6 +23,9 @@ class Results:
     intervals: pd.DataFrame  # one row per replication x interval
     days: pd.DataFrame  # one row per replication x day
     tiers: pd.DataFrame  # one row per replication x tier
+    channels: pd.DataFrame  # one row per replication x channel
+    issues: pd.DataFrame  # one row per replication x issue type
+    groups: pd.DataFrame  # one row per replication x agent group
     contacts: pd.DataFrame | None  # one row per contact, only if scenario.output.contacts
     meta: dict = field(default_factory=dict)
 
@@ -38,12 +42,14 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
     if replications < 1:
         raise ValueError("replications must be at least 1")
     started = time.perf_counter()
-    runs, intervals, days, tiers, contacts, metas = [], [], [], [], [], []
+    runs, intervals, days, tiers, channels, issues, groups, contacts, metas = [], [], [], [], [], [], [], [], []
     for rep in range(replications):
         output = simulate(scenario, rep, seed)
         runs.append({"replication": rep, **run_kpis(output, scenario)})
         for frame, into in ((interval_kpis(output, scenario), intervals), (daily_kpis(output, scenario), days),
-                            (tier_kpis(output, scenario), tiers), (output.contacts, contacts)):
+                            (tier_kpis(output, scenario), tiers), (channel_kpis(output, scenario), channels),
+                            (issue_kpis(output, scenario), issues), (group_kpis(output, scenario), groups),
+                            (output.contacts, contacts)):
             if frame is not None:
                 into.append(frame.assign(replication=rep))
         metas.append(output.meta)
@@ -62,6 +68,9 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
         _stack(intervals),
         _stack(days),
         _stack(tiers),
+        _stack(channels),
+        _stack(issues),
+        _stack(groups),
         _stack(contacts) if contacts else None,
         meta,
     )

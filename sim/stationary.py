@@ -43,6 +43,7 @@ def stationary_scenario(
             "patience": {"dist": "none"} if patience is None else {"dist": "exponential", "mean": patience},
         }},
         "agents": {"agents": {"staffing": agents}},
+        "behaviour": "off",
     }
     return validate(Scenario, data, "erlang --simulate")
 

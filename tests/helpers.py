@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def phone_scenario(**top) -> dict:
-    """A small stationary phone scenario as a dict: M/M/9+M, 2 calls/min, 4 min handling, 3 min patience.
+    """A small stationary phone scenario as a dict: M/M/9+M, 2 calls/min, 4 min handling, 3 min patience, behaviour off.
 
     Keyword arguments replace top-level keys (``horizon="2d"``, ``customers={...}``).
     """
@@ -18,6 +18,7 @@ def phone_scenario(**top) -> dict:
             "patience": {"dist": "exponential", "mean": "3min"},
         }},
         "agents": {"team": {"staffing": 9}},
+        "behaviour": "off",  # the plain M/M/n+M queue, so Erlang A is the exact answer
     }
     data.update(top)
     return data

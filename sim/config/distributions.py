@@ -12,7 +12,7 @@ import math
 from typing import Annotated, Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.config.types import Duration, PositiveDuration
 
@@ -102,17 +102,28 @@ class Fixed(_Dist):
 
 
 class Empirical(_Dist):
-    """Resample observed durations with replacement."""
+    """Resample observed durations with replacement, equally likely or with ``weights`` (e.g. survey shares)."""
 
     dist: Literal["empirical"]
     values: list[Duration] = Field(min_length=1)
+    weights: list[Annotated[float, Field(ge=0)]] | None = None
+
+    @model_validator(mode="after")
+    def _weights_match(self) -> Empirical:
+        if self.weights is not None and (len(self.weights) != len(self.values) or sum(self.weights) <= 0):
+            raise ValueError("'weights' needs one non-negative weight per value, not all zero")
+        return self
 
     @property
     def mean(self) -> float:
-        return float(np.mean(self.values))
+        return float(np.average(self.values, weights=self.weights))
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return np.asarray(self.values, dtype=float)[rng.integers(0, len(self.values), n)]
+        values = np.asarray(self.values, dtype=float)
+        if self.weights is None:
+            return values[rng.integers(0, len(values), n)]
+        cumulative = np.cumsum(self.weights) / sum(self.weights)
+        return values[np.minimum(np.searchsorted(cumulative, rng.random(n), side="right"), len(values) - 1)]
 
 
 class NoDuration(_Dist):

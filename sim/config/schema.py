@@ -8,12 +8,13 @@ tiers, agent groups) are mappings keyed by name, so overrides read naturally:
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Callable, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from sim.config.behaviour import Behaviour, BehaviourField, _lognormal_by_median
 from sim.config.distributions import HandleTime, Patience, patience_shorthand
-from sim.config.types import Duration, PositiveDuration, Rate
+from sim.config.types import ClockTime, Duration, PositiveDuration, Rate
 
 DAY = 86400.0
 Headcount = Annotated[int, Field(ge=0, le=100_000, strict=False)]
@@ -28,7 +29,7 @@ def n_intervals(horizon: float, interval: float) -> int:
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False, validate_default=True)
 
 
 class ServiceLevel(_Section):
@@ -58,43 +59,163 @@ class Arrivals(_Section):
         return self
 
 
+CHANNELS = ("walk_in", "phone", "email")  # also the default order in which agents serve them
+ChannelName = Literal["walk_in", "phone", "email"]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class Hours(_Section):
+    """When a channel is open: walk-in and phone take arrivals only then; email is answered only then."""
+
+    open: ClockTime
+    close: ClockTime
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(default=list(WEEKDAYS), min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Hours:
+        if self.close <= self.open:
+            raise ValueError("close must be later than open (e.g. open: '08:00', close: '18:00')")
+        return self
+
+    def is_open(self, seconds: float) -> bool:
+        """Whether ``seconds`` from the start of the horizon (a Monday 00:00) falls in opening hours."""
+        day, clock = divmod(seconds, DAY)
+        return WEEKDAYS[int(day) % 7] in self.days and self.open <= clock < self.close
+
+
+def _dist(**spec) -> Callable[[], dict]:
+    return lambda: spec
+
+
 class Channel(_Section):
-    """A channel's demand and the durations of its contacts."""
+    """A channel's demand, its contacts' durations, and how its customers wait."""
 
     arrivals: Arrivals
     handle_time: HandleTime
     after_contact_work: HandleTime | None = None
+    patience: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(default_factory=_dist(dist="none"))
+    tolerance: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(
+        default_factory=_dist(**_lognormal_by_median(75.0, 1.0)))  # onset of dissatisfaction (2.2)
+    tolerance_zero_share: Share = 0.0  # customers who accept no wait at all
+    hours: Hours | None = None
+    perceived_wait_factor: float = Field(default=1.0, gt=0, le=10)  # perceived wait = factor x wait
+
+
+class Balking(_Section):
+    """Walk-in customers who see ``n`` people ahead turn away with probability 1 / (1 + exp(-(n - midpoint) / scale))."""
+
+    midpoint: float = Field(default=8.0, ge=0, le=10_000)
+    scale: float = Field(default=1.5, gt=0, le=1000)
+
+
+class WalkIn(Channel):
+    """A counter with a visible queue: balking on its length, reneging, unoccupied waits feel longer (2.2, 2.3)."""
+
     patience: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(
-        default_factory=lambda: {"dist": "none"}
-    )
+        default_factory=_dist(dist="exponential", mean=1200.0))
+    tolerance: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(
+        default_factory=_dist(**_lognormal_by_median(240.0, 0.5)))
+    perceived_wait_factor: float = Field(default=1.36, gt=0, le=10)  # unoccupied waits (Larson)
+    balking: Balking | None = Balking()
+
+
+class Redial(_Section):
+    """Callers who hang up and call again later (2.3)."""
+
+    probability: Share = 0.5
+    delay: HandleTime = Field(default_factory=_dist(dist="exponential", mean=900.0))
+    patience_factor: float = Field(default=0.8, gt=0, le=10)
+
+
+class Phone(Channel):
+    """A hold queue; callers abandon, some redial; optional queue-position announcements (2.2, 2.3)."""
+
+    patience: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(
+        default_factory=_dist(dist="exponential", mean=300.0))  # evidence range 90-600 s (2.3)
+    tolerance_zero_share: Share = 0.13  # Arise: 13% accept no hold at all
+    redial: Redial | None = Redial()
+    queue_position_info: bool = False  # patience x 2 and perceived wait x 0.8 when announced
+
+
+class Chaser(_Section):
+    """Email customers with no reply after ``after`` x their tolerance phone in with this probability (2.3)."""
+
+    probability: Share = 0.3
+    after: float = Field(default=2.0, gt=0, le=100)
+
+
+class Email(Channel):
+    """A written backlog answered in opening hours against a response-time target; no abandonment (2.2, 2.3)."""
+
+    patience: Literal["none"] | None = None
+    tolerance: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(default_factory=_dist(
+        dist="empirical", values=[900, 3600, 14400, 86400, 172800], weights=[0.11, 0.19, 0.14, 0.43, 0.13]))
+    response_target: PositiveDuration = DAY  # the email service level: replied within this
+    chaser: Chaser | None = Chaser()
 
 
 class Channels(_Section):
-    """The channels customers use. Walk-in and email arrive with the customer-journey work."""
+    """The channels one customer population uses; at least one."""
 
-    phone: Channel
+    walk_in: WalkIn | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Channels:
+        if not self.names:
+            raise ValueError("configure at least one of walk_in, phone, email")
+        return self
+
+    @property
+    def names(self) -> list[str]:
+        """The configured channels, in ``CHANNELS`` order."""
+        return [c for c in CHANNELS if getattr(self, c) is not None]
 
 
 class Tier(_Section):
-    """A customer tier: its share of arrivals, queue priority (higher first) and patience factor."""
+    """A customer tier: share of arrivals, queue priority (higher first), patience and tolerance factors, value."""
 
     share: float = Field(ge=0, le=1)
     priority: int = 0
     patience_factor: float = Field(default=1.0, gt=0, le=1000)
+    tolerance_factor: float = Field(default=1.0, gt=0, le=1000)  # priority customers expect more: 0.8 (2.2)
+    hostility_weight: float = Field(default=1.0, ge=0, le=100)  # weight of their anger on agents: 1.5 (2.8)
+    value: float = Field(default=0.0, ge=0)  # revenue per customer per year
+
+
+class IssueType(_Section):
+    """A kind of issue: share of contacts, skill needed, and how it scales handle time and resolution (2.5)."""
+
+    share: float = Field(ge=0, le=1)
+    skill: str = "general"
+    handle_factor: float = Field(default=1.0, gt=0, le=100)  # simple 0.6, standard 1.0, complex 1.8
+    resolution_factor: float = Field(default=1.0, ge=0, le=10)  # simple 1.15, standard 1.0, complex 0.75
 
 
 def _default_tiers() -> dict[str, Tier]:
     return {"regular": Tier(share=1.0)}
 
 
+def _default_issues() -> dict[str, IssueType]:
+    return {"standard": IssueType(share=1.0)}
+
+
+def _shares_sum_to_one(named: dict, what: str) -> None:
+    total = sum(t.share for t in named.values())
+    if not math.isclose(total, 1.0, abs_tol=1e-6):
+        raise ValueError(f"{what} shares must sum to 1, they sum to {total:g}")
+
+
 class Customers(_Section):
     tiers: dict[str, Tier] = Field(default_factory=_default_tiers, min_length=1, max_length=100)
+    issues: dict[str, IssueType] = Field(default_factory=_default_issues, min_length=1, max_length=100)
 
     @model_validator(mode="after")
-    def _shares_sum_to_one(self) -> Customers:
-        total = sum(t.share for t in self.tiers.values())
-        if not math.isclose(total, 1.0, abs_tol=1e-6):
-            raise ValueError(f"tier shares must sum to 1, they sum to {total:g}")
+    def _shares(self) -> Customers:
+        _shares_sum_to_one(self.tiers, "tier")
+        _shares_sum_to_one(self.issues, "issue")
         return self
 
 
@@ -104,17 +225,38 @@ def _as_list(value: object) -> object:
 
 
 class AgentGroup(_Section):
-    """Agents who serve some channels. ``staffing``: one headcount, or one per interval of a day or of the horizon."""
+    """Agents who serve some channels with some skills. ``staffing``: one headcount, or one per interval of a day or of the horizon."""
 
-    channels: list[Literal["phone"]] = Field(default=["phone"], min_length=1)
+    channels: list[ChannelName] = Field(default=["phone"], min_length=1)
+    skills: dict[str, Annotated[float, Field(gt=0, le=1)]] = Field(default={"general": 1.0}, min_length=1)  # proficiency
     staffing: Annotated[list[Headcount], BeforeValidator(_as_list), Field(min_length=1)]
     extra_agents: int = Field(default=0, ge=-100_000, le=100_000)  # added to every interval the group is staffed in ("hire 2 more"); never below 0
+    tenure: HandleTime = Field(default_factory=_dist(dist="fixed", value=2 * 31557600.0))  # time in the job at the start
+    training_hours: float = Field(default=0.0, ge=0, le=2000)  # per agent per year, beyond a typical programme
+    paid_hours_per_year: float = Field(default=1800.0, ge=100, le=8784)  # training time is this share off the floor
+    empathy: Share | None = None  # replaces the trained empathy base when given
 
     def plan(self, n_intervals: int, intervals_per_day: int) -> list[int]:
         """Headcount in each of ``n_intervals``: the day's plan repeated, plus ``extra_agents`` where staffed."""
         base = self.staffing
         values = base * -(-n_intervals // len(base)) if len(base) in (1, intervals_per_day) else base
         return [max(0, v + self.extra_agents) if v > 0 else 0 for v in values[:n_intervals]]
+
+
+ROUTING_POLICIES = ("longest_idle", "most_proficient", "priority_order")
+
+
+class Routing(_Section):
+    """Which idle agent takes an arriving contact, and which waiting contact a freed agent takes.
+
+    ``longest_idle``: the agent idle longest; ``most_proficient``: the group most proficient in the
+    contact's skill; ``priority_order``: waiting contacts strictly by ``channel_order``, then tier.
+    With ``live_first`` blended agents answer email only when no walk-in or phone customer waits.
+    """
+
+    policy: Literal["longest_idle", "most_proficient", "priority_order"] = "longest_idle"
+    channel_order: list[ChannelName] = Field(default=list(CHANNELS), min_length=1)
+    live_first: bool = True
 
 
 class Output(_Section):
@@ -135,6 +277,8 @@ class Scenario(_Section):
     channels: Channels
     customers: Customers = Customers()
     agents: dict[str, AgentGroup] = Field(min_length=1)
+    routing: Routing = Routing()
+    behaviour: BehaviourField = Behaviour()
     output: Output = Output()
 
     @property
@@ -151,26 +295,44 @@ class Scenario(_Section):
             raise ValueError(f"interval must divide a day evenly (e.g. 15min, 30min, 1h), got {self.interval:g}s")
         if self.n_intervals > MAX_INTERVALS:
             raise ValueError(f"horizon / interval gives {self.n_intervals:,} intervals; at most {MAX_INTERVALS:,}")
-        arrivals = self.channels.phone.arrivals
-        peak = arrivals.rate * self.interval if arrivals.rate is not None else \
-            arrivals.daily_volume * max(arrivals.day_weights)
-        if peak > MAX_EXPECTED_PER_INTERVAL:
-            raise ValueError(f"channels.phone.arrivals: {peak:.3g} contacts expected in one interval or day; "
-                             f"at most {MAX_EXPECTED_PER_INTERVAL:,}")
         if self.warmup >= self.horizon:
             raise ValueError("warmup must be shorter than the horizon")
         if not math.isclose(self.warmup / self.interval, round(self.warmup / self.interval)):
             raise ValueError("warmup must be a whole number of intervals")
-        profile = self.channels.phone.arrivals.profile
-        if profile is not None and len(profile) != self.intervals_per_day:
-            raise ValueError(
-                f"channels.phone.arrivals.profile has {len(profile)} values; "
-                f"with interval {self.interval:g}s a day has {self.intervals_per_day}"
-            )
+        for name in self.channels.names:
+            self._check_arrivals(name, getattr(self.channels, name).arrivals)
         for name, group in self.agents.items():
             if len(group.staffing) not in (1, self.intervals_per_day, self.n_intervals):
                 raise ValueError(
                     f"agents.{name}.staffing has {len(group.staffing)} values; give one per interval "
                     f"of a day ({self.intervals_per_day}) or of the horizon ({self.n_intervals})"
                 )
+            missing = [c for c in group.channels if c not in self.channels.names]
+            if missing:
+                raise ValueError(f"agents.{name}.channels: {', '.join(missing)} is not configured under channels")
+        self._check_skills()
         return self
+
+    def _check_arrivals(self, channel: str, arrivals: Arrivals) -> None:
+        peak = arrivals.rate * self.interval if arrivals.rate is not None else \
+            arrivals.daily_volume * max(arrivals.day_weights)
+        if peak > MAX_EXPECTED_PER_INTERVAL:
+            raise ValueError(f"channels.{channel}.arrivals: {peak:.3g} contacts expected in one interval or day; "
+                             f"at most {MAX_EXPECTED_PER_INTERVAL:,}")
+        if arrivals.profile is not None and len(arrivals.profile) != self.intervals_per_day:
+            raise ValueError(
+                f"channels.{channel}.arrivals.profile has {len(arrivals.profile)} values; "
+                f"with interval {self.interval:g}s a day has {self.intervals_per_day}"
+            )
+
+    def _check_skills(self) -> None:
+        """Every channel x issue skill that has demand must be served by some group."""
+        for channel in self.channels.names:
+            for issue_name, issue in self.customers.issues.items():
+                if issue.share > 0 and not any(
+                    channel in g.channels and issue.skill in g.skills for g in self.agents.values()
+                ):
+                    raise ValueError(
+                        f"customers.issues.{issue_name} needs skill '{issue.skill}' on {channel}, "
+                        f"but no agent group serving {channel} has it (add it under agents.<group>.skills)"
+                    )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
-from sim.config.units import parse_duration, parse_rate
+from sim.config.units import parse_clock, parse_duration, parse_rate
 
 _DURATION_SCHEMA = {
     "anyOf": [
@@ -31,3 +31,7 @@ def _positive(value: float) -> float:
 Duration = Annotated[float, BeforeValidator(parse_duration), WithJsonSchema(_DURATION_SCHEMA)]
 PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
 Rate = Annotated[float, BeforeValidator(parse_rate), WithJsonSchema(_RATE_SCHEMA)]
+ClockTime = Annotated[
+    float, BeforeValidator(parse_clock),
+    WithJsonSchema({"anyOf": [{"type": "string", "examples": ["08:00", "17:30"]}, {"type": "number"}]}),
+]

@@ -16,7 +16,10 @@ _SECONDS = {
     "h": 3600.0, "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0, "hours": 3600.0,
     "d": 86400.0, "day": 86400.0, "days": 86400.0,
     "w": 604800.0, "wk": 604800.0, "week": 604800.0, "weeks": 604800.0,
+    "mo": 2629800.0, "month": 2629800.0, "months": 2629800.0,  # 365.25 / 12 days
+    "y": 31557600.0, "yr": 31557600.0, "year": 31557600.0, "years": 31557600.0,
 }
+_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _DURATION = re.compile(rf"^\s*({_NUMBER})\s*([a-zA-Z]*)\s*$")
 _RATE = re.compile(rf"^\s*({_NUMBER})\s*(?:/|per)\s*({_NUMBER})?\s*([a-zA-Z]+)\s*$")
@@ -34,7 +37,7 @@ def parse_duration(value: object) -> float:
             raise ValueError(f"expected a duration such as '20s', '4min' or '24h', got {value!r}")
         number, unit = match.groups()
         if unit and unit.lower() not in _SECONDS:
-            raise ValueError(f"unknown time unit {unit!r} in {value!r} (use s, min, h, d or w)")
+            raise ValueError(f"unknown time unit {unit!r} in {value!r} (use s, min, h, d, w, mo or y)")
         seconds = float(number) * _SECONDS[unit.lower()] if unit else float(number)
     else:
         raise ValueError(f"expected a duration such as '20s' or '4min', got {value!r}")
@@ -42,6 +45,19 @@ def parse_duration(value: object) -> float:
         raise ValueError(f"a duration must be a finite number, got {value!r}")
     if seconds < 0:
         raise ValueError(f"a duration cannot be negative, got {value!r}")
+    return seconds
+
+
+def parse_clock(value: object) -> float:
+    """Seconds after midnight from a clock time ``"08:30"`` (``"24:00"`` is the end of the day) or a duration."""
+    if isinstance(value, str) and (match := _CLOCK.match(value)):
+        hours, minutes = int(match.group(1)), int(match.group(2))
+        if minutes >= 60 or hours * 60 + minutes > 24 * 60:
+            raise ValueError(f"not a time of day: {value!r} (use 00:00 to 24:00)")
+        return hours * 3600.0 + minutes * 60.0
+    seconds = parse_duration(value)
+    if seconds > 86400:
+        raise ValueError(f"a time of day must be at most 24:00, got {value!r}")
     return seconds
 
 
@@ -57,7 +73,7 @@ def parse_rate(value: object) -> float:
             raise ValueError(f"expected a rate such as '120/h' or '2/min', got {value!r}")
         count, per_number, unit = match.groups()
         if unit.lower() not in _SECONDS:
-            raise ValueError(f"unknown time unit {unit!r} in {value!r} (use s, min, h, d or w)")
+            raise ValueError(f"unknown time unit {unit!r} in {value!r} (use s, min, h, d, w, mo or y)")
         per = float(per_number) if per_number else 1.0
         if per <= 0:
             raise ValueError(f"the period of a rate must be positive, got {value!r}")

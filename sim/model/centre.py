@@ -1,155 +1,145 @@
-"""The SimPy world for one channel queue: arrivals, priority queues with abandonment, and agents on duty.
+"""The SimPy world: customers arriving on several channels, queues, agents on shift, and the contact journey.
 
-Event-lean by design (see DESIGN.md, Performance): each contact costs one
-arrival event, one service-end event if answered, and one patience event if
-it had to queue. Handlers are callbacks on SimPy timeouts, not processes; the
-contact's fate is decided at those events, never by polling. Levels (queue,
-busy agents, agents present) are integrated exactly between events.
+Event-lean by design (see DESIGN.md, Performance and docs/engine.md): every handler
+is a callback on a SimPy timeout. A contact costs one arrival event, one service-end
+event per agent who handles it, and a patience event if it queues; the behaviour
+model (sim/behaviour) is evaluated in closed form at those events, never by polling.
+Levels (queue per channel, busy and present agents per group) are integrated exactly.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
-from typing import Callable
 
-import numpy as np
 import simpy
 
-from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, OUTCOME_QUEUED_AT_END, ContactLog, Tally
+from sim.model.agents import Group, Roster
+from sim.model.contact import ACW, ARRIVAL, CH, GONE, HANDLE, BUSY, ISSUE, LEVEL, PAT, QAT, SEG, SERVING, SLOT, ST, WAIT, WAITING
+from sim.model.journey import Journey
+from sim.model.routing import POLICIES, Queues
+from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, OUTCOME_QUEUED_AT_END
 
 INF = math.inf
 
 
-class Demand:
-    """Arrivals and each customer's intrinsic attributes, drawn one day-block at a time."""
-
-    def __init__(self, draw_block: Callable[[int], tuple[list, ...]], n_intervals: int, block: int) -> None:
-        self._draw_block = draw_block
-        self._n_intervals = n_intervals
-        self._block = block
-        self._next_first = 0
-
-    def next_block(self) -> tuple[list, ...] | None:
-        """The next non-empty block ``(times, slots, levels, tiers, patience, handle)``, or None at the end."""
-        while self._next_first < self._n_intervals:
-            first = self._next_first
-            self._next_first = min(first + self._block, self._n_intervals)
-            block = self._draw_block(first, self._next_first)
-            if block[0]:
-                return block
-        return None
-
-
 class Centre:
-    """Agents serving one FCFS-within-priority queue, staffed per interval."""
+    """Agents of several groups serving queues per (channel, skill, level), staffed per interval."""
 
-    def __init__(
-        self,
-        env: simpy.Environment,
-        demand: Demand,
-        staffing: list[int],
-        interval: float,
-        n_levels: int,
-        threshold: float,
-        short_abandon: float,
-        tally: Tally,
-        log: ContactLog | None = None,
-    ) -> None:
-        self.env = env
-        self.demand = demand
-        self.staffing = staffing
-        self.interval = interval
-        self.threshold = threshold
-        self.short_abandon = short_abandon
-        self.tally = tally
-        self.log = log
-        self.queues = [deque() for _ in range(n_levels)]  # index 0 = highest priority
-        self.waiting: dict[int, tuple] = {}  # queued contact id -> (arrival, slot, handle, tier)
-        self.idle: deque[int] = deque()  # agent ids, longest idle on the left
-        self.present = 0  # agents on the floor: idle + busy
-        self.busy = 0
-        self.leaving = 0  # busy agents whose shift ended: they go when their contact ends
-        self.queued = 0
-        self._next_agent = 0
-        self._next_contact = 0
-        self._last = 0.0
-        self._areas = [0.0, 0.0, 0.0]  # queue, busy, present: level x seconds since the interval began
+    def __init__(self, env: simpy.Environment, scenario, demand, roster: Roster, layout, tally, log=None) -> None:
+        self.env, self.demand, self.roster, self.layout = env, demand, roster, layout
+        self.tally, self.log = tally, log
+        self.interval = scenario.interval
+        self.n_intervals = scenario.n_intervals
+        self.channels = layout.channels
+        self.groups = roster.groups
+        n_levels = 1 + len({t.priority for t in scenario.customers.tiers.values()})
+        skills = sorted({i.skill for i in scenario.customers.issues.values()})
+        self.queues = Queues(self.channels, skills, n_levels)
+        self.policy = POLICIES[scenario.routing.policy](scenario, roster, self.queues)
+        issues = list(scenario.customers.issues.values())
+        self.route = [[(c, i.skill, [self.queues.index[(c, i.skill, v)] for v in range(n_levels)]) for i in issues]
+                      for c in self.channels]
+        self.journey = Journey(self, scenario)
+        self.threshold = [scenario.channels.email.response_target if c == "email" else scenario.service_level.threshold
+                          for c in self.channels]
+        self.short_abandon = scenario.service_level.short_abandon
+        self.is_open = {c: True for c in self.channels}
+        self.open_plan = {}
+        n_c, n_g = len(self.channels), len(self.groups)
+        self._n_c, self._n_g = n_c, n_g
+        self.level = [0] * (n_c + 2 * n_g)  # queue per channel, busy per group, present per group
+        self._since = [0.0] * len(self.level)
+        self._area = [0.0] * len(self.level)
+        self.serving: dict[int, list] | None = {} if log is not None else None  # only to log contacts in service at the end
         self._block: tuple[list, ...] = ((),)
         self._i = 0
+        self.k = 0  # current interval
 
-    # --- set-up and wrap-up -------------------------------------------------------------------
+    # --- levels -------------------------------------------------------------------------------------------
 
-    def start(self) -> None:
+    def bump(self, i: int, delta: int, now: float) -> None:
+        """Change level ``i`` by ``delta`` at ``now``, integrating it up to then."""
+        self._area[i] += self.level[i] * (now - self._since[i])
+        self._since[i] = now
+        self.level[i] += delta
+
+    def _flush(self, k: int, now: float) -> None:
+        """Close interval ``k``: level integrals, backlogs and agent snapshots into the tally."""
+        tally, n_c, n_g = self.tally, self._n_c, self._n_g
+        for i in range(len(self.level)):
+            self.bump(i, 0, now)
+        for c in range(n_c):
+            tally.queue_area[k * n_c + c] += self._area[c]
+            tally.backlog_end[k * n_c + c] += self.level[c]
+        for g, group in enumerate(self.groups):
+            tally.busy_area[k * n_g + g] += self._area[n_c + g]
+            tally.staffed_area[k * n_g + g] += self._area[n_c + n_g + g]
+            tally.on_floor_end[k * n_g + g] += self.level[n_c + n_g + g]
+            tally.exhaustion_end[k * n_g + g] += self.journey.group_exhaustion(group, now)
+        self._area = [0.0] * len(self.level)
+
+    # --- set-up, staffing, wrap-up -----------------------------------------------------------------------
+
+    def start(self, open_plan: dict[str, list[bool]]) -> None:
         """Staff interval 0 and schedule the first arrival and interval boundary."""
-        self._set_staffing(0)
-        if len(self.staffing) > 1:
+        self.open_plan = open_plan
+        self._set_interval(0)
+        if self.n_intervals > 1:
             self.env.timeout(self.interval, 1).callbacks.append(self._on_interval)
         self._load_next_block()
 
     def finish(self, horizon: float) -> None:
         """Close the last interval and count contacts still queued at ``horizon``."""
-        self._advance(horizon)
-        self._flush(len(self.staffing) - 1)
-        in_queue_end = self.tally.in_queue_end
-        for arrival, slot, handle, tier in self.waiting.values():
-            in_queue_end[slot] += 1
-            if self.log is not None:
-                self.log.add(arrival, tier, horizon - arrival, 0.0, OUTCOME_QUEUED_AT_END)
-
-    # --- levels ---------------------------------------------------------------------------------
-
-    def _advance(self, now: float) -> None:
-        """Integrate the levels up to ``now``; call before any level changes."""
-        dt = now - self._last
-        if dt:
-            areas = self._areas
-            areas[0] += self.queued * dt
-            areas[1] += self.busy * dt
-            areas[2] += self.present * dt
-            self._last = now
-
-    def _flush(self, k: int) -> None:
-        """Move the level integrals of interval ``k`` into the tally."""
-        tally, areas = self.tally, self._areas
-        tally.queue_area[k] += areas[0]
-        tally.busy_area[k] += areas[1]
-        tally.staffed_area[k] += areas[2]
-        self._areas = [0.0, 0.0, 0.0]
-
-    # --- staffing -------------------------------------------------------------------------------
+        self._flush(self.n_intervals - 1, horizon)
+        for queue in self.queues.queues:
+            for contact in queue:
+                if contact[ST] == WAITING and contact[SEG] == 0:
+                    contact[ST] = GONE
+                    self.tally.in_queue_end[contact[SLOT]] += 1
+                    self.journey.ended(contact, horizon - contact[ARRIVAL], 0.0, OUTCOME_QUEUED_AT_END)
+        for contact in (self.serving or {}).values():
+            self.journey.ended(contact, contact[WAIT], contact[BUSY], OUTCOME_ANSWERED, count=False)
 
     def _on_interval(self, event: simpy.events.Event) -> None:
         k = event.value
-        self._advance(self.env.now)
-        self._flush(k - 1)
-        self._set_staffing(k)
-        if k + 1 < len(self.staffing):
+        self._flush(k - 1, self.env.now)
+        self._set_interval(k)
+        if k + 1 < self.n_intervals:
             self.env.timeout(self.interval, k + 1).callbacks.append(self._on_interval)
 
-    def _set_staffing(self, k: int) -> None:
-        """Bring the floor to this interval's headcount; busy leavers finish their contact first."""
-        target = self.staffing[k]
-        current = self.present - self.leaving
-        if target > current:
-            recalled = min(target - current, self.leaving)
-            self.leaving -= recalled
-            for _ in range(target - current - recalled):
-                self.present += 1
-                agent = self._next_agent
-                self._next_agent += 1
-                if self._serve_next(agent, self.env.now):
-                    self.busy += 1
-                else:
-                    self.idle.append(agent)
-        elif target < current:
-            released = min(current - target, len(self.idle))
-            for _ in range(released):
-                self.idle.pop()
-            self.present -= released
-            self.leaving += current - target - released
+    def _set_interval(self, k: int) -> None:
+        """Open or close channels, bring every group to its headcount, then put idle agents to work."""
+        self.k = k
+        for channel, plan in self.open_plan.items():
+            self.is_open[channel] = plan[k]
+        for group in self.groups:
+            self._set_staffing(group, group.plan[k])
+        for group in self.groups:
+            while group.idle:
+                contact = self.policy.next_contact(group, self.is_open)
+                if contact is None:
+                    break
+                self.bump(self._n_c + group.index, 1, self.env.now)
+                self._take(group.idle.popleft(), group, contact, self.env.now, True)
 
-    # --- contacts -------------------------------------------------------------------------------
+    def _set_staffing(self, group: Group, target: int) -> None:
+        """Bring ``group`` to ``target`` agents on the floor; busy leavers finish their contact first."""
+        now, present = self.env.now, self._n_c + self._n_g + group.index
+        current = self.level[present] - group.leaving
+        if target > current:
+            recalled = min(target - current, group.leaving)
+            group.leaving -= recalled
+            for _ in range(target - current - recalled):
+                self.bump(present, 1, now)
+                group.idle.append(self.roster.on_shift(group, now, self.journey.rested))
+        elif target < current:
+            released = min(current - target, len(group.idle))
+            for _ in range(released):
+                self.journey.off_shift(group.idle.pop(), now, idle=True)
+            self.bump(present, -released, now)
+            group.leaving += current - target - released
+
+    # --- arrivals -----------------------------------------------------------------------------------------
 
     def _load_next_block(self) -> None:
         block = self.demand.next_block()
@@ -158,88 +148,113 @@ class Centre:
             self.env.timeout(block[0][0] - self.env.now).callbacks.append(self._on_arrival)
 
     def _on_arrival(self, event: simpy.events.Event) -> None:
-        env = self.env
-        now = env.now
-        i = self._i
-        times, slots, levels, tiers, patience, handle = self._block
+        now, i, block = self.env.now, self._i, self._block
         self._i = i + 1
-        if i + 1 < len(times):
-            env.timeout(times[i + 1] - now).callbacks.append(self._on_arrival)
+        if i + 1 < len(block[0]):
+            self.env.timeout(block[0][i + 1] - now).callbacks.append(self._on_arrival)
         else:
             self._load_next_block()
-        slot = slots[i]
-        self.tally.offered[slot] += 1
-        self._advance(now)
-        if self.idle:
-            self.busy += 1
-            self._answer(self.idle.popleft(), now, now, slot, handle[i], tiers[i])
-            return
-        self.queued += 1
-        self.tally.delayed[slot] += 1
-        cid = self._next_contact
-        self._next_contact = cid + 1
-        self.waiting[cid] = (now, slot, handle[i], tiers[i])
-        self.queues[levels[i]].append(cid)
-        if patience[i] != INF:
-            env.timeout(patience[i], cid).callbacks.append(self._on_abandon)
+        contact = [WAITING, block[2][i], block[3][i], block[4][i], block[5][i] + 1, now, block[1][i], block[8][i],
+                   block[9][i], block[6][i], block[7][i], block[10][i], block[11][i], block[12][i], block[13][i],
+                   block[14][i], block[15][i], now, 0, None, 0, 0.0, 0.0, 0.0]
+        self.tally.offered[contact[SLOT]] += 1
+        self.arrive(contact, now)
 
-    def _answer(self, agent: int, now: float, arrival: float, slot: int, handle: float, tier: int) -> None:
-        """Record an answered contact and keep ``agent`` busy for its handle time."""
+    def arrive(self, contact: list, now: float) -> None:
+        """A contact (new or follow-up, already counted as offered) balks, is answered, or queues."""
+        journey = self.journey
+        if journey.active:
+            journey.started(contact)
+            if journey.balks(contact):
+                return
+        self.place(contact, now)
+
+    def place(self, contact: list, now: float) -> None:
+        """Give ``contact`` to an idle eligible agent or queue it (with a patience clock unless transferred)."""
+        channel, skill, queue_ids = self.route[contact[CH]][contact[ISSUE]]
+        if self.is_open[channel]:
+            group = self.policy.group_for(channel, skill)
+            if group is not None:
+                self.bump(self._n_c + group.index, 1, now)
+                self._take(group.idle.popleft(), group, contact, now, False)
+                return
+        contact[ST], contact[QAT] = WAITING, now
+        self.queues.queues[queue_ids[contact[LEVEL]]].append(contact)
+        self.bump(contact[CH], 1, now)
+        if contact[SEG] == 0:
+            self.tally.delayed[contact[SLOT]] += 1
+            if contact[PAT] != INF:
+                self.env.timeout(contact[PAT], contact).callbacks.append(self._on_abandon)
+            if self.journey.active:
+                self.journey.queued(contact, now)
+
+    # --- service ------------------------------------------------------------------------------------------
+
+    def _take(self, agent: int, group: Group, contact: list, now: float, queued: bool) -> None:
+        """``agent`` (already counted busy) starts ``contact``, just taken off a queue if ``queued``."""
+        if queued:
+            self.bump(contact[CH], -1, now)
+        contact[ST] = SERVING
+        wait = now - contact[QAT]
+        slot = contact[SLOT]
         tally = self.tally
-        wait = now - arrival
-        tally.answered[slot] += 1
-        tally.wait_answered_sum[slot] += wait
-        tally.handle_sum[slot] += handle
-        if wait <= self.threshold:
-            tally.answered_within[slot] += 1
-        if self.log is not None:
-            self.log.add(arrival, tier, wait, handle, OUTCOME_ANSWERED)
-        self.env.timeout(handle, agent).callbacks.append(self._on_done)
-
-    def _serve_next(self, agent: int, now: float) -> bool:
-        """Give ``agent`` the head of the highest-priority queue; False if nobody waits.
-
-        The caller has integrated the levels up to ``now`` and keeps ``busy`` right.
-        """
-        waiting = self.waiting
-        for queue in self.queues:
-            while queue:
-                entry = waiting.pop(queue.popleft(), None)
-                if entry is not None:  # else it abandoned earlier: skip
-                    self.queued -= 1
-                    self._answer(agent, now, *entry)
-                    return True
-        return False
+        if contact[SEG] == 0:
+            contact[WAIT] = wait
+            tally.answered[slot] += 1
+            tally.wait_answered_sum[slot] += wait
+            if wait <= self.threshold[contact[CH]]:
+                tally.answered_within[slot] += 1
+        tally.handled[self.k * self._n_g + group.index] += 1
+        if self.serving is not None:
+            self.serving[id(contact)] = contact
+        handle = contact[HANDLE]
+        if self.journey.active:
+            handle = self.journey.served(agent, group, contact, wait, now)
+        busy = handle + contact[ACW]
+        tally.handle_sum[slot] += busy
+        contact[BUSY] += busy
+        self.env.timeout(busy, (agent, contact)).callbacks.append(self._on_done)
 
     def _on_done(self, event: simpy.events.Event) -> None:
         now = self.env.now
-        self._advance(now)
-        if self.leaving:
-            self.leaving -= 1
-            self.present -= 1
-            self.busy -= 1
-        elif not self._serve_next(event.value, now):
-            self.busy -= 1
-            self.idle.append(event.value)
+        agent, contact = event.value
+        group = self.groups[self.roster.group[agent]]
+        transferred = self.journey.done(agent, group, contact, now) if self.journey.active else False
+        if not transferred:
+            if self.serving is not None:
+                del self.serving[id(contact)]
+            self.tally.finished[contact[SLOT]] += 1
+            self.journey.ended(contact, contact[WAIT], contact[BUSY], OUTCOME_ANSWERED)
+        if group.leaving:
+            nxt = self.policy.next_contact(group, self.is_open, after_closing=True)
+            if nxt is None:
+                group.leaving -= 1
+                self.bump(self._n_c + group.index, -1, now)
+                self.bump(self._n_c + self._n_g + group.index, -1, now)
+                self.journey.off_shift(agent, now, idle=False)
+                return
+        else:
+            nxt = self.policy.next_contact(group, self.is_open)
+        if nxt is not None:
+            self._take(agent, group, nxt, now, True)
+        else:
+            self.bump(self._n_c + group.index, -1, now)
+            self.roster.idle_since[agent] = now
+            group.idle.append(agent)
 
     def _on_abandon(self, event: simpy.events.Event) -> None:
-        entry = self.waiting.pop(event.value, None)
-        if entry is None:  # answered before its patience ran out
+        contact = event.value
+        if contact[ST] != WAITING:  # answered (or gone) before its patience ran out
             return
         now = self.env.now
-        arrival, slot, handle, tier = entry
-        self._advance(now)
-        self.queued -= 1
+        contact[ST] = GONE
+        self.bump(contact[CH], -1, now)
+        slot, wait = contact[SLOT], now - contact[QAT]
         tally = self.tally
-        wait = now - arrival
         tally.abandoned[slot] += 1
         tally.wait_abandoned_sum[slot] += wait
         if wait <= self.short_abandon:
             tally.short_abandoned[slot] += 1
-        if self.log is not None:
-            self.log.add(arrival, tier, wait, 0.0, OUTCOME_ABANDONED)
-
-
-def as_lists(*arrays: np.ndarray) -> tuple[list, ...]:
-    """numpy blocks as Python lists: indexing a list in the hot path is several times faster."""
-    return tuple(a.tolist() for a in arrays)
+        if self.journey.active:
+            self.journey.abandoned(contact, wait, now)
+        self.journey.ended(contact, wait, 0.0, OUTCOME_ABANDONED)

@@ -57,4 +57,4 @@ def test_reduced_shipped_experiment_runs_to_complete_results(path, tmp_path):
     # common random numbers: scenarios whose demand is configured alike get identical arrival counts
     demand = {s.index: s.scenario.channels.phone.arrivals.model_dump_json() for s in plan.scenarios}
     offered = results.runs.assign(demand=results.runs["scenario"].map(demand))
-    assert (offered.groupby(["demand", "replication"])["offered"].nunique() == 1).all()
+    assert (offered.groupby(["demand", "replication"])["first_contacts"].nunique() == 1).all()

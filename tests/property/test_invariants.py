@@ -107,6 +107,7 @@ def scenario_dicts(
         "channels": {"phone": channel},
         "customers": {"tiers": draw(tiers())},
         "agents": {"team": {"staffing": staffing}},
+        "behaviour": "off",  # the queue alone; tests/property/test_journey.py covers the behaviour model
         "output": {"contacts": True},
     }
 
@@ -120,7 +121,7 @@ def run(data: dict, replication: int = 0, seed: int = 1):
 
 
 def totals(out) -> pd.Series:
-    return out.slots.drop(columns=["interval", "start_seconds", "tier"]).sum()
+    return out.slots.drop(columns=["interval", "start_seconds", "channel", "tier", "issue"]).sum()
 
 
 def by_outcome(contacts: pd.DataFrame, outcome: str) -> pd.DataFrame:

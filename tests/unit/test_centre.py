@@ -6,28 +6,44 @@ import math
 
 import simpy
 
-from sim.model.centre import Centre, Demand
+from sim.config.schema import Scenario
+from sim.model.agents import Roster
+from sim.model.centre import Centre
+from sim.model.demand import Demand, Layout
 from sim.records import ContactLog, Tally
+from sim.rng import Streams
 
 INF = math.inf
 
 
 def simulate(arrivals, staffing, interval, horizon, threshold=20.0, n_tiers=1, levels_of_tier=(0,)):
-    """Run the centre on ``arrivals`` = [(time, tier, patience, handle)]; return its tally and contact log."""
+    """Run the centre on ``arrivals`` = [(time, tier, patience, handle)]; return its tally and contact log.
+
+    One phone channel, one issue, behaviour off: the queue alone.
+    """
+    tiers = {f"t{i}": {"share": 1.0 if i == 0 else 0.0, "priority": -levels_of_tier[i]} for i in range(n_tiers)}
+    scenario = Scenario.model_validate({
+        "horizon": horizon, "interval": interval, "behaviour": "off",
+        "service_level": {"threshold": threshold},
+        "channels": {"phone": {"arrivals": {"rate": 0}, "handle_time": {"dist": "fixed", "value": 1}}},
+        "customers": {"tiers": tiers}, "agents": {"team": {"staffing": staffing}},
+    })
+    n = len(arrivals)
     times = [a[0] for a in arrivals]
-    tiers = [a[1] for a in arrivals]
-    slots = [int(t // interval) * n_tiers + tier for t, tier in zip(times, tiers)]
-    levels = [levels_of_tier[tier] for tier in tiers]
-    block = (times, slots, levels, tiers, [a[2] for a in arrivals], [a[3] for a in arrivals])
+    tier = [a[1] for a in arrivals]
+    slots = [int(t // interval) * n_tiers + k for t, k in zip(times, tier)]
+    block = (times, slots, [0] * n, tier, [0] * n, [levels_of_tier[k] for k in tier], [a[2] for a in arrivals],
+             [INF] * n, [a[3] for a in arrivals], [0.0] * n, [0.0] * n, *([[0.5] * n] * 5))
     blocks = iter([block])
     demand = Demand(lambda first, stop: next(blocks, ((),)), len(staffing), len(staffing))
     env = simpy.Environment()
-    tally, log = Tally(len(staffing), n_tiers), ContactLog()
-    centre = Centre(env, demand, staffing, interval, max(levels_of_tier) + 1, threshold, 5.0, tally, log)
-    centre.start()
+    layout = Layout(scenario)
+    tally, log = Tally(len(staffing), layout.size, layout.channels, ["team"]), ContactLog()
+    centre = Centre(env, scenario, demand, Roster(scenario, Streams(1, 0)), layout, tally, log)
+    centre.start({"phone": [True] * len(staffing)})
     env.run(until=horizon)
     centre.finish(horizon)
-    return tally, log.frame([f"t{i}" for i in range(n_tiers)])
+    return tally, log.frame(layout.channels, [f"t{i}" for i in range(n_tiers)])
 
 
 def test_queued_contacts_abandon_when_patience_runs_out():

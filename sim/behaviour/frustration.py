@@ -1,0 +1,45 @@
+"""Per-episode frustration F in [0, 1] (evidence note 2.2-2.4): what raises it, what eases it, how it is remembered."""
+
+from __future__ import annotations
+
+import math
+
+from sim.config.behaviour import Frustration
+
+
+def raised(frustration: float, increment: float) -> float:
+    """F after an increment, clipped at 1."""
+    return min(1.0, frustration + increment)
+
+
+def wait_increment(p: Frustration, perceived_wait: float, tolerance: float, already: float) -> float:
+    """What a wait of ``perceived_wait`` adds: ``coef * max(0, P/T - 1)``, within the per-episode cap.
+
+    ``already`` is what waiting has added earlier in the episode. A tolerance of zero
+    (customers who accept no wait) is read as one second.
+    """
+    excess = perceived_wait / max(tolerance, 1.0) - 1.0
+    if excess <= 0.0:
+        return 0.0
+    return max(0.0, min(p.wait_coefficient * excess, p.wait_cap - already))
+
+
+def transfer_increment(p: Frustration, nth: int, cold: bool) -> float:
+    """What the ``nth`` transfer of an episode adds (1-based): warm or cold, multiplied from the 2nd on."""
+    base = p.transfer_cold if cold else p.transfer_warm
+    return base * (p.repeat_transfer_factor if nth >= 2 else 1.0)
+
+
+def eased(p: Frustration, frustration: float) -> float:
+    """F after the agent's empathy or apology."""
+    return p.empathy_factor * frustration
+
+
+def remembered(p: Frustration, peak: float, end: float) -> float:
+    """Peak-end memory of a contact: ``w * peak + (1 - w) * end``."""
+    return p.peak_weight * peak + (1.0 - p.peak_weight) * end
+
+
+def balk_probability(midpoint: float, scale: float, ahead: int) -> float:
+    """Walk-in: probability of turning away on seeing ``ahead`` people queued (logistic in queue length)."""
+    return 1.0 / (1.0 + math.exp(-(ahead - midpoint) / scale))

@@ -1,0 +1,135 @@
+"""Coefficients of the behavioural model, each defaulting to the evidence note (research, section 2).
+
+Every part can be switched off (``enabled: false``); with ``behaviour: {enabled: false}``
+the engine is the plain queue that Erlang A describes. docs/model.md gives each
+equation with its source and grade.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from sim.config.distributions import HandleTime
+from sim.config.types import PositiveDuration
+
+Share = Annotated[float, Field(ge=0, le=1)]
+Coefficient = Annotated[float, Field(ge=0, le=100)]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True)
+
+    enabled: bool = True
+
+
+def _lognormal_by_median(median_seconds: float, sigma: float) -> dict:
+    """A lognormal given as median and log-sd, in the mean/cv form the schema uses."""
+    return {"dist": "lognormal", "mean": median_seconds * math.exp(sigma**2 / 2), "cv": math.sqrt(math.expm1(sigma**2))}
+
+
+class Frustration(_Part):
+    """Per-episode frustration F in [0, 1] (2.4): what raises it, what eases it, how it is remembered."""
+
+    angry_share: Share = 0.15  # SQM 14% complaint callers; Wang et al. 20-25%
+    angry_low: Share = 0.2  # F0 ~ Uniform(angry_low, angry_high) for angry arrivals
+    angry_high: Share = 0.5
+    wait_coefficient: Coefficient = 0.05  # per tolerance multiple of perceived wait beyond tolerance
+    wait_cap: Share = 0.4  # most that waiting adds in one episode
+    transfer_warm: Share = 0.10
+    transfer_cold: Share = 0.15
+    repeat_transfer_factor: Coefficient = 2.0  # from the 2nd transfer of an episode on
+    repeat_contact: Share = 0.18
+    channel_switch: Share = 0.10
+    redial: Share = 0.05
+    overtaking: Share = 0.05  # walk-in: each later, higher-priority customer served first
+    empathy_factor: Share = 0.7  # F <- factor * F when the agent shows empathy (prob. = agent empathy)
+    peak_weight: Share = 0.5  # remembered F = w * peak + (1 - w) * end
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Frustration:
+        if self.angry_low > self.angry_high:
+            raise ValueError("angry_low must not exceed angry_high")
+        return self
+
+
+class Resolution(_Part):
+    """First-contact resolution, transfers and repeat contacts (2.5)."""
+
+    base: Share = 0.555  # p_res = (base + skill_slope * s) * issue factor * (1 - f_pen F) * (1 - e_pen E)
+    skill_slope: Share = 0.275
+    frustration_penalty: Share = 0.1
+    exhaustion_penalty: Share = 0.15
+    transfer_base: Share = 0.12  # P(transfer) = transfer_base + transfer_skill_slope * (1 - s)
+    transfer_skill_slope: Share = 0.17
+    cold_transfer_share: Share = 0.5
+    max_transfers: int = Field(default=3, ge=0, le=10)
+    repeat_probability: Share = 0.9  # an unresolved customer comes back ...
+    repeat_delay: HandleTime = Field(default_factory=lambda: _lognormal_by_median(86400.0, 1.0))
+    repeat_same_channel: Share = 0.7  # ... on the same channel with this probability
+    max_contacts: int = Field(default=6, ge=1, le=50)  # contacts per episode before the customer gives up
+
+
+class Learning(_Part):
+    """Skill, empathy and resilience from training hours and tenure; the tenure learning curve on AHT (2.5, 2.8)."""
+
+    skill_base: Share = 0.6  # s_inf(h) = skill_base + skill_gain * (1 - exp(-h / training_scale))
+    skill_gain: Share = 0.3
+    training_scale_hours: Annotated[float, Field(gt=0, le=10_000)] = 40.0
+    new_hire_skill_gap: Share = 0.29  # s = s_inf - gap * exp(-tenure / tenure_scale)
+    tenure_scale: PositiveDuration = 3 * 2629800.0  # 3 months
+    aht_new_hire_excess: Coefficient = 0.95  # AHT x (1 + excess * exp(-tenure / tenure_scale))
+    empathy_base: Share = 0.5  # e = (empathy_base + empathy_gain * (1 - exp(-h / scale))) * (1 - 0.5 E)
+    empathy_gain: Share = 0.3
+    resilience_gain: Share = 0.5  # r = resilience_gain * (1 - exp(-h / scale))
+
+
+class Exhaustion(_Part):
+    """Agent exhaustion E in [0, 1]: builds with hostile contacts, recovers when idle (2.8)."""
+
+    per_contact: Coefficient = 0.002  # E += (per_contact + hostility * F_start) * (1 - 0.5 r) * tier weight
+    hostility: Coefficient = 0.04
+    recovery_time: PositiveDuration = 1800.0  # idle: E <- E exp(-idle / recovery_time)
+    between_shifts: Share = 0.5  # E <- factor * E when an agent comes back on shift
+    empathy_effect: Share = 0.5  # empathy x (1 - effect * E)
+    handle_effect: Coefficient = 0.2  # AHT x (1 + effect * E)
+
+
+class HandleTimeEffects(_Part):
+    """How the customer's frustration at the start of service lengthens handling (2.5)."""
+
+    frustration: Coefficient = 0.15  # AHT x (1 + coefficient * F_start)
+
+
+class Pressure(_Part):
+    """A handle-time target that cuts long contacts short at a cost in resolution (servsim assumption)."""
+
+    enabled: bool = False
+    target: PositiveDuration = 300.0  # contacts running longer are cut ...
+    cut: Share = 0.5  # ... by this share of the time beyond the target
+    resolution_penalty: Share = 0.5  # p_res x (1 - penalty * share of the contact cut)
+
+
+def _off_shorthand(value: object) -> object:
+    """``behaviour: off`` (or ``false``) switches the whole model off."""
+    return {"enabled": False} if value in (False, "off") else value
+
+
+class Behaviour(_Part):
+    """The behavioural model; ``enabled: false`` switches every part off at once."""
+
+    frustration: Frustration = Frustration()
+    resolution: Resolution = Resolution()
+    learning: Learning = Learning()
+    exhaustion: Exhaustion = Exhaustion()
+    handle_time: HandleTimeEffects = HandleTimeEffects()
+    pressure: Pressure = Pressure()
+
+    def on(self, part: str) -> bool:
+        """Whether ``part`` is active (the master switch and its own)."""
+        return self.enabled and getattr(self, part).enabled
+
+
+BehaviourField = Annotated[Behaviour, BeforeValidator(_off_shorthand)]

@@ -1,0 +1,191 @@
+"""Who arrives: each channel's arrivals and every customer's intrinsic attributes, drawn in blocks.
+
+Every attribute has its own named stream per channel, so customer i of a channel is
+the same person (patience, tolerance, issue, base handle time, the uniforms that
+decide their fate) in every scenario of a sweep: common random numbers. Follow-up
+contacts (repeats, redials, chasers) draw from separate ``followup`` streams.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config.schema import CHANNELS, Scenario
+from sim.model.arrivals import arrivals_in, expected_counts, interval_grid
+from sim.rng import Streams
+
+# Columns of a drawn block, in order (see ``ContactDraws.draw``).
+COLUMNS = ("time", "slot", "channel", "tier", "issue", "level", "patience", "tolerance", "handle", "acw",
+           "angry", "u_resolve", "u_transfer", "u_empathy", "u_next", "u_aux")
+N_UNIFORMS = 5
+
+
+class Demand:
+    """Arrivals handed to the centre one block (a day) at a time, so memory does not grow with the horizon."""
+
+    def __init__(self, draw_block, n_intervals: int, block: int) -> None:
+        self._draw_block = draw_block
+        self._n_intervals = n_intervals
+        self._block = block
+        self._next_first = 0
+
+    def next_block(self) -> tuple[list, ...] | None:
+        """The next non-empty block of ``COLUMNS``, or None at the end."""
+        while self._next_first < self._n_intervals:
+            first = self._next_first
+            self._next_first = min(first + self._block, self._n_intervals)
+            block = self._draw_block(first, self._next_first)
+            if block[0]:
+                return block
+        return None
+
+
+class Layout:
+    """Tally slots: ``slot = interval * size + (channel * n_tiers + tier) * n_issues + issue``."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.channels = scenario.channels.names
+        self.tiers = list(scenario.customers.tiers)
+        self.issues = list(scenario.customers.issues)
+        self.size = len(self.channels) * len(self.tiers) * len(self.issues)
+
+    def base(self, channel: int, tier: int, issue: int) -> int:
+        return (channel * len(self.tiers) + tier) * len(self.issues) + issue
+
+
+def _cumulative(shares: list[float]) -> np.ndarray:
+    return np.cumsum(shares) / sum(shares)
+
+
+def _pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
+    return np.minimum(np.searchsorted(cumulative, u, side="right"), len(cumulative) - 1)
+
+
+class ContactDraws:
+    """Draws the attributes of ``n`` contacts of one channel from that channel's streams."""
+
+    def __init__(self, scenario: Scenario, layout: Layout, channel: str, streams: Streams, prefix: str) -> None:
+        spec = getattr(scenario.channels, channel)
+        tiers = list(scenario.customers.tiers.values())
+        issues = list(scenario.customers.issues.values())
+        priorities = sorted({t.priority for t in tiers}, reverse=True)
+        self.spec, self.streams, self.prefix = spec, streams, f"{prefix}{channel}"
+        self.index = layout.channels.index(channel)
+        self.layout = layout
+        self.tier_cum = _cumulative([t.share for t in tiers])
+        self.issue_cum = _cumulative([i.share for i in issues])
+        self.levels = np.array([priorities.index(t.priority) for t in tiers])
+        self.patience_factor = np.array([t.patience_factor for t in tiers])
+        if getattr(spec, "queue_position_info", False):
+            self.patience_factor = self.patience_factor * 2.0
+        self.tolerance_factor = np.array([t.tolerance_factor for t in tiers])
+        self.handle_factor = np.array([i.handle_factor for i in issues])
+        self.frustration = scenario.behaviour.frustration if scenario.behaviour.on("frustration") else None
+        self.base_slot = np.array([[layout.base(self.index, k, x) for x in range(len(issues))]
+                                   for k in range(len(tiers))])
+
+    def _stream(self, name: str) -> np.random.Generator:
+        return self.streams[f"{self.prefix}.{name}"]
+
+    def draw(self, n: int) -> list[np.ndarray]:
+        """Per-contact columns ``COLUMNS[2:]`` (everything but time and slot) for ``n`` contacts."""
+        spec = self.spec
+        tier = _pick(self.tier_cum, self._stream("tier").random(n))
+        issue = _pick(self.issue_cum, self._stream("issue").random(n))
+        if spec.patience is None or not getattr(spec.patience, "finite", False):
+            patience = np.full(n, np.inf)
+        else:
+            patience = spec.patience.sample(self._stream("patience"), n) * self.patience_factor[tier]
+        tolerance = spec.tolerance.sample(self._stream("tolerance"), n) * self.tolerance_factor[tier]
+        if spec.tolerance_zero_share:
+            tolerance[self._stream("tolerance_zero").random(n) < spec.tolerance_zero_share] = 0.0
+        handle = spec.handle_time.sample(self._stream("handle_time"), n) * self.handle_factor[issue]
+        acw = spec.after_contact_work.sample(self._stream("after_contact_work"), n) \
+            if spec.after_contact_work is not None else np.zeros(n)
+        angry = np.zeros(n)
+        if self.frustration is not None:
+            p = self.frustration
+            u = self._stream("angry").random(n)
+            is_angry = u < p.angry_share
+            angry[is_angry] = p.angry_low + (p.angry_high - p.angry_low) * u[is_angry] / max(p.angry_share, 1e-12)
+        uniforms = self._stream("uniforms").random((N_UNIFORMS, n))
+        return [np.full(n, self.index), tier, issue, self.levels[tier], patience, tolerance, handle, acw, angry,
+                *uniforms]
+
+
+def _open_mask(scenario: Scenario, channel: str) -> np.ndarray:
+    """1 for intervals in the channel's opening hours (all of them when it has none)."""
+    hours = getattr(scenario.channels, channel).hours
+    starts, _ = interval_grid(scenario.interval, scenario.horizon)
+    if hours is None:
+        return np.ones(len(starts))
+    return np.array([hours.is_open(s) for s in starts], dtype=float)
+
+
+def open_by_interval(scenario: Scenario) -> dict[str, list[bool]]:
+    """Per channel, whether it is open in each interval."""
+    return {c: (_open_mask(scenario, c) > 0).tolist() for c in scenario.channels.names}
+
+
+def block_drawer(scenario: Scenario, streams: Streams, layout: Layout):
+    """A function drawing all channels' arrivals in intervals [first, stop), merged in time order, as lists."""
+    starts, lengths = interval_grid(scenario.interval, scenario.horizon)
+    per_channel = []
+    for channel in layout.channels:
+        expected = expected_counts(getattr(scenario.channels, channel).arrivals, scenario.interval, scenario.horizon)
+        if channel != "email":  # email arrives round the clock and waits for opening hours
+            expected = expected * _open_mask(scenario, channel)
+        per_channel.append((channel, expected, ContactDraws(scenario, layout, channel, streams, "")))
+
+    def draw(first: int, stop: int) -> tuple[list, ...]:
+        parts = []
+        for channel, expected, draws in per_channel:
+            times, interval = arrivals_in(
+                expected[first:stop], starts[first:stop], lengths[first:stop], first, streams[f"{channel}.arrivals"]
+            )
+            columns = draws.draw(times.size)
+            slot = interval * layout.size + draws.base_slot[columns[1], columns[2]]
+            parts.append([times, slot, *columns])
+        merged = [np.concatenate(c) for c in zip(*parts)] if len(parts) > 1 else parts[0]
+        if len(parts) > 1:
+            order = np.argsort(merged[0], kind="stable")
+            merged = [c[order] for c in merged]
+        return tuple(c.tolist() for c in merged)
+
+    return draw
+
+
+class FollowUps:
+    """Attributes for contacts created during the run (repeats, redials, chasers), drawn 256 at a time."""
+
+    BLOCK = 256
+
+    def __init__(self, scenario: Scenario, layout: Layout, streams: Streams) -> None:
+        self._draws = {c: ContactDraws(scenario, layout, c, streams, "followup.") for c in layout.channels}
+        any_draws = next(iter(self._draws.values()))
+        self.handle_factors = any_draws.handle_factor.tolist()  # per issue
+        self.tolerance_factors = any_draws.tolerance_factor.tolist()  # per tier
+        self.levels = any_draws.levels.tolist()  # queue level per tier (0 = served first)
+        self._buffers: dict[str, list] = {c: [] for c in layout.channels}
+        self._delay_streams = streams
+
+    def next(self, channel: str) -> list:
+        """One contact's columns ``COLUMNS[2:]`` for ``channel``."""
+        buffer = self._buffers[channel]
+        if not buffer:
+            columns = [c.tolist() for c in self._draws[channel].draw(self.BLOCK)]
+            buffer.extend(zip(*columns))
+            buffer.reverse()
+        return list(buffer.pop())
+
+    def delays(self, name: str, dist, n: int = 256) -> list[float]:
+        """A block of follow-up delays from their own stream."""
+        return dist.sample(self._delay_streams[f"followup.{name}"], n).tolist()
+
+
+def uniforms(streams: Streams, name: str, n: int = 1024) -> list[float]:
+    """A block of uniforms from stream ``name``."""
+    return streams[name].random(n).tolist()
+
+
+__all__ = ["CHANNELS", "COLUMNS", "ContactDraws", "Demand", "FollowUps", "Layout", "block_drawer", "open_by_interval"]

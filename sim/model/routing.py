@@ -1,0 +1,120 @@
+"""Skills-based routing: named policies deciding which idle agent takes a contact and which contact a freed agent takes.
+
+Queues are one FIFO per (channel, skill, level); level 0 holds transferred contacts,
+then one level per tier priority. A policy is a class with ``group_for`` and
+``ranks``; add one to ``POLICIES`` (and to ``ROUTING_POLICIES`` in the schema) to plug it in.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from sim.config.schema import ROUTING_POLICIES, Scenario
+from sim.model.agents import Group, Roster
+
+WAITING = 0  # contact[0]: its state
+CHANNEL, QUEUED_AT = 1, 17  # contact fields the router reads (see centre.py)
+
+
+class Queues:
+    """All queues, indexed; ``key(channel, skill, level)`` -> index."""
+
+    def __init__(self, channels: list[str], skills: list[str], n_levels: int) -> None:
+        self.keys = [(c, s, v) for c in channels for s in skills for v in range(n_levels)]
+        self.index = {key: i for i, key in enumerate(self.keys)}
+        self.queues: list[deque] = [deque() for _ in self.keys]
+
+    def head(self, q: int) -> list | None:
+        """The first contact still waiting in queue ``q`` (dropping those who left)."""
+        queue = self.queues[q]
+        while queue:
+            if queue[0][0] == WAITING:
+                return queue[0]
+            queue.popleft()
+        return None
+
+
+class LongestIdle:
+    """The agent idle longest takes an arriving contact; a freed agent takes live contacts before email,
+    then the highest tier, then the one waiting longest."""
+
+    def __init__(self, scenario: Scenario, roster: Roster, queues: Queues) -> None:
+        self.roster, self.queues = roster, queues
+        self.live_first = scenario.routing.live_first
+        self.order = scenario.routing.channel_order
+        self.candidates: dict[tuple[str, str], list[Group]] = {}
+        for channel, skill, _ in queues.keys:
+            groups = [g for g in roster.groups if channel in g.channels and skill in g.skills]
+            self.candidates[(channel, skill)] = self.sort_groups(groups, skill)
+        self.buckets = {g.index: self._buckets(g) for g in roster.groups}
+
+    def sort_groups(self, groups: list[Group], skill: str) -> list[Group]:
+        return groups
+
+    def rank(self, channel: str, level: int) -> tuple:
+        """Sort key of a queue for a freed agent: lower is served first."""
+        return (self.live_first and channel == "email", level)
+
+    def _buckets(self, group: Group) -> list[list[int]]:
+        """The group's queues, grouped by rank; within a bucket the longest-waiting head wins."""
+        ranked: dict[tuple, list[int]] = {}
+        for q, (channel, skill, level) in enumerate(self.queues.keys):
+            if channel in group.channels and skill in group.skills:
+                ranked.setdefault(self.rank(channel, level), []).append(q)
+        return [ranked[k] for k in sorted(ranked)]
+
+    def group_for(self, channel: str, skill: str) -> Group | None:
+        """The group whose agent should take an arriving contact, or None if nobody eligible is idle."""
+        best, since = None, None
+        idle_since = self.roster.idle_since
+        for group in self.candidates[(channel, skill)]:
+            if group.idle and (since is None or idle_since[group.idle[0]] < since):
+                best, since = group, idle_since[group.idle[0]]
+        return best
+
+    def next_contact(self, group: Group, is_open: dict[str, bool], after_closing: bool = False) -> list | None:
+        """The contact a freed agent of ``group`` takes, removed from its queue; None if nobody waits.
+
+        ``after_closing``: the agent's shift has ended; it only serves walk-ins still inside a closed counter.
+        """
+        if after_closing and ("walk_in" not in group.channels or is_open["walk_in"]):
+            return None
+        head, keys = self.queues.head, self.queues.keys
+        for bucket in self.buckets[group.index]:
+            best, best_q = None, -1
+            for q in bucket:
+                if after_closing and keys[q][0] != "walk_in":
+                    continue
+                contact = head(q)
+                if contact is not None and (best is None or contact[QUEUED_AT] < best[QUEUED_AT]) \
+                        and (after_closing or is_open[keys[q][0]]):
+                    best, best_q = contact, q
+            if best is not None:
+                self.queues.queues[best_q].popleft()
+                return best
+        return None
+
+
+class MostProficient(LongestIdle):
+    """An arriving contact goes to the group most proficient in its skill (longest idle within it)."""
+
+    def sort_groups(self, groups: list[Group], skill: str) -> list[Group]:
+        return sorted(groups, key=lambda g: -g.skills[skill])
+
+    def group_for(self, channel: str, skill: str) -> Group | None:
+        for group in self.candidates[(channel, skill)]:
+            if group.idle:
+                return group
+        return None
+
+
+class PriorityOrder(LongestIdle):
+    """A freed agent serves channels strictly in ``routing.channel_order``, then tiers by priority."""
+
+    def rank(self, channel: str, level: int) -> tuple:
+        order = self.order
+        return (order.index(channel) if channel in order else len(order), level)
+
+
+POLICIES = {"longest_idle": LongestIdle, "most_proficient": MostProficient, "priority_order": PriorityOrder}
+assert tuple(POLICIES) == ROUTING_POLICIES
