@@ -33,8 +33,9 @@ KPI_DOCS = {
     "first_contacts": "contacts that open an episode: offered minus repeats and redials (the same in every scenario of a sweep)",
     "balked": "walk-ins who saw the queue and turned away",
     "balk_rate": "balked / offered",
-    "fcr": "first-contact resolution: contacts finished with the issue resolved / contacts finished",
-    "transfer_rate": "transfers / answered contacts",
+    "fcr": "first-contact resolution: contacts finished with the issue resolved / contacts finished "
+           "(undefined with behaviour.resolution off)",
+    "transfer_rate": "answered contacts transferred at least once / answered contacts",
     "repeat_rate": "repeat contacts for an unresolved issue (including email chasers) / offered",
     "redial_rate": "redials / abandoned contacts",
     "channel_switch_rate": "contacts on another channel than their episode's first / offered",

@@ -22,9 +22,9 @@ COUNT_FIELDS = (
     "short_abandoned",  # abandoned within the short-abandon threshold
     "balked",  # walk-ins who saw the queue and turned away
     "in_queue_end",  # still waiting when the run ended
-    "finished",  # service (including any transfers) completed
+    "finished",  # service (including any transfers) completed, counted where resolution is modelled
     "resolved",  # finished with the issue resolved
-    "transfers",  # transfers to another agent
+    "transfers",  # contacts transferred to another agent at least once
     "repeats",  # contacts that are a repeat of an unresolved issue (including chasers)
     "redials",  # contacts that are a redial after abandoning
     "chasers",  # phone contacts chasing an unanswered email

@@ -100,6 +100,7 @@ class Channel(_Section):
     tolerance_zero_share: Share = 0.0  # customers who accept no wait at all
     hours: Hours | None = None
     perceived_wait_factor: float = Field(default=1.0, gt=0, le=10)  # perceived wait = factor x wait
+    threshold: Duration | None = None  # this channel's service-level threshold; default service_level.threshold
 
 
 class Balking(_Section):
@@ -151,7 +152,7 @@ class Email(Channel):
     patience: Literal["none"] | None = None
     tolerance: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(default_factory=_dist(
         dist="empirical", values=[900, 3600, 14400, 86400, 172800], weights=[0.11, 0.19, 0.14, 0.43, 0.13]))
-    response_target: PositiveDuration = DAY  # the email service level: replied within this
+    response_target: PositiveDuration = DAY  # the email service level: reply started within this (its threshold)
     chaser: Chaser | None = Chaser()
 
 

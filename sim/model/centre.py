@@ -22,6 +22,14 @@ from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, OUTCOME_QUEUED_AT_E
 INF = math.inf
 
 
+def channel_threshold(scenario, channel: str) -> float:
+    """The service-level threshold on ``channel``: email's response target, a channel's own, or the scenario's."""
+    spec = getattr(scenario.channels, channel)
+    if channel == "email":
+        return spec.response_target
+    return spec.threshold if spec.threshold is not None else scenario.service_level.threshold
+
+
 class Centre:
     """Agents of several groups serving queues per (channel, skill, level), staffed per interval."""
 
@@ -37,11 +45,11 @@ class Centre:
         self.queues = Queues(self.channels, skills, n_levels)
         self.policy = POLICIES[scenario.routing.policy](scenario, roster, self.queues)
         issues = list(scenario.customers.issues.values())
-        self.route = [[(c, i.skill, [self.queues.index[(c, i.skill, v)] for v in range(n_levels)]) for i in issues]
-                      for c in self.channels]
+        self.route = [[(c, [self.queues.index[(c, i.skill, v)] for v in range(n_levels)],
+                        self.policy.candidates[(c, i.skill)]) for i in issues] for c in self.channels]
         self.journey = Journey(self, scenario)
-        self.threshold = [scenario.channels.email.response_target if c == "email" else scenario.service_level.threshold
-                          for c in self.channels]
+        self.active = self.journey.active
+        self.threshold = [channel_threshold(scenario, c) for c in self.channels]
         self.short_abandon = scenario.service_level.short_abandon
         self.is_open = {c: True for c in self.channels}
         self.open_plan = {}
@@ -100,6 +108,17 @@ class Centre:
         for contact in (self.serving or {}).values():
             self.journey.ended(contact, contact[WAIT], contact[BUSY], OUTCOME_ANSWERED, count=False)
 
+    def next_open(self, channel: str, at: float) -> float:
+        """``at`` if ``channel`` is open then, else the start of its next open interval (inf if none)."""
+        plan = self.open_plan[channel]
+        k = int(at // self.interval)
+        if k >= len(plan) or plan[k]:
+            return at
+        for later in range(k + 1, len(plan)):
+            if plan[later]:
+                return later * self.interval
+        return INF
+
     def _on_interval(self, event: simpy.events.Event) -> None:
         k = event.value
         self._flush(k - 1, self.env.now)
@@ -110,6 +129,7 @@ class Centre:
     def _set_interval(self, k: int) -> None:
         """Open or close channels, bring every group to its headcount, then put idle agents to work."""
         self.k = k
+        self._handled_at = k * self._n_g
         for channel, plan in self.open_plan.items():
             self.is_open[channel] = plan[k]
         for group in self.groups:
@@ -148,17 +168,19 @@ class Centre:
             self.env.timeout(block[0][0] - self.env.now).callbacks.append(self._on_arrival)
 
     def _on_arrival(self, event: simpy.events.Event) -> None:
-        now, i, block = self.env.now, self._i, self._block
+        now, i = self.env.now, self._i
+        times, rows = self._block
         self._i = i + 1
-        if i + 1 < len(block[0]):
-            self.env.timeout(block[0][i + 1] - now).callbacks.append(self._on_arrival)
+        if i + 1 < len(times):
+            self.env.timeout(times[i + 1] - now).callbacks.append(self._on_arrival)
         else:
             self._load_next_block()
-        contact = [WAITING, block[2][i], block[3][i], block[4][i], block[5][i] + 1, now, block[1][i], block[8][i],
-                   block[9][i], block[6][i], block[7][i], block[10][i], block[11][i], block[12][i], block[13][i],
-                   block[14][i], block[15][i], now, 0, None, 0, 0.0, 0.0, 0.0]
+        contact = [WAITING, *rows[i], 0, None, 0, 0.0, 0.0, 0.0]
         self.tally.offered[contact[SLOT]] += 1
-        self.arrive(contact, now)
+        if self.active:
+            self.arrive(contact, now)
+        else:
+            self.place(contact, now)
 
     def arrive(self, contact: list, now: float) -> None:
         """A contact (new or follow-up, already counted as offered) balks, is answered, or queues."""
@@ -171,11 +193,14 @@ class Centre:
 
     def place(self, contact: list, now: float) -> None:
         """Give ``contact`` to an idle eligible agent or queue it (with a patience clock unless transferred)."""
-        channel, skill, queue_ids = self.route[contact[CH]][contact[ISSUE]]
+        channel, queue_ids, candidates = self.route[contact[CH]][contact[ISSUE]]
         if self.is_open[channel]:
-            group = self.policy.group_for(channel, skill)
+            group = self.policy.group_for(candidates)
             if group is not None:
-                self.bump(self._n_c + group.index, 1, now)
+                i = self._n_c + group.index  # one more busy agent (``bump`` inlined: the hot path)
+                self._area[i] += self.level[i] * (now - self._since[i])
+                self._since[i] = now
+                self.level[i] += 1
                 self._take(group.idle.popleft(), group, contact, now, False)
                 return
         contact[ST], contact[QAT] = WAITING, now
@@ -185,7 +210,7 @@ class Centre:
             self.tally.delayed[contact[SLOT]] += 1
             if contact[PAT] != INF:
                 self.env.timeout(contact[PAT], contact).callbacks.append(self._on_abandon)
-            if self.journey.active:
+            if self.active:
                 self.journey.queued(contact, now)
 
     # --- service ------------------------------------------------------------------------------------------
@@ -204,27 +229,26 @@ class Centre:
             tally.wait_answered_sum[slot] += wait
             if wait <= self.threshold[contact[CH]]:
                 tally.answered_within[slot] += 1
-        tally.handled[self.k * self._n_g + group.index] += 1
+        tally.handled[self._handled_at + group.index] += 1
         if self.serving is not None:
             self.serving[id(contact)] = contact
-        handle = contact[HANDLE]
-        if self.journey.active:
-            handle = self.journey.served(agent, group, contact, wait, now)
-        busy = handle + contact[ACW]
+        if self.active:
+            busy = self.journey.served(agent, group, contact, wait, now) + contact[ACW]
+        else:
+            busy = contact[HANDLE] + contact[ACW]
         tally.handle_sum[slot] += busy
         contact[BUSY] += busy
-        self.env.timeout(busy, (agent, contact)).callbacks.append(self._on_done)
+        self.env.timeout(busy, (agent, group, contact)).callbacks.append(self._on_done)
 
     def _on_done(self, event: simpy.events.Event) -> None:
         now = self.env.now
-        agent, contact = event.value
-        group = self.groups[self.roster.group[agent]]
-        transferred = self.journey.done(agent, group, contact, now) if self.journey.active else False
-        if not transferred:
+        agent, group, contact = event.value
+        journey = self.journey
+        if not (self.active and journey.done(agent, group, contact, now)):  # else it was transferred
             if self.serving is not None:
                 del self.serving[id(contact)]
-            self.tally.finished[contact[SLOT]] += 1
-            self.journey.ended(contact, contact[WAIT], contact[BUSY], OUTCOME_ANSWERED)
+            if self.active or self.log is not None:
+                journey.ended(contact, contact[WAIT], contact[BUSY], OUTCOME_ANSWERED)
         if group.leaving:
             nxt = self.policy.next_contact(group, self.is_open, after_closing=True)
             if nxt is None:
@@ -238,7 +262,10 @@ class Centre:
         if nxt is not None:
             self._take(agent, group, nxt, now, True)
         else:
-            self.bump(self._n_c + group.index, -1, now)
+            i = self._n_c + group.index  # one less busy agent (``bump`` inlined: the hot path)
+            self._area[i] += self.level[i] * (now - self._since[i])
+            self._since[i] = now
+            self.level[i] -= 1
             self.roster.idle_since[agent] = now
             group.idle.append(agent)
 

@@ -30,7 +30,7 @@ class Demand:
         self._next_first = 0
 
     def next_block(self) -> tuple[list, ...] | None:
-        """The next non-empty block of ``COLUMNS``, or None at the end."""
+        """The next non-empty block ``(times, rows)`` (see ``block_drawer``), or None at the end."""
         while self._next_first < self._n_intervals:
             first = self._next_first
             self._next_first = min(first + self._block, self._n_intervals)
@@ -87,8 +87,12 @@ class ContactDraws:
     def _stream(self, name: str) -> np.random.Generator:
         return self.streams[f"{self.prefix}.{name}"]
 
-    def draw(self, n: int) -> list[np.ndarray]:
-        """Per-contact columns ``COLUMNS[2:]`` (everything but time and slot) for ``n`` contacts."""
+    def draw(self, n: int, plain: bool = False) -> list[np.ndarray]:
+        """Per-contact columns ``COLUMNS[2:]`` (everything but time and slot) for ``n`` contacts.
+
+        ``plain``: only what the plain queue reads (tier, level, patience, handle, after-contact work);
+        the other columns are zeros. Each column has its own stream, so the ones drawn are unchanged.
+        """
         spec = self.spec
         tier = _pick(self.tier_cum, self._stream("tier").random(n))
         issue = _pick(self.issue_cum, self._stream("issue").random(n))
@@ -96,12 +100,16 @@ class ContactDraws:
             patience = np.full(n, np.inf)
         else:
             patience = spec.patience.sample(self._stream("patience"), n) * self.patience_factor[tier]
-        tolerance = spec.tolerance.sample(self._stream("tolerance"), n) * self.tolerance_factor[tier]
-        if spec.tolerance_zero_share:
-            tolerance[self._stream("tolerance_zero").random(n) < spec.tolerance_zero_share] = 0.0
         handle = spec.handle_time.sample(self._stream("handle_time"), n) * self.handle_factor[issue]
         acw = spec.after_contact_work.sample(self._stream("after_contact_work"), n) \
             if spec.after_contact_work is not None else np.zeros(n)
+        if plain:
+            zeros = np.zeros(n)
+            return [np.full(n, self.index), tier, issue, self.levels[tier], patience, zeros, handle, acw, zeros,
+                    *[zeros] * N_UNIFORMS]
+        tolerance = spec.tolerance.sample(self._stream("tolerance"), n) * self.tolerance_factor[tier]
+        if spec.tolerance_zero_share:
+            tolerance[self._stream("tolerance_zero").random(n) < spec.tolerance_zero_share] = 0.0
         angry = np.zeros(n)
         if self.frustration is not None:
             p = self.frustration
@@ -127,8 +135,13 @@ def open_by_interval(scenario: Scenario) -> dict[str, list[bool]]:
     return {c: (_open_mask(scenario, c) > 0).tolist() for c in scenario.channels.names}
 
 
-def block_drawer(scenario: Scenario, streams: Streams, layout: Layout):
-    """A function drawing all channels' arrivals in intervals [first, stop), merged in time order, as lists."""
+def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bool = False):
+    """A function drawing all channels' arrivals in intervals [first, stop), merged in time order.
+
+    It returns the arrival times and one tuple per arrival holding the contact's fields from
+    ``CH`` to ``QAT`` in ``sim.model.contact`` order, so the centre builds a contact in one step.
+    ``plain``: the columns ``PlainCentre`` reads instead (times, slots, levels, tiers, patience, busy time).
+    """
     starts, lengths = interval_grid(scenario.interval, scenario.horizon)
     per_channel = []
     for channel in layout.channels:
@@ -143,14 +156,18 @@ def block_drawer(scenario: Scenario, streams: Streams, layout: Layout):
             times, interval = arrivals_in(
                 expected[first:stop], starts[first:stop], lengths[first:stop], first, streams[f"{channel}.arrivals"]
             )
-            columns = draws.draw(times.size)
+            columns = draws.draw(times.size, plain)
             slot = interval * layout.size + draws.base_slot[columns[1], columns[2]]
             parts.append([times, slot, *columns])
         merged = [np.concatenate(c) for c in zip(*parts)] if len(parts) > 1 else parts[0]
         if len(parts) > 1:
             order = np.argsort(merged[0], kind="stable")
             merged = [c[order] for c in merged]
-        return tuple(c.tolist() for c in merged)
+        times, slot, channel, tier, issue, level, patience, tolerance, handle, acw, angry, *u = merged
+        if plain:
+            return tuple(c.tolist() for c in (times, slot, level, tier, patience, handle + acw))
+        columns = [channel, tier, issue, level + 1, times, slot, handle, acw, patience, tolerance, angry, *u, times]
+        return times.tolist(), list(zip(*(c.tolist() for c in columns)))
 
     return draw
 

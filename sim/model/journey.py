@@ -193,7 +193,8 @@ class Journey:
         outcome, ep, tally = contact[OUT], contact[EP], self.centre.tally
         if outcome == TRANSFER:
             ep[TRANSFERS] += 1
-            tally.transfers[contact[SLOT]] += 1
+            if contact[SEG] == 0:  # the transfer rate counts contacts transferred at least once (SQM's 19%)
+                tally.transfers[contact[SLOT]] += 1
             if self.fr is not None:
                 cold = contact[U_AUX] < self.res.cold_transfer_share
                 ep[F] = fr.raised(ep[F], fr.transfer_increment(self.fr, ep[TRANSFERS], cold))
@@ -203,7 +204,9 @@ class Journey:
             contact[LEVEL] = 0
             self.centre.place(contact, now)
             return True
-        if outcome == RESOLVED:
+        if self.res is not None:
+            tally.finished[contact[SLOT]] += 1  # fcr = resolved / finished: only where resolution is modelled
+        if outcome == RESOLVED and self.res is not None:
             tally.resolved[contact[SLOT]] += 1
         elif self.res is not None and ep[CONTACTS] < self.res.max_contacts \
                 and contact[U_NEXT] < self.res.repeat_probability:
@@ -236,9 +239,11 @@ class Journey:
 
     def _follow_up(self, contact: list, channel: str, kind: int, delay: float) -> None:
         """Schedule the same customer's next contact on ``channel`` (same episode, tier and issue)."""
-        at = self.centre.env.now + delay
+        at = self.centre.next_open(channel, self.centre.env.now + delay) if channel != "email" else \
+            self.centre.env.now + delay
         if at >= self.horizon:
             return
+        delay = at - self.centre.env.now
         ep = contact[EP]
         ep[CONTACTS] += 1
         f = self.fr

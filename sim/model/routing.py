@@ -2,7 +2,7 @@
 
 Queues are one FIFO per (channel, skill, level); level 0 holds transferred contacts,
 then one level per tier priority. A policy is a class with ``group_for`` and
-``ranks``; add one to ``POLICIES`` (and to ``ROUTING_POLICIES`` in the schema) to plug it in.
+``next_contact`` (usually by overriding ``sort_groups`` or ``rank``); add one to ``POLICIES`` (and to ``ROUTING_POLICIES`` in the schema) to plug it in.
 """
 
 from __future__ import annotations
@@ -63,11 +63,13 @@ class LongestIdle:
                 ranked.setdefault(self.rank(channel, level), []).append(q)
         return [ranked[k] for k in sorted(ranked)]
 
-    def group_for(self, channel: str, skill: str) -> Group | None:
-        """The group whose agent should take an arriving contact, or None if nobody eligible is idle."""
+    def group_for(self, candidates: list[Group]) -> Group | None:
+        """Of the ``candidates`` for a contact, the group whose agent should take it; None if nobody is idle."""
+        if len(candidates) == 1:
+            return candidates[0] if candidates[0].idle else None
         best, since = None, None
         idle_since = self.roster.idle_since
-        for group in self.candidates[(channel, skill)]:
+        for group in candidates:
             if group.idle and (since is None or idle_since[group.idle[0]] < since):
                 best, since = group, idle_since[group.idle[0]]
         return best
@@ -101,8 +103,8 @@ class MostProficient(LongestIdle):
     def sort_groups(self, groups: list[Group], skill: str) -> list[Group]:
         return sorted(groups, key=lambda g: -g.skills[skill])
 
-    def group_for(self, channel: str, skill: str) -> Group | None:
-        for group in self.candidates[(channel, skill)]:
+    def group_for(self, candidates: list[Group]) -> Group | None:
+        for group in candidates:
             if group.idle:
                 return group
         return None

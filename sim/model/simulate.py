@@ -8,8 +8,9 @@ import simpy
 
 from sim.config.schema import Scenario
 from sim.model.agents import Roster, floor_plan
-from sim.model.centre import Centre
+from sim.model.centre import Centre, channel_threshold
 from sim.model.demand import Demand, FollowUps, Layout, block_drawer, open_by_interval
+from sim.model.plain import PlainCentre
 from sim.records import ContactLog, RunOutput, Tally
 from sim.rng import Streams
 
@@ -21,32 +22,58 @@ def staffing_plan(scenario: Scenario, channel: str | None = None) -> list[int]:
     return [sum(column) for column in zip(*plans)] if plans else [0] * scenario.n_intervals
 
 
-def simulate(scenario: Scenario, replication: int = 0, root_seed: int | None = None) -> RunOutput:
-    """Run one replication of ``scenario`` and return its tallies (and contacts if asked for)."""
+def is_plain(scenario: Scenario) -> bool:
+    """Whether the lean single-queue engine applies: behaviour off, one phone line, one group, one issue, no hours."""
+    channels = scenario.channels
+    return (not scenario.behaviour.enabled and channels.names == ["phone"] and channels.phone.hours is None
+            and len(scenario.agents) == 1 and len(scenario.customers.issues) == 1)
+
+
+def _centre(scenario: Scenario, streams: Streams, layout: Layout, env, tally, log, plain: bool):
+    """The engine for this scenario, built and started."""
+    demand = Demand(block_drawer(scenario, streams, layout, plain), scenario.n_intervals, scenario.intervals_per_day)
+    if plain:
+        levels = sorted({t.priority for t in scenario.customers.tiers.values()}, reverse=True)
+        centre = PlainCentre(env, demand, floor_plan(scenario, next(iter(scenario.agents))), scenario.interval,
+                             len(levels), channel_threshold(scenario, "phone"), scenario.service_level.short_abandon,
+                             tally, log)
+        centre.start()
+        return centre
+    centre = Centre(env, scenario, demand, Roster(scenario, streams), layout, tally, log)
+    centre.journey._followups = FollowUps(scenario, layout, streams)
+    centre.start(open_by_interval(scenario))
+    return centre
+
+
+def simulate(scenario: Scenario, replication: int = 0, root_seed: int | None = None,
+             engine: str = "auto") -> RunOutput:
+    """Run one replication of ``scenario`` and return its tallies (and contacts if asked for).
+
+    ``engine``: ``auto`` picks the plain queue where it applies (``is_plain``), else the full centre;
+    ``full`` forces the full centre (the tests compare the two).
+    """
     seed = scenario.seed if root_seed is None else root_seed
     streams = Streams(seed, replication)
     layout = Layout(scenario)
     groups = list(scenario.agents)
     tally = Tally(scenario.n_intervals, layout.size, layout.channels, groups)
     log = ContactLog() if scenario.output.contacts else None
-    demand = Demand(block_drawer(scenario, streams, layout), scenario.n_intervals, scenario.intervals_per_day)
     env = simpy.Environment()
-    roster = Roster(scenario, streams)
-    centre = Centre(env, scenario, demand, roster, layout, tally, log)
-    centre.journey._followups = FollowUps(scenario, layout, streams)
+    plain = engine == "auto" and is_plain(scenario)
     started = time.perf_counter()
-    centre.start(open_by_interval(scenario))
+    centre = _centre(scenario, streams, layout, env, tally, log, plain)
     env.run(until=scenario.horizon)
     centre.finish(scenario.horizon)
     wall = time.perf_counter() - started
     meta = {
         "replication": replication,
         "root_seed": seed,
+        "engine": "plain" if plain else "full",
         "streams": streams.names(),
         "wall_seconds": wall,
         "contacts": int(sum(tally.offered)),
     }
-    staffing = {g.name: g.plan for g in roster.groups}
+    staffing = {name: floor_plan(scenario, name) for name in groups}
     return RunOutput(
         tally.slot_frame(scenario.interval, layout.channels, layout.tiers, layout.issues),
         tally.level_frame(scenario.interval, scenario.horizon, staffing),

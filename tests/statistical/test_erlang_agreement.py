@@ -88,3 +88,25 @@ def test_abandon_rate_equals_mean_wait_over_mean_patience():
     ratio = runs["abandon_rate"] / (runs["mean_wait_seconds"] / 180)
     low, high = summarise(runs.assign(ratio=ratio), ("ratio",), LEVEL).iloc[0][["ci_low", "ci_high"]]
     assert low <= 1.0 <= high
+
+
+def _stationary(**changes) -> Scenario:
+    base = stationary_scenario(2 * PER_MIN, 240, 9, 180, 20, 100 * 3600, 2 * 3600).model_dump(by_alias=True)
+    base.update(changes)
+    return validate(Scenario, base, "test")
+
+
+def test_full_centre_with_two_agent_groups_matches_erlang_a():
+    """The full centre (routing across groups, per-group levels) with behaviour off is still M/M/9+M."""
+    scenario = _stationary(agents={"early": {"staffing": 4}, "late": {"staffing": 5}})
+    assert_agrees(queue_kpis(2 * PER_MIN, 240, 9, 180, 20).as_dict(), scenario, replications=10)
+
+
+def test_full_centre_with_every_behaviour_part_switched_off_matches_erlang_a():
+    """Master switch on, every part off one by one (and no redials): the journey adds nothing to the queue."""
+    parts = ("frustration", "resolution", "learning", "exhaustion", "handle_time", "pressure")
+    scenario = _stationary(behaviour={"enabled": True, **{p: {"enabled": False} for p in parts}})
+    data = scenario.model_dump(by_alias=True)
+    data["channels"]["phone"]["redial"] = None
+    scenario = validate(Scenario, data, "test")
+    assert_agrees(queue_kpis(2 * PER_MIN, 240, 9, 180, 20).as_dict(), scenario, replications=10)

@@ -28,12 +28,12 @@ def simulate(arrivals, staffing, interval, horizon, threshold=20.0, n_tiers=1, l
         "channels": {"phone": {"arrivals": {"rate": 0}, "handle_time": {"dist": "fixed", "value": 1}}},
         "customers": {"tiers": tiers}, "agents": {"team": {"staffing": staffing}},
     })
-    n = len(arrivals)
     times = [a[0] for a in arrivals]
     tier = [a[1] for a in arrivals]
     slots = [int(t // interval) * n_tiers + k for t, k in zip(times, tier)]
-    block = (times, slots, [0] * n, tier, [0] * n, [levels_of_tier[k] for k in tier], [a[2] for a in arrivals],
-             [INF] * n, [a[3] for a in arrivals], [0.0] * n, [0.0] * n, *([[0.5] * n] * 5))
+    rows = [(0, k, 0, levels_of_tier[k] + 1, t, slot, a[3], 0.0, a[2], INF, 0.0, *[0.5] * 5, t)
+            for t, k, slot, a in zip(times, tier, slots, arrivals)]
+    block = (times, rows)
     blocks = iter([block])
     demand = Demand(lambda first, stop: next(blocks, ((),)), len(staffing), len(staffing))
     env = simpy.Environment()

@@ -1,0 +1,32 @@
+"""The plain queue engine (used for behaviour-off, single-queue scenarios because it is faster) and the full
+customer-journey centre give the same results wherever both apply: same customers, same tallies, same levels."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given
+from test_invariants import PROPERTY, replications, scenario, scenario_dicts, seeds
+
+from sim.model import simulate
+from sim.model.simulate import is_plain
+
+
+@PROPERTY
+@given(data=scenario_dicts(), replication=replications, seed=seeds)
+def test_plain_and_full_engines_agree_on_every_tally_level_and_contact(data, replication, seed):
+    s = scenario(data)
+    assert is_plain(s)
+    plain, full = simulate(s, replication, seed), simulate(s, replication, seed, engine="full")
+    assert (plain.meta["engine"], full.meta["engine"]) == ("plain", "full")
+    pd.testing.assert_frame_equal(plain.slots, full.slots, rtol=1e-9, atol=1e-6)
+    pd.testing.assert_frame_equal(plain.levels, full.levels, rtol=1e-9, atol=1e-6)
+    pd.testing.assert_frame_equal(plain.contacts, full.contacts, rtol=1e-9, atol=1e-6)
+
+
+def test_behaviour_on_or_several_groups_use_the_full_centre():
+    from helpers import phone_scenario
+
+    assert is_plain(scenario(phone_scenario()))
+    assert not is_plain(scenario({**phone_scenario(), "behaviour": {}}))
+    two_groups = {**phone_scenario(), "agents": {"a": {"staffing": 4}, "b": {"staffing": 5}}}
+    assert not is_plain(scenario(two_groups))
