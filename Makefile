@@ -20,7 +20,7 @@ $(VENV)/.installed-%: $(VENV)/.installed
 	@touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/servsim sweep experiments/staffing_x_volume.yaml
+	$(BIN)/servsim sweep experiments/staffing_x_training.yaml
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

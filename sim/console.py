@@ -84,6 +84,12 @@ def progress_callbacks(name: str) -> Iterator[dict]:
         yield {"on_start": on_start, "on_outcome": on_outcome}
 
 
+def _twins(summary, a: str, b: str) -> bool:
+    """Zipped factors with the same name and values (e.g. every group's training hours) are shown once."""
+    return a.rsplit(".", 1)[-1] == b.rsplit(".", 1)[-1] and a in summary and b in summary \
+        and summary[a].equals(summary[b])
+
+
 def print_ranking(results, plan, kpi: str, top: int = 5) -> None:
     """The best scenarios by ``kpi``, with intervals and the paired difference from the baseline."""
     from sim.experiment.spec import LOWER_IS_BETTER
@@ -97,6 +103,7 @@ def print_ranking(results, plan, kpi: str, top: int = 5) -> None:
     diffs = results.differences
     diffs = diffs[diffs["kpi"] == kpi].set_index("scenario") if not diffs.empty else diffs
     factors = list(dict.fromkeys(k for spec in plan.scenarios for k in spec.factors)) or ["scenario_name"]
+    factors = [f for i, f in enumerate(factors) if not any(_twins(summary, f, g) for g in factors[:i])]
     better = "lowest" if kpi in LOWER_IS_BETTER else "highest"
     console.print(f"best {min(top, len(summary))} of {len(summary)} scenarios by {kpi} ({better} first); "
                   f"differences are paired against the baseline: {plan.scenarios[plan.baseline].name}")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import math
 
-PERCENT_KPIS = ("service_level", "p_wait", "abandon_rate", "occupancy")
+PERCENT_KPIS = ("service_level", "p_wait", "abandon_rate", "occupancy", "fcr", "transfer_rate", "repeat_rate",
+                "balk_rate", "redial_rate", "channel_switch_rate")
+
+
+def is_percent(kpi: str) -> bool:
+    """Rates shown as percentages, including per-channel ones (``phone_service_level``)."""
+    return kpi.startswith(PERCENT_KPIS) or kpi.endswith(PERCENT_KPIS)
 COUNT_KPIS = ("offered", "answered", "abandoned", "in_queue_end", "agents")
 
 
@@ -14,7 +20,7 @@ def fmt(kpi: str, value: float | None) -> str:
         return "–"
     if math.isinf(value):
         return "∞"
-    if kpi.startswith(PERCENT_KPIS):
+    if is_percent(kpi):
         return f"{100 * value:.1f}%"
     if kpi in COUNT_KPIS:
         return f"{value:,.0f}"
@@ -31,6 +37,6 @@ def fmt_difference(kpi: str, value: float) -> str:
     if math.isnan(value):
         return "–"
     sign = "−" if value < 0 else "+"
-    if kpi.startswith(PERCENT_KPIS):
+    if is_percent(kpi):
         return f"{sign}{100 * abs(value):.1f} pts"
     return sign + fmt(kpi, abs(value))

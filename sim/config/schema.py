@@ -155,6 +155,12 @@ class Email(Channel):
     response_target: PositiveDuration = DAY  # the email service level: reply started within this (its threshold)
     chaser: Chaser | None = Chaser()
 
+    @model_validator(mode="after")
+    def _no_threshold(self) -> Email:
+        if self.threshold is not None:
+            raise ValueError("email's service-level threshold is 'response_target' (e.g. response_target: 24h)")
+        return self
+
 
 class Channels(_Section):
     """The channels one customer population uses; at least one."""

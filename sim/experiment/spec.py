@@ -25,7 +25,10 @@ from sim.metrics import KPIS, SUMMARY_KPIS
 # KPIs where smaller is better; every other KPI ranks larger-is-better.
 LOWER_IS_BETTER = frozenset({
     "asa_seconds", "mean_wait_seconds", "p_wait", "abandon_rate", "aht_seconds", "mean_queue_length",
-    "abandoned", "in_queue_end",
+    "abandoned", "in_queue_end", "transfer_rate", "repeat_rate", "balk_rate", "redial_rate", "channel_switch_rate",
+    "frustration_mean", "frustration_peak_mean", "exhaustion_mean", "email_backlog_end",
+    "phone_asa_seconds", "walk_in_asa_seconds", "email_asa_seconds", "phone_abandon_rate", "walk_in_abandon_rate",
+    "email_abandon_rate",
 })
 
 
@@ -138,9 +141,10 @@ def expand(experiment: Experiment, base: dict[str, Any], source: str) -> list[Sc
     specs = []
     for (label, named_values), grid_row, zip_row in itertools.product(named, grid_rows, zip_rows):
         factors = {**grid_row, **zip_row}
-        name = label or ", ".join(f"{_short(k)}={v}" for k, v in factors.items()) or "base"
+        parts = ", ".join(dict.fromkeys(f"{_short(k)}={v}" for k, v in factors.items()))  # zipped twins once
+        name = label or parts or "base"
         if label and factors:
-            name = f"{label}: " + ", ".join(f"{_short(k)}={v}" for k, v in factors.items())
+            name = f"{label}: {parts}"
         where = f"{source}, scenario {name!r}"
         data = _with(_with(base, named_values, where), factors, where)
         data = set_path(data, ["output", "contacts"], experiment.contacts, where)

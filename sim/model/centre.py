@@ -109,14 +109,18 @@ class Centre:
             self.journey.ended(contact, contact[WAIT], contact[BUSY], OUTCOME_ANSWERED, count=False)
 
     def next_open(self, channel: str, at: float) -> float:
-        """``at`` if ``channel`` is open then, else the start of its next open interval (inf if none)."""
+        """``at`` if ``channel`` is open then, else a time in the first two hours after it next opens (inf if never).
+
+        Customers who meant to come back while it was closed return after opening, spread over
+        two hours by the time they first meant to (not all at the opening second).
+        """
         plan = self.open_plan[channel]
         k = int(at // self.interval)
         if k >= len(plan) or plan[k]:
             return at
         for later in range(k + 1, len(plan)):
             if plan[later]:
-                return later * self.interval
+                return later * self.interval + at % 7200.0
         return INF
 
     def _on_interval(self, event: simpy.events.Event) -> None:
@@ -244,11 +248,19 @@ class Centre:
         now = self.env.now
         agent, group, contact = event.value
         journey = self.journey
-        if not (self.active and journey.done(agent, group, contact, now)):  # else it was transferred
+        transferred = self.active and journey.done(agent, group, contact, now)
+        if not transferred:
             if self.serving is not None:
                 del self.serving[id(contact)]
             if self.active or self.log is not None:
                 journey.ended(contact, contact[WAIT], contact[BUSY], OUTCOME_ANSWERED)
+        self._free(agent, group, now)
+        if transferred:  # placed after the agent moved on, so it goes to another agent if one is free
+            self.place(contact, now)
+
+    def _free(self, agent: int, group: Group, now: float) -> None:
+        """``agent`` has finished a contact: it takes the next one, goes idle, or leaves if its shift is over."""
+        self.roster.idle_since[agent] = now  # exhaustion recovers only from here, and only while idle
         if group.leaving:
             nxt = self.policy.next_contact(group, self.is_open, after_closing=True)
             if nxt is None:
@@ -266,7 +278,6 @@ class Centre:
             self._area[i] += self.level[i] * (now - self._since[i])
             self._since[i] = now
             self.level[i] -= 1
-            self.roster.idle_since[agent] = now
             group.idle.append(agent)
 
     def _on_abandon(self, event: simpy.events.Event) -> None:

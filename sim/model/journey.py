@@ -185,7 +185,7 @@ class Journey:
                         ep[PEAK] = max(ep[PEAK], ep[F])
 
     def done(self, agent: int, group: Group, contact: list, now: float) -> bool:
-        """Service ends: the agent tires; the contact is transferred (True), or ends resolved or not."""
+        """Service ends: the agent tires; the contact is to be transferred (True), or ends resolved or not."""
         if self.exh is not None:
             roster = self.centre.roster
             roster.exhaustion[agent] = agent_rules.after_contact(
@@ -202,7 +202,7 @@ class Journey:
             self._refresh(contact)
             contact[SEG] += 1
             contact[LEVEL] = 0
-            self.centre.place(contact, now)
+            contact[QAT] = now  # its next wait starts now; the centre places it once the agent has moved on
             return True
         if self.res is not None:
             tally.finished[contact[SLOT]] += 1  # fcr = resolved / finished: only where resolution is modelled

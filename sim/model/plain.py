@@ -1,7 +1,7 @@
 """The plain queue: one phone line, one agent group, one issue type, behaviour off (the Erlang-A case).
 
 ``simulate`` uses it instead of the full centre for such scenarios, because it is about
-40% faster there; tests/functional/test_engines_agree.py checks that both engines give
+40% faster there; tests/property/test_engines_agree.py checks that both engines give
 identical tallies on them. Event-lean by design (see DESIGN.md, Performance): each contact costs one
 arrival event, one service-end event if answered, and one patience event if
 it had to queue. Handlers are callbacks on SimPy timeouts, not processes; the

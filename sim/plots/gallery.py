@@ -11,7 +11,8 @@ from sim.experiment.spec import LOWER_IS_BETTER
 from sim.plots import charts
 from sim.plots.style import factor_label, kpi_name, save
 
-KEY_KPIS = ("service_level", "abandon_rate", "asa_seconds", "occupancy")
+KEY_KPIS = ("service_level", "abandon_rate", "asa_seconds", "occupancy", "fcr", "repeat_rate", "frustration_mean",
+            "exhaustion_mean")
 TIER_KPIS = ("asa_seconds", "abandon_rate")
 
 

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from sim.experiment.spec import LOWER_IS_BETTER
-from sim.formatting import PERCENT_KPIS
+from sim.formatting import is_percent
 
 # Okabe & Ito (2008): told apart with every common colour-vision deficiency, and in greyscale by lightness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
@@ -48,6 +48,16 @@ LABELS = {
     "answered": "Calls answered",
     "abandoned": "Calls abandoned",
     "in_queue_end": "Calls still queued at the end",
+    "fcr": "First-contact resolution (%)",
+    "transfer_rate": "Contacts transferred (%)",
+    "repeat_rate": "Repeat contacts (% of offered)",
+    "balk_rate": "Walk-ins who balked (%)",
+    "frustration_mean": "Remembered frustration (0-1)",
+    "exhaustion_mean": "Agent exhaustion (0-1)",
+    "phone_service_level": "Phone service level (%)",
+    "phone_asa_seconds": "Phone ASA (s)",
+    "walk_in_service_level": "Walk-in service level (%)",
+    "email_service_level": "Email answered within target (%)",
 }
 F = TypeVar("F", bound=Callable)
 # KPIs that are a cost on a trade-off chart: less is better there although no ranking says so.
@@ -88,7 +98,7 @@ def factor_label(column: str) -> str:
 
 def scale(kpi: str) -> float:
     """The factor from stored value to display unit: rates are drawn as percentages."""
-    return 100.0 if kpi.startswith(PERCENT_KPIS) else 1.0
+    return 100.0 if is_percent(kpi) else 1.0
 
 
 def lower_is_better(kpi: str) -> bool:

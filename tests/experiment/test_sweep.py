@@ -42,6 +42,8 @@ TOP_FILES = {"manifest.json", "runs.parquet", "intervals.parquet", "tiers.parque
              "runs"}
 CLI_FILES = TOP_FILES | {"charts", "report.html"}  # the CLI also draws the charts and writes the report
 
+UNDEFINED_WITHOUT_BEHAVIOUR = {"frustration_mean", "fcr"}  # these scenarios run with behaviour off
+
 
 def write_experiment(directory: Path, filename: str = "experiment.yaml", **fields) -> Path:
     """``base.yaml`` (the tiny phone line) and an experiment file using it, in ``directory``."""
@@ -241,7 +243,7 @@ def test_summary_has_one_row_per_scenario_with_intervals_for_every_kpi(reference
     assert (summary["replications"] == TINY["replications"]).all()
     for kpi in plan.experiment.kpis:
         low, mean, high = (summary[f"{kpi}_{part}"] for part in ("ci_low", "mean", "ci_high"))
-        if kpi == "frustration_mean":  # undefined with the behaviour model off, as in this scenario
+        if kpi in UNDEFINED_WITHOUT_BEHAVIOUR:
             assert mean.isna().all()
             continue
         assert ((low <= mean) & (mean <= high)).all(), kpi
@@ -253,9 +255,9 @@ def test_baseline_differs_from_itself_by_exactly_zero(reference):
     assert len(differences) == len(plan.scenarios) * len(plan.experiment.kpis)
     own = differences[differences["scenario"] == plan.baseline]
     assert set(own["kpi"]) == set(plan.experiment.kpis)
-    defined = own[own["kpi"] != "frustration_mean"]  # undefined with the behaviour model off
+    defined = own[~own["kpi"].isin(UNDEFINED_WITHOUT_BEHAVIOUR)]
     assert (defined[["diff_mean", "diff_ci_low", "diff_ci_high"]] == 0).all().all()
-    assert (differences[differences["kpi"] != "frustration_mean"]["pairs"] == TINY["replications"]).all()
+    assert (differences[~differences["kpi"].isin(UNDEFINED_WITHOUT_BEHAVIOUR)]["pairs"] == TINY["replications"]).all()
 
 
 # --- resume ------------------------------------------------------------------------------------
