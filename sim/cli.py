@@ -87,7 +87,8 @@ def run(config: Path, overrides: tuple[str, ...], replications, seed, out, as_js
     Example:
       servsim run configs/phone_line.yaml --set agents.phone_team.staffing=14 -r 5
     """
-    from sim.console import stdout, summary_table
+    from sim.config.units import format_duration
+    from sim.console import channel_table, stdout, summary_table
 
     scenario = sim.load_config(config, overrides)
     results = sim.run(scenario, replications, seed)
@@ -102,8 +103,12 @@ def run(config: Path, overrides: tuple[str, ...], replications, seed, out, as_js
     console = stdout()
     console.print(f"[bold]{scenario.name}[/bold]: {results.meta['replications']} replication(s), "
                   f"seed {results.meta['root_seed']}, {results.meta['wall_seconds']:.1f}s")
-    console.print(f"service level = answered within {sl.threshold:g}s / {_SL_WORDS[sl.definition]}")
+    thresholds = {c: format_duration(scenario.threshold_for(c)) for c in scenario.channels.names}
+    console.print(f"service level = answered within {', '.join(f'{t} ({c})' for c, t in thresholds.items())} "
+                  f"/ {_SL_WORDS[sl.definition]}")
     console.print(summary_table(results.summary))
+    if len(thresholds) > 1:
+        console.print(channel_table(results.channels, thresholds))
     if out is not None:
         click.echo(f"results written to {out}/")
 

@@ -29,6 +29,25 @@ def summary_table(summary: pd.DataFrame, kpis: tuple[str, ...] = SUMMARY_KPIS) -
     return table
 
 
+CHANNEL_COLUMNS = {"offered": "offered", "service_level": "service level", "asa_seconds": "ASA s",
+                   "abandon_rate": "abandon", "balk_rate": "balk", "fcr": "FCR", "transfer_rate": "transfer",
+                   "frustration_mean": "frustration", "backlog_end": "left at end"}
+
+
+def channel_table(channels: pd.DataFrame, thresholds: dict[str, str]) -> Table:
+    """Per channel, the mean over replications of its headline KPIs (threshold shown with the service level)."""
+    means = channels.groupby("channel", observed=True)[list(CHANNEL_COLUMNS)].mean()
+    table = Table()
+    table.add_column("channel")
+    for header in CHANNEL_COLUMNS.values():
+        table.add_column(header, justify="right", no_wrap=True)
+    for channel, row in means.iterrows():
+        cells = [fmt(c, row[c]) for c in CHANNEL_COLUMNS]
+        cells[1] += f" in {thresholds[channel]}"
+        table.add_row(str(channel), *cells)
+    return table
+
+
 def comparison_table(analytic: dict, simulated: dict) -> Table:
     """Analytic value beside the simulated mean and interval, with a mark where the interval misses it."""
     table = Table()

@@ -296,6 +296,13 @@ class Scenario(_Section):
     def n_intervals(self) -> int:
         return n_intervals(self.horizon, self.interval)
 
+    def threshold_for(self, channel: str) -> float:
+        """The service-level threshold on ``channel``: email's response target, a channel's own, or the scenario's."""
+        spec = getattr(self.channels, channel)
+        if channel == "email":
+            return spec.response_target
+        return spec.threshold if spec.threshold is not None else self.service_level.threshold
+
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         if not math.isclose(DAY / self.interval, round(DAY / self.interval)):

@@ -22,14 +22,6 @@ from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, OUTCOME_QUEUED_AT_E
 INF = math.inf
 
 
-def channel_threshold(scenario, channel: str) -> float:
-    """The service-level threshold on ``channel``: email's response target, a channel's own, or the scenario's."""
-    spec = getattr(scenario.channels, channel)
-    if channel == "email":
-        return spec.response_target
-    return spec.threshold if spec.threshold is not None else scenario.service_level.threshold
-
-
 class Centre:
     """Agents of several groups serving queues per (channel, skill, level), staffed per interval."""
 
@@ -49,7 +41,7 @@ class Centre:
                         self.policy.candidates[(c, i.skill)]) for i in issues] for c in self.channels]
         self.journey = Journey(self, scenario)
         self.active = self.journey.active
-        self.threshold = [channel_threshold(scenario, c) for c in self.channels]
+        self.threshold = [scenario.threshold_for(c) for c in self.channels]
         self.short_abandon = scenario.service_level.short_abandon
         self.is_open = {c: True for c in self.channels}
         self.open_plan = {}

@@ -8,7 +8,7 @@ import simpy
 
 from sim.config.schema import Scenario
 from sim.model.agents import Roster, floor_plan
-from sim.model.centre import Centre, channel_threshold
+from sim.model.centre import Centre
 from sim.model.demand import Demand, FollowUps, Layout, block_drawer, open_by_interval
 from sim.model.plain import PlainCentre
 from sim.records import ContactLog, RunOutput, Tally
@@ -35,7 +35,7 @@ def _centre(scenario: Scenario, streams: Streams, layout: Layout, env, tally, lo
     if plain:
         levels = sorted({t.priority for t in scenario.customers.tiers.values()}, reverse=True)
         centre = PlainCentre(env, demand, floor_plan(scenario, next(iter(scenario.agents))), scenario.interval,
-                             len(levels), channel_threshold(scenario, "phone"), scenario.service_level.short_abandon,
+                             len(levels), scenario.threshold_for("phone"), scenario.service_level.short_abandon,
                              tally, log)
         centre.start()
         return centre
