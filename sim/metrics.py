@@ -43,6 +43,14 @@ KPI_DOCS = {
     "frustration_peak_mean": "peak frustration of contacts that ended, 0-1",
     "exhaustion_mean": "mean exhaustion (0-1) of agents on the floor, sampled at interval ends",
     "email_backlog_end": "emails still waiting when the run ended",
+    "csat_mean": "mean true CSAT (1-5) of served contacts, everyone's answer whether surveyed or not",
+    "csat_top_box": "share of served contacts whose true CSAT is 5",
+    "csat_surveyed_mean": "mean CSAT of the contacts who answered the survey (response bias included)",
+    "survey_response_rate": "served contacts who answered the survey / served contacts rated",
+    "nps": "net promoter score of served contacts: % promoters - % detractors (-100 to 100)",
+    "effort_mean": "customer effort per served contact: earlier contacts for the issue + transfers + channel switch",
+    "defection_rate": "expected share of served contacts after which the customer defects (sum of probabilities / rated)",
+    "word_of_mouth_net": "expected net people told per served contact (positive minus negative)",
 }
 for _channel in ("walk_in", "phone", "email"):
     KPI_DOCS[f"{_channel}_offered"] = f"{_channel} contacts that arrived"
@@ -55,6 +63,7 @@ SUMMARY_KPIS = (
     "service_level", "asa_seconds", "mean_wait_seconds", "p_wait", "abandon_rate",
     "occupancy", "aht_seconds", "mean_queue_length", "offered", "answered", "abandoned",
     "fcr", "transfer_rate", "repeat_rate", "balk_rate", "frustration_mean", "exhaustion_mean",
+    "csat_mean", "csat_top_box", "csat_surveyed_mean", "nps", "defection_rate",
 )
 CHANNEL_RUN_KPIS = ("offered", "service_level", "asa_seconds", "abandon_rate")
 
@@ -89,6 +98,14 @@ def kpis_from_sums(sums: pd.DataFrame, definition: str) -> pd.DataFrame:
         out["channel_switch_rate"] = s["switches"] / s["offered"]
         out["frustration_mean"] = s["frustration_sum"] / s["frustrated_n"]
         out["frustration_peak_mean"] = s["frustration_peak_sum"] / s["frustrated_n"]
+        out["csat_mean"] = s["csat_sum"] / s["rated"]
+        out["csat_top_box"] = s["csat_top"] / s["rated"]
+        out["csat_surveyed_mean"] = s["surveyed_csat_sum"] / s["surveyed"]
+        out["survey_response_rate"] = s["surveyed"] / s["rated"]
+        out["nps"] = 100 * (s["promoters"] - s["detractors"]) / s["rated"]
+        out["effort_mean"] = s["effort_sum"] / s["rated"]
+        out["defection_rate"] = s["defection_sum"] / s["rated"]
+        out["word_of_mouth_net"] = s["word_of_mouth_sum"] / s["rated"]
         if "exhaustion_end" in s:
             out["exhaustion_mean"] = s["exhaustion_end"] / s["on_floor_end"]
     return out.replace([np.inf, -np.inf], np.nan)

@@ -30,6 +30,11 @@ COUNT_FIELDS = (
     "chasers",  # phone contacts chasing an unanswered email
     "switches",  # contacts on another channel than the episode's first
     "frustrated_n",  # contacts that ended (finished, abandoned or balked) with a frustration state
+    "rated",  # served contacts given a satisfaction outcome (everyone's true CSAT)
+    "csat_top",  # ... whose CSAT is 5
+    "promoters",  # ... in the promoter bucket (recommend 9-10)
+    "detractors",  # ... in the detractor bucket (recommend 0-6)
+    "surveyed",  # ... who answered the post-contact survey
 )
 SUM_FIELDS = (
     "wait_answered_sum",  # seconds waited by answered contacts
@@ -37,6 +42,11 @@ SUM_FIELDS = (
     "handle_sum",  # agent seconds (handle + after-contact work) of answered contacts
     "frustration_sum",  # remembered (peak-end) frustration of ended contacts
     "frustration_peak_sum",  # peak frustration of ended contacts
+    "csat_sum",  # CSAT answers (1-5) of rated contacts
+    "surveyed_csat_sum",  # CSAT answers of those who answered the survey
+    "defection_sum",  # defection probabilities of rated contacts (expected defections)
+    "effort_sum",  # effort of rated contacts: earlier contacts of the episode + transfers + channel switch
+    "word_of_mouth_sum",  # expected net people told (positive minus negative) by rated contacts
 )
 # Time integrals and snapshots kept per interval, one column per channel or group (see ``Tally``).
 CHANNEL_LEVELS = ("queue_area", "backlog_end")

@@ -10,19 +10,13 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from sim.config.distributions import HandleTime
+from sim.config.parts import Coefficient, Share, _Part
+from sim.config.satisfaction import Defection, Loyalty, Satisfaction, Surveys, WordOfMouth
 from sim.config.types import PositiveDuration
 
-Share = Annotated[float, Field(ge=0, le=1)]
-Coefficient = Annotated[float, Field(ge=0, le=100)]
-
-
-class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True)
-
-    enabled: bool = True
 
 
 def _lognormal_by_median(median_seconds: float, sigma: float) -> dict:
@@ -126,6 +120,11 @@ class Behaviour(_Part):
     exhaustion: Exhaustion = Exhaustion()
     handle_time: HandleTimeEffects = HandleTimeEffects()
     pressure: Pressure = Pressure()
+    satisfaction: Satisfaction = Satisfaction()
+    defection: Defection = Defection()
+    loyalty: Loyalty = Loyalty()
+    surveys: Surveys = Surveys()
+    word_of_mouth: WordOfMouth = WordOfMouth()
 
     def on(self, part: str) -> bool:
         """Whether ``part`` is active (the master switch and its own)."""

@@ -5,5 +5,6 @@ unless per-contact records were asked for.
 """
 
 (ST, CH, TIER, ISSUE, LEVEL, ARRIVAL, SLOT, HANDLE, ACW, PAT, TOL, ANGRY,
- U_RES, U_XFER, U_EMP, U_NEXT, U_AUX, QAT, SEG, EP, OUT, FSTART, WAIT, BUSY) = range(24)
+ U_RES, U_XFER, U_EMP, U_NEXT, U_AUX, EPS, U_SURVEY, QAT, SEG, EP, OUT, FSTART, WAIT, BUSY) = range(26)
+# CH .. QAT come from the demand block in one tuple; EPS is the customer's N(0, 1) satisfaction noise.
 WAITING, SERVING, GONE = 0, 1, 2  # values of contact[ST]

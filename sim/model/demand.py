@@ -16,7 +16,7 @@ from sim.rng import Streams
 
 # Columns of a drawn block, in order (see ``ContactDraws.draw``).
 COLUMNS = ("time", "slot", "channel", "tier", "issue", "level", "patience", "tolerance", "handle", "acw",
-           "angry", "u_resolve", "u_transfer", "u_empathy", "u_next", "u_aux")
+           "angry", "u_resolve", "u_transfer", "u_empathy", "u_next", "u_aux", "epsilon", "u_survey")
 N_UNIFORMS = 5
 
 
@@ -106,7 +106,7 @@ class ContactDraws:
         if plain:
             zeros = np.zeros(n)
             return [np.full(n, self.index), tier, issue, self.levels[tier], patience, zeros, handle, acw, zeros,
-                    *[zeros] * N_UNIFORMS]
+                    *[zeros] * (N_UNIFORMS + 2)]
         tolerance = spec.tolerance.sample(self._stream("tolerance"), n) * self.tolerance_factor[tier]
         if spec.tolerance_zero_share:
             tolerance[self._stream("tolerance_zero").random(n) < spec.tolerance_zero_share] = 0.0
@@ -117,8 +117,10 @@ class ContactDraws:
             is_angry = u < p.angry_share
             angry[is_angry] = p.angry_low + (p.angry_high - p.angry_low) * u[is_angry] / max(p.angry_share, 1e-12)
         uniforms = self._stream("uniforms").random((N_UNIFORMS, n))
+        epsilon = self._stream("satisfaction").standard_normal(n)
+        survey = self._stream("survey").random(n)
         return [np.full(n, self.index), tier, issue, self.levels[tier], patience, tolerance, handle, acw, angry,
-                *uniforms]
+                *uniforms, epsilon, survey]
 
 
 def _open_mask(scenario: Scenario, channel: str) -> np.ndarray:
@@ -163,10 +165,11 @@ def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bo
         if len(parts) > 1:
             order = np.argsort(merged[0], kind="stable")
             merged = [c[order] for c in merged]
-        times, slot, channel, tier, issue, level, patience, tolerance, handle, acw, angry, *u = merged
+        times, slot, channel, tier, issue, level, patience, tolerance, handle, acw, angry, *u_eps_survey = merged
         if plain:
             return tuple(c.tolist() for c in (times, slot, level, tier, patience, handle + acw))
-        columns = [channel, tier, issue, level + 1, times, slot, handle, acw, patience, tolerance, angry, *u, times]
+        columns = [channel, tier, issue, level + 1, times, slot, handle, acw, patience, tolerance, angry,
+                   *u_eps_survey, times]
         return times.tolist(), list(zip(*(c.tolist() for c in columns)))
 
     return draw

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from sim.behaviour import agents as agent_rules
 from sim.behaviour import frustration as fr
+from sim.behaviour import satisfaction as outcomes
 from sim.behaviour import service
 from sim.model.agents import Group
-from sim.model.contact import (ACW, ANGRY, ARRIVAL, CH, EP, FSTART, GONE, HANDLE, ISSUE, LEVEL, OUT, PAT, QAT,
+from sim.model.contact import (ACW, ANGRY, ARRIVAL, CH, EPS, U_SURVEY, EP, FSTART, GONE, HANDLE, ISSUE, LEVEL, OUT, PAT, QAT,
                               SEG, SLOT, ST, TIER, TOL, U_AUX, U_EMP, U_NEXT, U_RES, U_XFER, WAITING)
-from sim.records import OUTCOME_BALKED
+from sim.records import OUTCOME_ANSWERED, OUTCOME_BALKED
 
 F, PEAK, WAITED, TRANSFERS, CONTACTS, FIRST_CHANNEL, APOLOGY = range(7)  # episode fields
 RESOLVED, UNRESOLVED, TRANSFER = 0, 1, 2
@@ -35,6 +36,10 @@ class Journey:
         self.exh = b.exhaustion if b.on("exhaustion") else None
         self.hte = b.handle_time if b.on("handle_time") else None
         self.pressure = b.pressure if b.on("pressure") else None
+        self.sat = b.satisfaction if b.on("satisfaction") else None
+        self.defection = b.defection if b.on("defection") else None
+        self.surveys = b.surveys if b.on("surveys") else None
+        self.wom = b.word_of_mouth if b.on("word_of_mouth") else None
         self.rested = b.exhaustion.between_shifts if self.exh else 1.0
         self.skill_off = b.learning.skill_base  # skill of every agent when learning is off
         channels = scenario.channels
@@ -122,8 +127,37 @@ class Journey:
             tally.frustration_sum[slot] += remembered
             tally.frustration_peak_sum[slot] += ep[PEAK]
             tally.frustrated_n[slot] += 1
+        if count and outcome == OUTCOME_ANSWERED and self.sat is not None:
+            self._rate(contact, remembered)
         if self.log is not None:
             self.log.add(contact[ARRIVAL], contact[CH], contact[TIER], wait, handle, outcome, remembered)
+
+    def _rate(self, contact: list, remembered: float) -> None:
+        """A served contact's outcomes (2.6, 2.7, 2.9): true CSAT, NPS bucket, defection, effort, survey, word of mouth."""
+        ep, p, tally, slot = contact[EP], self.sat, self.centre.tally, contact[SLOT]
+        resolved = contact[OUT] == RESOLVED
+        failure = contact[ANGRY] > 0.0 or ep[CONTACTS] > 1
+        z = outcomes.latent(p, resolved, remembered, bool(ep[APOLOGY]), contact[EPS], failure)
+        answer = outcomes.csat(p, z)
+        tally.rated[slot] += 1
+        tally.csat_sum[slot] += answer
+        if answer == 5:
+            tally.csat_top[slot] += 1
+        bucket = outcomes.recommend_bucket(p, z, 0.0)  # loyalty state: with the customer base over weeks
+        if bucket == outcomes.PROMOTER:
+            tally.promoters[slot] += 1
+        elif bucket == outcomes.DETRACTOR:
+            tally.detractors[slot] += 1
+        if self.defection is not None:
+            tally.defection_sum[slot] += outcomes.defection_probability(self.defection, z)
+        tally.effort_sum[slot] += ep[CONTACTS] - 1 + ep[TRANSFERS] + (contact[CH] != ep[FIRST_CHANNEL])
+        if self.surveys is not None and contact[U_SURVEY] < (
+                self.surveys.offer_probability * outcomes.survey_response_probability(self.surveys, answer)):
+            tally.surveyed[slot] += 1
+            tally.surveyed_csat_sum[slot] += answer
+        if self.wom is not None:
+            probability, mean, sign = outcomes.word_of_mouth(self.wom, resolved, answer)
+            tally.word_of_mouth_sum[slot] += probability * mean * sign
 
     # --- service ------------------------------------------------------------------------------------------
 
@@ -261,7 +295,8 @@ class Journey:
             patience *= self.redial.patience_factor
         tolerance = d[5] * self._followups.tolerance_factors[tier] / self._followups.tolerance_factors[d[1]]
         follow = [WAITING, c, tier, issue, self._followups.levels[tier] + 1, at, kind, d[6]
-                  * self._issue_scale(d[2], issue), d[7], patience, tolerance, 0.0, *d[9:14], at, 0, ep, 0, 0.0, 0.0, 0.0]
+                  * self._issue_scale(d[2], issue), d[7], patience, tolerance, 0.0, *d[9:16], at, 0, ep, 0, 0.0, 0.0,
+                  0.0]
         self.centre.env.timeout(delay, follow).callbacks.append(self._on_follow_up)
 
     def _on_follow_up(self, event) -> None:

@@ -12,8 +12,8 @@ from collections import deque
 from sim.config.schema import ROUTING_POLICIES, Scenario
 from sim.model.agents import Group, Roster
 
-WAITING = 0  # contact[0]: its state
-CHANNEL, QUEUED_AT = 1, 17  # contact fields the router reads (see centre.py)
+from sim.model.contact import QAT as QUEUED_AT
+from sim.model.contact import WAITING
 
 
 class Queues:

@@ -42,7 +42,9 @@ TOP_FILES = {"manifest.json", "runs.parquet", "intervals.parquet", "tiers.parque
              "runs"}
 CLI_FILES = TOP_FILES | {"charts", "report.html"}  # the CLI also draws the charts and writes the report
 
-UNDEFINED_WITHOUT_BEHAVIOUR = {"frustration_mean", "fcr"}  # these scenarios run with behaviour off
+UNDEFINED_WITHOUT_BEHAVIOUR = {  # these scenarios run with behaviour off
+    "frustration_mean", "fcr", "csat_mean", "csat_top_box", "csat_surveyed_mean", "nps", "defection_rate",
+}
 
 
 def write_experiment(directory: Path, filename: str = "experiment.yaml", **fields) -> Path:

@@ -1,0 +1,159 @@
+"""Per-contact customer outcomes (evidence note 2.6, 2.7, 2.9): latent satisfaction, the CSAT and recommend
+answers read from it, defection, the loyalty state, survey response and word of mouth.
+
+The scalar functions use only ``math`` (the engine calls them once per contact); the random draws
+(``epsilon`` ~ N(0, 1), the uniform ``u``) come from the caller. ``expected_outcomes`` is the closed-form
+counterpart for calibration and tests: it integrates the same equations over eps with scipy.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from typing import Any
+
+from sim.config.satisfaction import Defection, Loyalty, Satisfaction, Surveys, WordOfMouth
+
+DETRACTOR, PASSIVE, PROMOTER = -1, 0, 1
+SCORE_RANGES = {DETRACTOR: (0, 6), PASSIVE: (7, 8), PROMOTER: (9, 10)}  # 0-10 answers of each NPS bucket
+_SQRT2 = math.sqrt(2.0)
+
+
+def phi(x: float) -> float:
+    """Standard normal CDF (``erfc`` form: accurate far into the lower tail)."""
+    return 0.5 * math.erfc(-x / _SQRT2)
+
+
+def latent(
+    p: Satisfaction,
+    resolved: bool,
+    remembered_frustration: float,
+    apology: bool,
+    epsilon: float,
+    failure: bool = False,
+) -> float:
+    """``z = -b_R (1 - R) - b_F F_eff + b_emp A + eps``.
+
+    ``remembered_frustration`` is the peak-end F of the contact (frustration.remembered). The apology
+    counts (A = 1) only when the contact involved a failure: ``failure`` says the customer arrived
+    angry/complaining or this is a repeat contact for the issue; an unresolved contact is a failure by
+    itself. An apology after a smooth, resolved contact changes nothing (2.6).
+    """
+    z = epsilon - p.b_F * remembered_frustration
+    if not resolved:
+        z -= p.b_R
+    if apology and (failure or not resolved):
+        z += p.b_emp
+    return z
+
+
+def csat(p: Satisfaction, z: float) -> int:
+    """The 1-5 answer: 1 below the first cut-point, one more for each cut-point reached (``z == cut`` goes up)."""
+    return 1 + bisect_right(p.csat_cuts, z)
+
+
+def recommend_bucket(p: Satisfaction, z: float, loyalty: float) -> int:
+    """NPS bucket of ``z_R = z + gamma L``: -1 detractor, 0 passive, 1 promoter."""
+    z_r = z + p.gamma * loyalty
+    if z_r < p.nps_detractor:
+        return DETRACTOR
+    if z_r < p.nps_passive:
+        return PASSIVE
+    return PROMOTER
+
+
+def recommend_score(bucket: int, u: float) -> int:
+    """A 0-10 answer uniform within the bucket (detractor 0-6, passive 7-8, promoter 9-10); ``u`` in [0, 1)."""
+    lo, hi = SCORE_RANGES[bucket]
+    n = hi - lo + 1
+    return lo + min(n - 1, max(0, int(u * n)))
+
+
+def defection_intent(p: Defection, z: float) -> float:
+    """Stated intention to leave, ``Phi(intercept + slope z)`` (before the intention-to-behaviour factor)."""
+    return phi(p.intercept + p.slope * z)
+
+
+def defection_probability(p: Defection, z: float) -> float:
+    """Probability the customer leaves after this contact: ``kappa Phi(intercept + slope z)``."""
+    return p.kappa * defection_intent(p, z)
+
+
+def loyalty_change(p: Loyalty, z: float, n_episodes: int) -> float:
+    """``alpha_n [gain_weight max(0, z - delta_plus) - max(0, -delta_minus - z)]``, ``alpha_n = alpha / (1 + decay n)``.
+
+    Zero inside the indifference band ``[-delta_minus, delta_plus]``; a loss of the same size beyond the
+    band weighs ``1 / gain_weight`` times a gain. ``n_episodes`` is the customer's episodes so far.
+    """
+    alpha = p.alpha / (1.0 + p.alpha_decay * n_episodes)
+    return alpha * (p.gain_weight * max(0.0, z - p.delta_plus) - max(0.0, -p.delta_minus - z))
+
+
+def loyalty_update(p: Loyalty, loyalty: float, z: float, n_episodes: int) -> float:
+    """L after a contact with latent satisfaction ``z``."""
+    return loyalty + loyalty_change(p, z, n_episodes)
+
+
+def loyalty_decay(p: Loyalty, loyalty: float, seconds: float) -> float:
+    """L after ``seconds`` without contact: exponential decay toward 0."""
+    return loyalty * math.exp(-seconds / p.time_constant)
+
+
+def survey_response_probability(p: Surveys, csat_answer: int) -> float:
+    """Probability that an offered survey is answered: ``r0 m(CSAT)``, at most 1."""
+    return min(1.0, p.response_base * p.response_factor[csat_answer])
+
+
+def word_of_mouth(p: WordOfMouth, resolved: bool, csat_answer: int) -> tuple[float, float, int]:
+    """(probability of telling others, mean number told, sign) at the end of an episode.
+
+    Resolved with CSAT 5: positive (+1); unresolved with CSAT <= 2: negative (-1); anything else: the
+    note gives only a probability and a mean, no valence, so the sign is 0 (neutral/mixed).
+    """
+    if resolved and csat_answer == 5:
+        return p.positive_probability, p.positive_mean, 1
+    if not resolved and csat_answer <= 2:
+        return p.negative_probability, p.negative_mean, -1
+    return p.other_probability, p.other_mean, 0
+
+
+def expected_outcomes(
+    p: Satisfaction,
+    mu: Any,
+    defection: Defection | None = None,
+    loyalty: Loyalty | None = None,
+    loyalty_state: float = 0.0,
+) -> dict[str, Any]:
+    """Exact outcome shares for latent mean(s) ``mu`` with eps ~ N(0, 1) (vectorised over ``mu``).
+
+    Keys: ``csat_shares`` (P(CSAT = 1..5), last axis), ``top_box``, ``mean_csat``, ``detractors``,
+    ``promoters``, ``nps`` (promoters - detractors in points, recommendation at loyalty ``loyalty_state``),
+    ``defection_intent`` (E[Phi(intercept + slope z)] = Phi((intercept + slope mu) / sqrt(1 + slope^2)),
+    before kappa), ``loyalty_gain`` / ``loyalty_loss`` (P(z > delta_plus), P(z < -delta_minus)).
+    Scalars for a scalar ``mu``, arrays otherwise; defaults for the sections not given.
+    """
+    import numpy as np
+    from scipy.stats import norm
+
+    defection = defection or Defection()
+    loyalty = loyalty or Loyalty()
+    m = np.asarray(mu, dtype=float)
+    below = norm.cdf(np.asarray(p.csat_cuts) - m[..., None])  # P(z < cut_k)
+    shares = np.diff(below, prepend=0.0, append=1.0, axis=-1)
+    z_r = m + p.gamma * loyalty_state
+    detractors = norm.cdf(p.nps_detractor - z_r)
+    promoters = norm.sf(p.nps_passive - z_r)
+    out = {
+        "csat_shares": shares,
+        "top_box": shares[..., -1],
+        "mean_csat": 1.0 + (1.0 - below).sum(axis=-1),
+        "detractors": detractors,
+        "promoters": promoters,
+        "nps": 100.0 * (promoters - detractors),
+        "defection_intent": norm.cdf((defection.intercept + defection.slope * m) / math.sqrt(1.0 + defection.slope**2)),
+        "loyalty_gain": norm.sf(loyalty.delta_plus - m),
+        "loyalty_loss": norm.cdf(-loyalty.delta_minus - m),
+    }
+    if m.ndim == 0:
+        return {k: (v if k == "csat_shares" else float(v)) for k, v in out.items()}
+    return out
