@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 PERCENT_KPIS = ("service_level", "p_wait", "abandon_rate", "occupancy", "fcr", "transfer_rate", "repeat_rate",
-                "balk_rate", "redial_rate", "channel_switch_rate")
+                "balk_rate", "redial_rate", "channel_switch_rate", "csat_top_box", "survey_response_rate",
+                "defection_rate")
 
 
 def is_percent(kpi: str) -> bool:

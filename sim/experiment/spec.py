@@ -28,7 +28,7 @@ LOWER_IS_BETTER = frozenset({
     "abandoned", "in_queue_end", "transfer_rate", "repeat_rate", "balk_rate", "redial_rate", "channel_switch_rate",
     "frustration_mean", "frustration_peak_mean", "exhaustion_mean", "email_backlog_end",
     "phone_asa_seconds", "walk_in_asa_seconds", "email_asa_seconds", "phone_abandon_rate", "walk_in_abandon_rate",
-    "email_abandon_rate",
+    "email_abandon_rate", "defection_rate", "effort_mean",
 })
 
 

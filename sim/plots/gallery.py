@@ -12,7 +12,7 @@ from sim.plots import charts
 from sim.plots.style import factor_label, kpi_name, save
 
 KEY_KPIS = ("service_level", "abandon_rate", "asa_seconds", "occupancy", "fcr", "repeat_rate", "frustration_mean",
-            "exhaustion_mean")
+            "exhaustion_mean", "csat_mean", "nps", "defection_rate")
 TIER_KPIS = ("asa_seconds", "abandon_rate")
 
 

@@ -58,6 +58,12 @@ LABELS = {
     "phone_asa_seconds": "Phone ASA (s)",
     "walk_in_service_level": "Walk-in service level (%)",
     "email_service_level": "Email answered within target (%)",
+    "csat_mean": "CSAT (1-5, mean of all served contacts)",
+    "csat_top_box": "CSAT top box (% answering 5)",
+    "csat_surveyed_mean": "Surveyed CSAT (1-5, mean)",
+    "nps": "NPS (points, -100 to 100)",
+    "defection_rate": "Defection after a contact (%)",
+    "effort_mean": "Customer effort (extra contacts, transfers, switches)",
 }
 F = TypeVar("F", bound=Callable)
 # KPIs that are a cost on a trade-off chart: less is better there although no ranking says so.
