@@ -172,6 +172,7 @@ class Centre:
         else:
             self._load_next_block()
         contact = [WAITING, *rows[i], 0, None, 0, 0.0, 0.0, 0.0]
+        contact[ARRIVAL] = contact[QAT] = now  # the clock's own value: waits never come out a hair below zero
         self.tally.offered[contact[SLOT]] += 1
         if self.active:
             self.arrive(contact, now)
@@ -274,8 +275,8 @@ class Centre:
 
     def _on_abandon(self, event: simpy.events.Event) -> None:
         contact = event.value
-        if contact[ST] != WAITING:  # answered (or gone) before its patience ran out
-            return
+        if contact[ST] != WAITING or contact[SEG]:  # answered before its patience ran out (a transferred
+            return  # contact waiting again for its next agent does not hang up: its first clock is stale)
         now = self.env.now
         contact[ST] = GONE
         self.bump(contact[CH], -1, now)
