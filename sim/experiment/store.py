@@ -52,6 +52,9 @@ def save_results(results: Results, out: Path, command: str | None = None) -> lis
         "summary.csv": results.summary,
         "days.csv": results.days,
         "tiers.csv": results.tiers,
+        "channels.csv": results.channels,
+        "issues.csv": results.issues,
+        "groups.csv": results.groups,
         "intervals.parquet": results.intervals,
         "contacts.parquet": results.contacts,
     }
