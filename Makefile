@@ -30,6 +30,7 @@ test-slow: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_erlang_a.py
+	$(BIN)/python benchmarks/bench_journey.py
 	$(BIN)/python benchmarks/bench_sweep.py
 
 clean:

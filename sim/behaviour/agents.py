@@ -12,10 +12,24 @@ def trained(p: Learning, hours: float) -> float:
     return 1.0 - math.exp(-hours / p.training_scale_hours)
 
 
+def skill_ceiling(p: Learning, hours: float) -> float:
+    """``s_inf(h) = base + gain * trained(h)``: the skill a fully tenured agent with ``hours`` of training reaches."""
+    return p.skill_base + p.skill_gain * trained(p, hours)
+
+
+def newness(p: Learning, tenure: float) -> float:
+    """``exp(-tenure / scale)``: 1 for a new hire, towards 0 with tenure (shared by skill and the AHT curve)."""
+    return math.exp(-tenure / p.tenure_scale)
+
+
+def skill_at(p: Learning, ceiling: float, new: float) -> float:
+    """``s = s_inf - gap * newness``, in [0, 1] (the engine computes ceiling and newness once)."""
+    return min(1.0, max(0.0, ceiling - p.new_hire_skill_gap * new))
+
+
 def skill(p: Learning, hours: float, tenure: float) -> float:
     """``s = s_inf(h) - gap * exp(-tenure / scale)``, ``s_inf(h) = base + gain * trained(h)``; in [0, 1]."""
-    value = p.skill_base + p.skill_gain * trained(p, hours) - p.new_hire_skill_gap * math.exp(-tenure / p.tenure_scale)
-    return min(1.0, max(0.0, value))
+    return skill_at(p, skill_ceiling(p, hours), newness(p, tenure))
 
 
 def empathy_base(p: Learning, hours: float) -> float:

@@ -23,7 +23,12 @@ def transfer_probability(p: Resolution, skill: float) -> float:
 
 def learning_factor(p: Learning, tenure: float) -> float:
     """Handle-time multiplier of an agent ``tenure`` seconds into the job: ``1 + excess * exp(-t / scale)``."""
-    return 1.0 + p.aht_new_hire_excess * math.exp(-tenure / p.tenure_scale)
+    return learning_factor_at(p, math.exp(-tenure / p.tenure_scale))
+
+
+def learning_factor_at(p: Learning, new: float) -> float:
+    """The same from the agent's newness ``exp(-t / scale)`` (see ``agents.newness``)."""
+    return 1.0 + p.aht_new_hire_excess * new
 
 
 def frustration_factor(p: HandleTimeEffects, frustration: float) -> float:

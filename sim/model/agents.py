@@ -48,6 +48,7 @@ class Group:
         self.hours = spec.training_hours
         self.empathy = spec.empathy if spec.empathy is not None else rules.empathy_base(learning, self.hours)
         self.resilience = rules.resilience(learning, self.hours)
+        self.skill_ceiling = rules.skill_ceiling(learning, self.hours)
         self.plan = floor_plan(scenario, name)
         self.idle: deque[int] = deque()  # longest idle on the left
         self.off: deque[int] = deque()  # off shift, longest off on the left

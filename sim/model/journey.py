@@ -182,9 +182,9 @@ class Journey:
         proficiency = group.skills[self.skill_of[contact[ISSUE]]]
         handle = contact[HANDLE] * (2.0 - proficiency)
         if self.learn is not None:
-            tenure = roster.tenure[agent] + now
-            skill = agent_rules.skill(self.learn, group.hours, tenure) * proficiency
-            handle *= service.learning_factor(self.learn, tenure)
+            new = agent_rules.newness(self.learn, roster.tenure[agent] + now)
+            skill = agent_rules.skill_at(self.learn, group.skill_ceiling, new) * proficiency
+            handle *= service.learning_factor_at(self.learn, new)
         else:
             skill = self.skill_off * proficiency
         if self.hte is not None:
