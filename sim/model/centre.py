@@ -25,7 +25,8 @@ INF = math.inf
 class Centre:
     """Agents of several groups serving queues per (channel, skill, level), staffed per interval."""
 
-    def __init__(self, env: simpy.Environment, scenario, demand, roster: Roster, layout, tally, log=None) -> None:
+    def __init__(self, env: simpy.Environment, scenario, demand, roster: Roster, layout, tally, log=None,
+                 followups=None) -> None:
         self.env, self.demand, self.roster, self.layout = env, demand, roster, layout
         self.tally, self.log = tally, log
         self.interval = scenario.interval
@@ -39,7 +40,7 @@ class Centre:
         issues = list(scenario.customers.issues.values())
         self.route = [[(c, [self.queues.index[(c, i.skill, v)] for v in range(n_levels)],
                         self.policy.candidates[(c, i.skill)]) for i in issues] for c in self.channels]
-        self.journey = Journey(self, scenario)
+        self.journey = Journey(self, scenario, followups)
         self.active = self.journey.active
         self.threshold = [scenario.threshold_for(c) for c in self.channels]
         self.short_abandon = scenario.service_level.short_abandon

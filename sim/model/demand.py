@@ -203,9 +203,4 @@ class FollowUps:
         return dist.sample(self._delay_streams[f"followup.{name}"], n).tolist()
 
 
-def uniforms(streams: Streams, name: str, n: int = 1024) -> list[float]:
-    """A block of uniforms from stream ``name``."""
-    return streams[name].random(n).tolist()
-
-
 __all__ = ["CHANNELS", "COLUMNS", "ContactDraws", "Demand", "FollowUps", "Layout", "block_drawer", "open_by_interval"]

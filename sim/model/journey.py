@@ -26,7 +26,7 @@ REPEAT, REDIAL, CHASER = 0, 1, 2
 class Journey:
     """Behaviour of customers and agents at the centre's events."""
 
-    def __init__(self, centre, scenario) -> None:
+    def __init__(self, centre, scenario, followups) -> None:
         b = scenario.behaviour
         self.centre = centre
         self.active = b.enabled
@@ -61,7 +61,7 @@ class Journey:
         self.skill_of = [i.skill for i in issues]
         self.log = centre.log
         self.horizon = scenario.horizon
-        self._followups = None  # set by ``simulate``: a ``FollowUps`` source
+        self._followups = followups  # a ``FollowUps``: attributes of repeats, redials, chasers, transfer segments
         self._delays: dict[str, list[float]] = {}
 
     # --- customers ----------------------------------------------------------------------------------------
@@ -294,15 +294,14 @@ class Journey:
         if kind == REDIAL:
             patience *= self.redial.patience_factor
         tolerance = d[5] * self._followups.tolerance_factors[tier] / self._followups.tolerance_factors[d[1]]
-        follow = [WAITING, c, tier, issue, self._followups.levels[tier] + 1, at, kind, d[6]
+        follow = [WAITING, c, tier, issue, self._followups.levels[tier] + 1, at, 0, d[6]
                   * self._issue_scale(d[2], issue), d[7], patience, tolerance, 0.0, *d[9:16], at, 0, ep, 0, 0.0, 0.0,
                   0.0]
-        self.centre.env.timeout(delay, follow).callbacks.append(self._on_follow_up)
+        self.centre.env.timeout(delay, (follow, kind)).callbacks.append(self._on_follow_up)
 
     def _on_follow_up(self, event) -> None:
-        contact, centre = event.value, self.centre
+        (contact, kind), centre = event.value, self.centre
         now = centre.env.now
-        kind = contact[SLOT]  # carried the kind until arrival
         contact[SLOT] = centre.k * centre.layout.size + centre.layout.base(contact[CH], contact[TIER], contact[ISSUE])
         contact[ARRIVAL] = contact[QAT] = now
         tally, slot = centre.tally, contact[SLOT]

@@ -39,8 +39,8 @@ def _centre(scenario: Scenario, streams: Streams, layout: Layout, env, tally, lo
                              tally, log)
         centre.start()
         return centre
-    centre = Centre(env, scenario, demand, Roster(scenario, streams), layout, tally, log)
-    centre.journey._followups = FollowUps(scenario, layout, streams)
+    centre = Centre(env, scenario, demand, Roster(scenario, streams), layout, tally, log,
+                    FollowUps(scenario, layout, streams))
     centre.start(open_by_interval(scenario))
     return centre
 

@@ -180,7 +180,7 @@ def agent_groups(draw, channels: list[str], issue_specs: dict, n_intervals: int,
     return groups
 
 
-def behaviour(draw, transfers: bool = True) -> dict:
+def behaviour(draw) -> dict:
     """The default model with fast repeats (so they happen within the horizon) and a few random settings."""
     spec = {
         "frustration": {"angry_share": draw(probabilities)},
@@ -188,7 +188,7 @@ def behaviour(draw, transfers: bool = True) -> dict:
             "repeat_delay": {"dist": "exponential", "mean": draw(st.floats(1.0, 120.0)) * 60.0},
             "repeat_probability": draw(probabilities),
             "repeat_same_channel": draw(probabilities),
-            "max_transfers": draw(st.integers(0, 3)) if transfers else 0,
+            "max_transfers": draw(st.integers(0, 3)),
             "max_contacts": draw(st.integers(1, 6)),
         },
         "pressure": {"enabled": draw(st.booleans()), "target": draw(st.floats(60.0, 900.0))},
@@ -200,11 +200,8 @@ def behaviour(draw, transfers: bool = True) -> dict:
 
 
 @st.composite
-def journey_scenarios(draw, behaviour_on: bool = True, transfers: bool = True) -> dict:
-    """A small valid scenario as a dict: a day or so, a few hundred contacts over one to three channels.
-
-    ``transfers=False``: no contact is ever transferred (``behaviour.resolution.max_transfers: 0``).
-    """
+def journey_scenarios(draw, behaviour_on: bool = True) -> dict:
+    """A small valid scenario as a dict: a day or so, a few hundred contacts over one to three channels."""
     interval = draw(st.sampled_from(INTERVALS))
     n_intervals = draw(st.integers(2, int(MAX_HORIZON / interval)))
     per_day = round(86400 / interval)
@@ -224,7 +221,7 @@ def journey_scenarios(draw, behaviour_on: bool = True, transfers: bool = True) -
             "channel_order": order,
             "live_first": draw(st.booleans()),
         },
-        "behaviour": behaviour(draw, transfers) if behaviour_on else "off",
+        "behaviour": behaviour(draw) if behaviour_on else "off",
         "output": {"contacts": True},
     }
 
