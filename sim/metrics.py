@@ -11,7 +11,10 @@ import pandas as pd
 from scipy import stats
 
 from sim.config.schema import DAY, SL_DEFINITIONS, Scenario
-from sim.records import COUNT_FIELDS, LEVEL_FIELDS, SUM_FIELDS, RunOutput
+from sim.records import CENTRE_LEVELS, COUNT_FIELDS, LEVEL_FIELDS, SUM_FIELDS, RunOutput
+
+YEAR = 365.25 * DAY
+SNAPSHOTS = ("customers_end", "loyalty_sum_end")  # taken at day ends: a period keeps its last one
 
 KPI_DOCS = {
     "offered": "contacts that arrived",
@@ -49,8 +52,22 @@ KPI_DOCS = {
     "survey_response_rate": "served contacts who answered the survey / served contacts rated",
     "nps": "net promoter score of served contacts: % promoters - % detractors (-100 to 100)",
     "effort_mean": "customer effort per served contact: earlier contacts for the issue + transfers + channel switch",
-    "defection_rate": "expected share of served contacts after which the customer defects (sum of probabilities / rated)",
-    "word_of_mouth_net": "expected net people told per served contact (positive minus negative)",
+    "defection_rate": "expected share of episodes after which the customer defects at once (sum of probabilities / "
+                      "episodes ended, served or given up)",
+    "word_of_mouth_net": "expected net people told per episode ended (positive minus negative)",
+    "churn_rate": "customers lost (defections after an episode plus background churn) per customer-year, "
+                  "annualised (needs customers.base)",
+    "active_customers_end": "active customers at the end of the period (needs customers.base)",
+    "loyalty_mean": "mean loyalty state L of active customers at the end of the period, 0 = neutral "
+                    "(needs customers.base)",
+    "agent_attrition_rate": "agents who quit per agent-year employed, annualised",
+    "revenue": "revenue earned by active customers during the period (tier value per year, pro rata)",
+    "labour_cost": "paid agent-hours (schedule less vacant positions) x agents.NAME.hourly_cost",
+    "training_cost": "training agent-hours off the floor x money.training_cost_per_hour",
+    "hiring_cost": "new hires x agents.NAME.hiring_cost (default two months' pay)",
+    "cost_per_contact": "(labour + training + hiring cost) / answered contacts",
+    "revenue_at_risk": "revenue that customers lost in the period would have brought over money.lost_value_years",
+    "net_value": "revenue - labour - training - hiring cost - revenue at risk",
 }
 for _channel in ("walk_in", "phone", "email"):
     KPI_DOCS[f"{_channel}_offered"] = f"{_channel} contacts that arrived"
@@ -64,6 +81,7 @@ SUMMARY_KPIS = (
     "occupancy", "aht_seconds", "mean_queue_length", "offered", "answered", "abandoned",
     "fcr", "transfer_rate", "repeat_rate", "balk_rate", "frustration_mean", "exhaustion_mean",
     "csat_mean", "csat_top_box", "csat_surveyed_mean", "nps", "defection_rate",
+    "churn_rate", "loyalty_mean", "agent_attrition_rate", "cost_per_contact", "net_value",
 )
 CHANNEL_RUN_KPIS = ("offered", "service_level", "asa_seconds", "abandon_rate")
 
@@ -104,14 +122,37 @@ def kpis_from_sums(sums: pd.DataFrame, definition: str) -> pd.DataFrame:
         out["survey_response_rate"] = s["surveyed"] / s["rated"]
         out["nps"] = 100 * (s["promoters"] - s["detractors"]) / s["rated"]
         out["effort_mean"] = s["effort_sum"] / s["rated"]
-        out["defection_rate"] = s["defection_sum"] / s["rated"]
-        out["word_of_mouth_net"] = s["word_of_mouth_sum"] / s["rated"]
+        out["defection_rate"] = s["defection_sum"] / s["episodes"]
+        out["word_of_mouth_net"] = s["word_of_mouth_sum"] / s["episodes"]
         if "exhaustion_end" in s:
             out["exhaustion_mean"] = s["exhaustion_end"] / s["on_floor_end"]
+        if "customer_area" in s:
+            _customer_and_money_kpis(s, out)
     return out.replace([np.inf, -np.inf], np.nan)
 
 
-_SUMMED = list(COUNT_FIELDS + SUM_FIELDS + LEVEL_FIELDS) + ["length_seconds", "exhaustion_end", "on_floor_end"]
+def _customer_and_money_kpis(s: pd.DataFrame, out: pd.DataFrame) -> None:
+    """The customer base, agent attrition and money, from the centre's per-interval columns."""
+    known = s["customer_area"] > 0
+    out["churn_rate"] = (s["churned"] / s["customer_area"] * YEAR).where(known)
+    out["active_customers_end"] = s["customers_end"].where(known & (s["customers_end"] > 0))
+    out["loyalty_mean"] = (s["loyalty_sum_end"] / s["customers_end"]).where(known)
+    out["agent_attrition_rate"] = s["quits"] / s["employed_area"] * YEAR
+    for name in ("revenue", "labour_cost", "training_cost", "hiring_cost", "revenue_at_risk"):
+        out[name] = s[name]
+    cost = s["labour_cost"] + s["training_cost"] + s["hiring_cost"]
+    out["cost_per_contact"] = cost / s["answered"]
+    out["net_value"] = s["revenue"] - cost - s["revenue_at_risk"]
+
+
+_SUMMED = list(COUNT_FIELDS + SUM_FIELDS + LEVEL_FIELDS + CENTRE_LEVELS) + [
+    "length_seconds", "exhaustion_end", "on_floor_end", "employed_area", "quits", "hires"]
+
+
+def _aggregate(sums: pd.DataFrame, key) -> pd.DataFrame:
+    """Sum interval rows per ``key`` (a day, a week, the run); snapshots keep the period's last value."""
+    how = {name: ("last" if name in SNAPSHOTS else "sum") for name in _SUMMED}
+    return sums[_SUMMED].groupby(key).agg(how)
 
 
 def _interval_sums(output: RunOutput) -> pd.DataFrame:
@@ -138,7 +179,7 @@ def _after_warmup(sums: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 def run_kpis(output: RunOutput, scenario: Scenario) -> dict[str, float]:
     """The whole run's KPIs (intervals before the warm-up left out), with headline KPIs per channel."""
     sums = _after_warmup(_interval_sums(output), scenario)
-    total = sums[_SUMMED].sum().to_frame().T
+    total = _aggregate(sums, np.zeros(len(sums), dtype=int))
     kpis = kpis_from_sums(total, scenario.service_level.definition).iloc[0].to_dict()
     by_channel = channel_kpis(output, scenario).set_index("channel")
     for channel in ("walk_in", "phone", "email"):
@@ -151,9 +192,18 @@ def run_kpis(output: RunOutput, scenario: Scenario) -> dict[str, float]:
 
 def daily_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
     """One row per day (after the warm-up)."""
+    return _periodic(output, scenario, DAY, "day")
+
+
+def weekly_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
+    """One row per week of the horizon (after the warm-up; the last week may be partial)."""
+    return _periodic(output, scenario, 7 * DAY, "week")
+
+
+def _periodic(output: RunOutput, scenario: Scenario, period: float, name: str) -> pd.DataFrame:
     sums = _after_warmup(_interval_sums(output), scenario)
-    day = (sums["start_seconds"] // DAY).astype(int).rename("day")
-    return kpis_from_sums(sums[_SUMMED].groupby(day).sum(), scenario.service_level.definition).reset_index()
+    key = (sums["start_seconds"] // period).astype(int).rename(name)
+    return kpis_from_sums(_aggregate(sums, key), scenario.service_level.definition).reset_index()
 
 
 def _by(output: RunOutput, scenario: Scenario, column: str) -> pd.DataFrame:
@@ -202,6 +252,9 @@ def group_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
             "handled": handled,
             "handled_share": handled / handled_total if handled_total else np.nan,
             "exhaustion_mean": levels[f"exhaustion_end.{group}"].sum() / on_floor if on_floor else np.nan,
+            "quits": levels[f"quits.{group}"].sum(),
+            "hires": levels[f"hires.{group}"].sum(),
+            "agent_attrition_rate": levels[f"quits.{group}"].sum() / levels[f"employed_area.{group}"].sum() * YEAR,
         })
     return pd.DataFrame(rows)
 
@@ -229,4 +282,5 @@ def summarise(runs: pd.DataFrame, kpis: tuple[str, ...] = KPIS, level: float = 0
 __all__ = [
     "KPIS", "KPI_DOCS", "SL_DEFINITIONS", "SUMMARY_KPIS", "channel_kpis", "confidence_interval", "daily_kpis",
     "group_kpis", "interval_kpis", "issue_kpis", "kpis_from_sums", "run_kpis", "summarise", "tier_kpis",
+    "weekly_kpis",
 ]

@@ -35,6 +35,7 @@ COUNT_FIELDS = (
     "promoters",  # ... in the promoter bucket (recommend 9-10)
     "detractors",  # ... in the detractor bucket (recommend 0-6)
     "surveyed",  # ... who answered the post-contact survey
+    "episodes",  # episodes that ended here: served with no repeat to come, or given up (balked, abandoned for good)
 )
 SUM_FIELDS = (
     "wait_answered_sum",  # seconds waited by answered contacts
@@ -44,13 +45,29 @@ SUM_FIELDS = (
     "frustration_peak_sum",  # peak frustration of ended contacts
     "csat_sum",  # CSAT answers (1-5) of rated contacts
     "surveyed_csat_sum",  # CSAT answers of those who answered the survey
-    "defection_sum",  # defection probabilities of rated contacts (expected defections)
+    "defection_sum",  # defection probabilities at the end of episodes (expected defections)
     "effort_sum",  # effort of rated contacts: earlier contacts of the episode + transfers + channel switch
-    "word_of_mouth_sum",  # expected net people told (positive minus negative) by rated contacts
+    "word_of_mouth_sum",  # expected net people told (positive minus negative) at the end of episodes
 )
 # Time integrals and snapshots kept per interval, one column per channel or group (see ``Tally``).
 CHANNEL_LEVELS = ("queue_area", "backlog_end")
-GROUP_LEVELS = ("busy_area", "staffed_area", "handled", "exhaustion_end", "on_floor_end")
+GROUP_LEVELS = ("busy_area", "staffed_area", "handled", "exhaustion_end", "on_floor_end",
+                "employed_area",  # agent-seconds employed (positions not vacant, hires in training included)
+                "quits", "hires")  # agents who left the job; vacant positions filled by a new hire
+# Per interval, for the whole centre: the customer base and money.
+CENTRE_LEVELS = (
+    "customers_end",  # active customers at the end of the day (last interval of each day and of the run)
+    "loyalty_sum_end",  # their summed loyalty state L, at the same moments
+    "customer_area",  # customer-seconds of active customers (exposure for the churn rate)
+    "churned",  # customers lost: defections after a contact plus background churn
+    "defected",  # ... of which right after a contact
+    "acquired",  # new customers who filled an empty seat
+    "revenue",  # revenue earned by active customers
+    "revenue_at_risk",  # revenue churned customers would have brought after the run (money.lost_value_years)
+    "labour_cost",  # paid agent-hours x hourly cost
+    "training_cost",  # training agent-hours off the floor x money.training_cost_per_hour
+    "hiring_cost",  # new hires x cost per hire
+)
 LEVEL_FIELDS = ("queue_area", "busy_area", "staffed_area")
 
 OUTCOME_ANSWERED, OUTCOME_ABANDONED, OUTCOME_QUEUED_AT_END, OUTCOME_BALKED = 0, 1, 2, 3
@@ -77,6 +94,8 @@ class Tally:
             setattr(self, name, [0.0] * (n_intervals * len(channels)))
         for name in GROUP_LEVELS:
             setattr(self, name, [0.0] * (n_intervals * len(groups)))
+        for name in CENTRE_LEVELS:
+            setattr(self, name, [0.0] * n_intervals)
 
     def slot_frame(self, interval_seconds: float, channels: list[str], tiers: list[str], issues: list[str]) -> pd.DataFrame:
         """One row per (interval, channel, tier, issue) with every count and sum."""
@@ -114,6 +133,8 @@ class Tally:
                 columns[field] = values.sum(axis=1)
                 for i, name in enumerate(names):
                     columns[f"{field}.{name}"] = values[:, i]
+        for name in CENTRE_LEVELS:
+            columns[name] = np.asarray(getattr(self, name), dtype=float)
         for g in self.groups:
             columns[f"agents_scheduled.{g}"] = np.asarray(staffing[g], dtype=np.int64)
         return pd.DataFrame(columns)

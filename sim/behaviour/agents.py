@@ -1,10 +1,14 @@
-"""Agents (evidence note 2.8): skill, empathy and resilience from training and tenure; exhaustion."""
+"""Agents (evidence note 2.8): skill, empathy and resilience from training and tenure; exhaustion; attrition."""
 
 from __future__ import annotations
 
 import math
 
-from sim.config.behaviour import Exhaustion, Learning
+import numpy as np
+
+from sim.config.behaviour import Attrition, Exhaustion, Learning
+
+MONTH_DAYS = 365.25 / 12
 
 
 def trained(p: Learning, hours: float) -> float:
@@ -58,3 +62,9 @@ def after_contact(p: Exhaustion, exhaustion: float, frustration: float, resilien
 def recovered(p: Exhaustion, exhaustion: float, idle_seconds: float) -> float:
     """E after ``idle_seconds`` without a contact: exponential recovery."""
     return exhaustion * math.exp(-idle_seconds / p.recovery_time)
+
+
+def quit_probability(p: Attrition, exhaustion_30d, days: float):
+    """Chance an agent quits within ``days``: monthly ``q0 multiplier^E30`` as a constant hazard (2.8; numpy-friendly)."""
+    monthly = np.minimum(1.0, p.monthly_quit * p.exhaustion_multiplier ** np.asarray(exhaustion_30d))
+    return -np.expm1(np.log1p(-np.minimum(monthly, 1.0 - 1e-12)) * days / MONTH_DAYS)

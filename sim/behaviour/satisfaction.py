@@ -12,11 +12,14 @@ import math
 from bisect import bisect_right
 from typing import Any
 
-from sim.config.satisfaction import Defection, Loyalty, Satisfaction, Surveys, WordOfMouth
+import numpy as np
+
+from sim.config.satisfaction import Defection, Loyalty, Memory, Satisfaction, Surveys, WordOfMouth
 
 DETRACTOR, PASSIVE, PROMOTER = -1, 0, 1
 SCORE_RANGES = {DETRACTOR: (0, 6), PASSIVE: (7, 8), PROMOTER: (9, 10)}  # 0-10 answers of each NPS bucket
 _SQRT2 = math.sqrt(2.0)
+YEAR_DAYS = 365.25
 
 
 def phi(x: float) -> float:
@@ -97,6 +100,16 @@ def loyalty_update(p: Loyalty, loyalty: float, z: float, n_episodes: int) -> flo
 def loyalty_decay(p: Loyalty, loyalty: float, seconds: float) -> float:
     """L after ``seconds`` without contact: exponential decay toward 0."""
     return loyalty * math.exp(-seconds / p.time_constant)
+
+
+def churn_probability(p: Loyalty, loyalty, days: float):
+    """Chance of leaving in ``days`` from the background hazard ``h0 exp(-beta L)`` per year (numpy-friendly)."""
+    return -np.expm1(-p.background_churn * np.exp(-p.churn_sensitivity * loyalty) * days / YEAR_DAYS)
+
+
+def patience_memory(p: Memory, since_bad: float) -> float:
+    """Patience factor ``seconds`` after a bad episode: ``patience_factor`` at once, fading back to 1."""
+    return 1.0 - (1.0 - p.patience_factor) * math.exp(-since_bad / p.time_constant)
 
 
 def survey_response_probability(p: Surveys, csat_answer: int) -> float:

@@ -14,7 +14,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from sim.config.distributions import HandleTime
 from sim.config.parts import Coefficient, Share, _Part
-from sim.config.satisfaction import Defection, Loyalty, Satisfaction, Surveys, WordOfMouth
+from sim.config.satisfaction import DAY, Defection, Loyalty, Memory, Satisfaction, Surveys, WordOfMouth
 from sim.config.types import PositiveDuration
 
 
@@ -91,6 +91,17 @@ class Exhaustion(_Part):
     handle_effect: Coefficient = 0.2  # AHT x (1 + effect * E)
 
 
+class Attrition(_Part):
+    """Agents quit with a monthly probability q0 exp(ln(multiplier) E30), E30 = their exhaustion at shift ends
+    averaged over about 30 days; a leaver's seat stays empty for ``vacancy``, then a hire trains for ``induction``
+    off the floor and starts at tenure 0 (2.8: GCC report, QATC, Cinareo)."""
+
+    monthly_quit: Share = 0.024  # about 25% a year at low stress (Global Call Center Report lower bound, B->D)
+    exhaustion_multiplier: Annotated[float, Field(ge=1, le=100)] = 3.0  # a fully exhausted agent quits 3x as often (D)
+    vacancy: PositiveDuration = 34 * DAY  # days a seat stays empty (Cinareo, C)
+    induction: PositiveDuration = 40 * DAY  # a hire's training before taking contacts (Cinareo, C)
+
+
 class HandleTimeEffects(_Part):
     """How the customer's frustration at the start of service lengthens handling (2.5)."""
 
@@ -125,6 +136,8 @@ class Behaviour(_Part):
     loyalty: Loyalty = Loyalty()
     surveys: Surveys = Surveys()
     word_of_mouth: WordOfMouth = WordOfMouth()
+    memory: Memory = Memory()
+    attrition: Attrition = Attrition()
 
     def on(self, part: str) -> bool:
         """Whether ``part`` is active (the master switch and its own)."""

@@ -66,6 +66,18 @@ class Loyalty(_Part):
     alpha: Share = 0.3  # learning rate of the first episode (D; Bolton anchoring)
     alpha_decay: Coefficient = 0.1  # alpha_n = alpha / (1 + alpha_decay n), n = episodes so far (D)
     time_constant: PositiveDuration = 180 * DAY  # L decays toward 0 between contacts (D; cf. Aflaki & Popescu)
+    # background churn hazard h = background_churn exp(-churn_sensitivity L) per year (2.7; business-specific, D)
+    background_churn: Share = 0.10
+    churn_sensitivity: Coefficient = 1.0
+
+
+class Memory(_Part):
+    """A customer whose last episode went badly (abandoned, balked or unresolved) is less patient next time:
+    patience x (1 - (1 - patience_factor) exp(-since / time_constant)) (Emadi & Swaminathan, direction A;
+    size as the redial factor of 2.3, D)."""
+
+    patience_factor: Share = 0.8
+    time_constant: PositiveDuration = 90 * DAY  # the memory of a bad episode fades (D)
 
 
 class Surveys(_Part):

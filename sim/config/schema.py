@@ -215,9 +215,22 @@ def _shares_sum_to_one(named: dict, what: str) -> None:
         raise ValueError(f"{what} shares must sum to 1, they sum to {total:g}")
 
 
+class CustomerBase(_Section):
+    """A population of ``size`` known customers with loyalty and memory; the configured demand is theirs.
+
+    Each arrival is one of them (drawn uniformly); customers who churn stop contacting, so demand
+    falls with the base; ``new_per_day`` new customers fill the seats churn left empty (by default as
+    many as background churn takes at neutral loyalty, so a neutral base holds steady).
+    """
+
+    size: int = Field(ge=1, le=10_000_000)
+    new_per_day: float | None = Field(default=None, ge=0, le=1_000_000)
+
+
 class Customers(_Section):
     tiers: dict[str, Tier] = Field(default_factory=_default_tiers, min_length=1, max_length=100)
     issues: dict[str, IssueType] = Field(default_factory=_default_issues, min_length=1, max_length=100)
+    base: CustomerBase | None = None  # none: every contact is an anonymous customer (no loyalty, no churn)
 
     @model_validator(mode="after")
     def _shares(self) -> Customers:
@@ -242,12 +255,23 @@ class AgentGroup(_Section):
     training_hours: float = Field(default=0.0, ge=0, le=2000)  # per agent per year, beyond a typical programme
     paid_hours_per_year: float = Field(default=1800.0, ge=100, le=8784)  # training time is this share off the floor
     empathy: Share | None = None  # replaces the trained empathy base when given
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(default=list(WEEKDAYS), min_length=1)
+    hourly_cost: float = Field(default=30.0, ge=0, le=1e6)  # paid per agent-hour, on-costs included (D)
+    hiring_cost: float | None = Field(default=None, ge=0, le=1e9)  # per hire; default two months' pay (2.8)
+
+    @property
+    def cost_per_hire(self) -> float:
+        """Recruiting a replacement: GCC's 3-4 months of pay less the induction, which is paid as labour."""
+        return self.hiring_cost if self.hiring_cost is not None else 2 * self.hourly_cost * self.paid_hours_per_year / 12
 
     def plan(self, n_intervals: int, intervals_per_day: int) -> list[int]:
-        """Headcount in each of ``n_intervals``: the day's plan repeated, plus ``extra_agents`` where staffed."""
+        """Headcount in each of ``n_intervals``: the day's plan repeated on working ``days``, plus ``extra_agents``
+        where staffed (the horizon starts on a Monday)."""
         base = self.staffing
         values = base * -(-n_intervals // len(base)) if len(base) in (1, intervals_per_day) else base
-        return [max(0, v + self.extra_agents) if v > 0 else 0 for v in values[:n_intervals]]
+        working = [day in self.days for day in WEEKDAYS]
+        return [max(0, v + self.extra_agents) if v > 0 and working[(k // intervals_per_day) % 7] else 0
+                for k, v in enumerate(values[:n_intervals])]
 
 
 ROUTING_POLICIES = ("longest_idle", "most_proficient", "priority_order")
@@ -264,6 +288,14 @@ class Routing(_Section):
     policy: Literal["longest_idle", "most_proficient", "priority_order"] = "longest_idle"
     channel_order: list[ChannelName] = Field(default=list(CHANNELS), min_length=1)
     live_first: bool = True
+
+
+class Money(_Section):
+    """Rates for the money KPIs; agents' pay and hiring cost are set per group (``agents.NAME.hourly_cost``)."""
+
+    currency: str = Field(default="EUR", min_length=1, max_length=10)
+    training_cost_per_hour: float = Field(default=20.0, ge=0, le=1e6)  # trainer and materials per agent-hour (D)
+    lost_value_years: float = Field(default=1.0, ge=0, le=100)  # a churned customer's revenue lost after the run
 
 
 class Output(_Section):
@@ -285,6 +317,7 @@ class Scenario(_Section):
     customers: Customers = Customers()
     agents: dict[str, AgentGroup] = Field(min_length=1)
     routing: Routing = Routing()
+    money: Money = Money()
     behaviour: BehaviourField = Behaviour()
     output: Output = Output()
 

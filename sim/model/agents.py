@@ -1,8 +1,12 @@
-"""The people on the floor: agent groups, who is on shift and idle, and each agent's skill and exhaustion.
+"""The people on the floor: agent groups, who is on shift and idle, each agent's skill and exhaustion, and
+who quits and who replaces them.
 
 Agents are persistent: when a group's headcount rises, agents who have been off
 shift longest come back (exhaustion halved overnight); new agents are hired only
-when nobody is off. Per-agent state lives in parallel lists indexed by agent id.
+when nobody is off. A group has as many positions as its largest scheduled headcount;
+with attrition on, a leaver's position stays vacant, then its new hire trains off the
+floor, and the floor is short whenever the schedule needs more people than are
+available. Per-agent state lives in parallel lists indexed by agent id.
 """
 
 from __future__ import annotations
@@ -50,10 +54,31 @@ class Group:
         self.resilience = rules.resilience(learning, self.hours)
         self.skill_ceiling = rules.skill_ceiling(learning, self.hours)
         self.plan = floor_plan(scenario, name)
+        self.scheduled = spec.plan(scenario.n_intervals, scenario.intervals_per_day)  # before training time off
+        self.positions = max(self.scheduled)
+        self.vacant = 0  # positions whose holder left and which are not filled yet
+        self.inducting = 0  # positions filled by a hire still in training
+        self.ready: deque[float] = deque()  # when each inducting hire starts on the floor
+        self.openings: deque[float] = deque()  # when each vacant position is filled
         self.idle: deque[int] = deque()  # longest idle on the left
         self.off: deque[int] = deque()  # off shift, longest off on the left
         self.members: list[int] = []  # every agent ever on this group's floor
         self.leaving = 0  # busy agents whose shift ended: they go when their contact ends
+
+    def on_floor_target(self, k: int) -> int:
+        """Agents to have on the floor in interval ``k``: the plan, less whoever is missing from the schedule."""
+        short = self.scheduled[k] - (self.positions - self.vacant - self.inducting)
+        return max(0, self.plan[k] - short) if short > 0 else self.plan[k]
+
+    def paid(self, k: int) -> int:
+        """Agents paid in interval ``k``: the schedule, less vacant positions (hires in training are paid)."""
+        return min(self.scheduled[k], self.positions - self.vacant)
+
+
+def interval_costs(group: Group, k: int, hours: float, money) -> tuple[float, float]:
+    """Labour (paid agent-hours x hourly cost) and training (agent-hours off the floor x course cost) in interval ``k``."""
+    training = group.scheduled[k] - group.plan[k]
+    return group.paid(k) * hours * group.spec.hourly_cost, training * hours * money.training_cost_per_hour
 
 
 class Roster:
@@ -66,23 +91,34 @@ class Roster:
         self.tenure: list[float] = []  # seconds in the job at time 0
         self.exhaustion: list[float] = []
         self.idle_since: list[float] = []
+        self.strain: list[float] = []  # exhaustion at shift ends, averaged over about 30 days (E30)
+        self.quitting: list[bool] = []  # will leave the job at the end of this shift
+        self.gone: list[bool] = []  # has left the job
+        self.attrition = scenario.behaviour.attrition if scenario.behaviour.on("attrition") else None
 
-    def hire(self, group: Group, now: float) -> int:
-        """A new agent for ``group`` with a tenure drawn from the group's distribution."""
+    def hire(self, group: Group, now: float, tenure: float | None = None) -> int:
+        """A new agent for ``group``: a tenure drawn from the group's distribution, or ``tenure`` (a replacement)."""
         agent = len(self.group)
-        tenure = float(group.spec.tenure.sample(self._streams[f"agents.{group.name}.tenure"], 1)[0])
+        if tenure is None:
+            tenure = float(group.spec.tenure.sample(self._streams[f"agents.{group.name}.tenure"], 1)[0])
         self.group.append(group.index)
         group.members.append(agent)
         self.tenure.append(tenure)
         self.exhaustion.append(0.0)
         self.idle_since.append(now)
+        self.strain.append(0.0)
+        self.quitting.append(False)
+        self.gone.append(False)
         return agent
 
     def on_shift(self, group: Group, now: float, rested: float) -> int:
-        """An agent starting a shift: the one off longest, or a new hire; exhaustion x ``rested``."""
+        """An agent starting a shift: the one off longest, a trained replacement hire, or a new agent."""
         if group.off:
             agent = group.off.popleft()
             self.exhaustion[agent] *= rested
+        elif group.ready and group.ready[0] <= now:  # tenure 0 on the day training ended
+            agent = self.hire(group, now, tenure=-group.ready.popleft())
+            group.inducting -= 1
         else:
             agent = self.hire(group, now)
         self.idle_since[agent] = now
@@ -92,6 +128,45 @@ class Roster:
         """An idle agent's exhaustion at ``now`` (recovery since going idle), without changing it."""
         return self.exhaustion[agent] * math.exp(-(now - self.idle_since[agent]) / recovery_time)
 
-    def leave(self, agent: int) -> None:
-        """``agent`` goes off shift; it comes back before anyone new is hired."""
-        self.groups[self.group[agent]].off.append(agent)
+    def leave(self, agent: int, now: float) -> None:
+        """``agent`` goes off shift; it comes back before anyone new is hired, unless it is quitting."""
+        group = self.groups[self.group[agent]]
+        self.strain[agent] += (self.exhaustion[agent] - self.strain[agent]) / 30.0
+        if self.quitting[agent]:
+            self._depart(agent, group, now)
+        else:
+            group.off.append(agent)
+
+    def new_day(self, now: float) -> list[tuple[int, int]]:
+        """Attrition at the start of a day: per group, (agents who quit, positions filled by a new hire).
+
+        Everyone employed draws a quit chance for the day from their E30; those off shift leave now,
+        those on the floor at the end of their shift. Vacant positions whose time is up are filled.
+        """
+        changes = []
+        for group in self.groups:
+            hires = 0
+            while group.openings and group.openings[0] <= now:
+                group.openings.popleft()
+                group.vacant -= 1
+                group.inducting += 1
+                group.ready.append(now + self.attrition.induction)
+                hires += 1
+            u = self._streams[f"agents.{group.name}.quit"].random(len(group.members)).tolist()
+            staff = [(a, u[i]) for i, a in enumerate(group.members) if not self.gone[a] and not self.quitting[a]]
+            chances = rules.quit_probability(self.attrition, [self.strain[a] for a, _ in staff], 1.0).tolist()
+            quits = 0
+            for (agent, draw), chance in zip(staff, chances):
+                if draw < chance:
+                    quits += 1
+                    self.quitting[agent] = True
+                    if agent in group.off:
+                        group.off.remove(agent)
+                        self._depart(agent, group, now)
+            changes.append((quits, hires))
+        return changes
+
+    def _depart(self, agent: int, group: Group, now: float) -> None:
+        self.gone[agent] = True
+        group.vacant += 1
+        group.openings.append(now + self.attrition.vacancy)

@@ -13,8 +13,9 @@ import math
 
 import simpy
 
-from sim.model.agents import Group, Roster
-from sim.model.contact import ACW, ARRIVAL, CH, GONE, HANDLE, BUSY, ISSUE, LEVEL, PAT, QAT, SEG, SERVING, SLOT, ST, WAIT, WAITING
+from sim.model.agents import Group, Roster, interval_costs
+from sim.model.contact import (ACW, ARRIVAL, CH, GONE, HANDLE, BUSY, ISSUE, LEVEL, PAT, QAT, SEAT, SEG, SERVING, SLOT,
+                               ST, WAIT, WAITING)
 from sim.model.journey import Journey
 from sim.model.routing import POLICIES, Queues
 from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, OUTCOME_QUEUED_AT_END
@@ -26,8 +27,11 @@ class Centre:
     """Agents of several groups serving queues per (channel, skill, level), staffed per interval."""
 
     def __init__(self, env: simpy.Environment, scenario, demand, roster: Roster, layout, tally, log=None,
-                 followups=None) -> None:
+                 followups=None, base=None) -> None:
         self.env, self.demand, self.roster, self.layout = env, demand, roster, layout
+        self.base = base  # a ``CustomerBase``, or None: every contact is an anonymous customer
+        self.money = scenario.money
+        self.per_day = scenario.intervals_per_day
         self.tally, self.log = tally, log
         self.interval = scenario.interval
         self.n_intervals = scenario.n_intervals
@@ -72,12 +76,38 @@ class Centre:
         for c in range(n_c):
             tally.queue_area[k * n_c + c] += self._area[c]
             tally.backlog_end[k * n_c + c] += self.level[c]
+        length = now - k * self.interval
         for g, group in enumerate(self.groups):
             tally.busy_area[k * n_g + g] += self._area[n_c + g]
             tally.staffed_area[k * n_g + g] += self._area[n_c + n_g + g]
             tally.on_floor_end[k * n_g + g] += self.level[n_c + n_g + g]
             tally.exhaustion_end[k * n_g + g] += self.journey.group_exhaustion(group, now)
+            tally.employed_area[k * n_g + g] += (group.positions - group.vacant) * length
+            labour, training = interval_costs(group, k, length / 3600.0, self.money)
+            tally.labour_cost[k] += labour
+            tally.training_cost[k] += training
         self._area = [0.0] * len(self.level)
+        base = self.base
+        if base is not None:
+            tally.customer_area[k], tally.revenue[k] = base.take_areas(now)
+            if (k + 1) % self.per_day == 0 or k == self.n_intervals - 1:
+                tally.customers_end[k] = base.count
+                tally.loyalty_sum_end[k] = base.loyalty_sum(now)
+
+    def _new_day(self, k: int, now: float) -> None:
+        """Day boundary: the customer base churns and grows; agents quit and vacant positions are filled."""
+        tally = self.tally
+        if self.base is not None:
+            churned, at_risk, joined = self.base.new_day(now)
+            tally.churned[k] += churned
+            tally.revenue_at_risk[k] += at_risk
+            tally.acquired[k] += joined
+        if self.roster.attrition is not None:
+            for g, (quits, hires) in enumerate(self.roster.new_day(now)):
+                group = self.groups[g]
+                tally.quits[k * self._n_g + g] += quits
+                tally.hires[k * self._n_g + g] += hires
+                tally.hiring_cost[k] += hires * group.spec.cost_per_hire
 
     # --- set-up, staffing, wrap-up -----------------------------------------------------------------------
 
@@ -127,10 +157,12 @@ class Centre:
         """Open or close channels, bring every group to its headcount, then put idle agents to work."""
         self.k = k
         self._handled_at = k * self._n_g
+        if k and k % self.per_day == 0:
+            self._new_day(k, self.env.now)
         for channel, plan in self.open_plan.items():
             self.is_open[channel] = plan[k]
         for group in self.groups:
-            self._set_staffing(group, group.plan[k])
+            self._set_staffing(group, group.on_floor_target(k))
         for group in self.groups:
             while group.idle:
                 contact = self.policy.next_contact(group, self.is_open)
@@ -173,6 +205,11 @@ class Centre:
         else:
             self._load_next_block()
         contact = [WAITING, *rows[i], 0, None, 0, 0.0, 0.0, 0.0]
+        if self.base is not None:
+            seat = contact[SEAT]
+            if not self.base.active[seat]:
+                return  # this customer has churned: the contact never happens
+            contact[PAT] *= self.base.patience_factor(seat, now)
         contact[ARRIVAL] = contact[QAT] = now  # the clock's own value: waits never come out a hair below zero
         self.tally.offered[contact[SLOT]] += 1
         if self.active:

@@ -16,7 +16,7 @@ from sim.rng import Streams
 
 # Columns of a drawn block, in order (see ``ContactDraws.draw``).
 COLUMNS = ("time", "slot", "channel", "tier", "issue", "level", "patience", "tolerance", "handle", "acw",
-           "angry", "u_resolve", "u_transfer", "u_empathy", "u_next", "u_aux", "epsilon", "u_survey")
+           "angry", "u_resolve", "u_transfer", "u_empathy", "u_next", "u_aux", "epsilon", "u_survey", "u_defect")
 N_UNIFORMS = 5
 
 
@@ -87,14 +87,16 @@ class ContactDraws:
     def _stream(self, name: str) -> np.random.Generator:
         return self.streams[f"{self.prefix}.{name}"]
 
-    def draw(self, n: int, plain: bool = False) -> list[np.ndarray]:
+    def draw(self, n: int, plain: bool = False, tier: np.ndarray | None = None) -> list[np.ndarray]:
         """Per-contact columns ``COLUMNS[2:]`` (everything but time and slot) for ``n`` contacts.
 
         ``plain``: only what the plain queue reads (tier, level, patience, handle, after-contact work);
         the other columns are zeros. Each column has its own stream, so the ones drawn are unchanged.
+        ``tier``: the customers' tiers when they are known (a customer base), else drawn.
         """
         spec = self.spec
-        tier = _pick(self.tier_cum, self._stream("tier").random(n))
+        drawn = _pick(self.tier_cum, self._stream("tier").random(n))
+        tier = drawn if tier is None else tier
         issue = _pick(self.issue_cum, self._stream("issue").random(n))
         if spec.patience is None or not getattr(spec.patience, "finite", False):
             patience = np.full(n, np.inf)
@@ -106,7 +108,7 @@ class ContactDraws:
         if plain:
             zeros = np.zeros(n)
             return [np.full(n, self.index), tier, issue, self.levels[tier], patience, zeros, handle, acw, zeros,
-                    *[zeros] * (N_UNIFORMS + 2)]
+                    *[zeros] * (N_UNIFORMS + 3)]
         tolerance = spec.tolerance.sample(self._stream("tolerance"), n) * self.tolerance_factor[tier]
         if spec.tolerance_zero_share:
             tolerance[self._stream("tolerance_zero").random(n) < spec.tolerance_zero_share] = 0.0
@@ -119,8 +121,9 @@ class ContactDraws:
         uniforms = self._stream("uniforms").random((N_UNIFORMS, n))
         epsilon = self._stream("satisfaction").standard_normal(n)
         survey = self._stream("survey").random(n)
+        defect = self._stream("defect").random(n)
         return [np.full(n, self.index), tier, issue, self.levels[tier], patience, tolerance, handle, acw, angry,
-                *uniforms, epsilon, survey]
+                *uniforms, epsilon, survey, defect]
 
 
 def _open_mask(scenario: Scenario, channel: str) -> np.ndarray:
@@ -137,12 +140,14 @@ def open_by_interval(scenario: Scenario) -> dict[str, list[bool]]:
     return {c: (_open_mask(scenario, c) > 0).tolist() for c in scenario.channels.names}
 
 
-def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bool = False):
+def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bool = False, seat_tiers=None):
     """A function drawing all channels' arrivals in intervals [first, stop), merged in time order.
 
     It returns the arrival times and one tuple per arrival holding the contact's fields from
     ``CH`` to ``QAT`` in ``sim.model.contact`` order, so the centre builds a contact in one step.
     ``plain``: the columns ``PlainCentre`` reads instead (times, slots, levels, tiers, patience, busy time).
+    ``seat_tiers``: with a customer base, every arrival is one of its seats (uniformly, from the channel's
+    ``customer`` stream) and has that customer's tier; the seat is -1 without one.
     """
     starts, lengths = interval_grid(scenario.interval, scenario.horizon)
     per_channel = []
@@ -158,18 +163,23 @@ def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bo
             times, interval = arrivals_in(
                 expected[first:stop], starts[first:stop], lengths[first:stop], first, streams[f"{channel}.arrivals"]
             )
-            columns = draws.draw(times.size, plain)
+            if seat_tiers is None:
+                seat = np.full(times.size, -1)
+                columns = draws.draw(times.size, plain)
+            else:
+                seat = (streams[f"{channel}.customer"].random(times.size) * len(seat_tiers)).astype(np.int64)
+                columns = draws.draw(times.size, plain, seat_tiers[seat])
             slot = interval * layout.size + draws.base_slot[columns[1], columns[2]]
-            parts.append([times, slot, *columns])
+            parts.append([times, slot, *columns, seat])
         merged = [np.concatenate(c) for c in zip(*parts)] if len(parts) > 1 else parts[0]
         if len(parts) > 1:
             order = np.argsort(merged[0], kind="stable")
             merged = [c[order] for c in merged]
-        times, slot, channel, tier, issue, level, patience, tolerance, handle, acw, angry, *u_eps_survey = merged
+        times, slot, channel, tier, issue, level, patience, tolerance, handle, acw, angry, *uniforms, seat = merged
         if plain:
             return tuple(c.tolist() for c in (times, slot, level, tier, patience, handle + acw))
         columns = [channel, tier, issue, level + 1, times, slot, handle, acw, patience, tolerance, angry,
-                   *u_eps_survey, times]
+                   *uniforms, seat, times]
         return times.tolist(), list(zip(*(c.tolist() for c in columns)))
 
     return draw

@@ -14,12 +14,12 @@ from sim.behaviour import frustration as fr
 from sim.behaviour import satisfaction as outcomes
 from sim.behaviour import service
 from sim.model.agents import Group
-from sim.model.contact import (ACW, ANGRY, ARRIVAL, CH, EPS, U_SURVEY, EP, FSTART, GONE, HANDLE, ISSUE, LEVEL, OUT, PAT, QAT,
-                              SEG, SLOT, ST, TIER, TOL, U_AUX, U_EMP, U_NEXT, U_RES, U_XFER, WAITING)
+from sim.model.contact import (ACW, ANGRY, ARRIVAL, CH, EP, EPS, FSTART, GONE, HANDLE, ISSUE, LEVEL, OUT, PAT, QAT, SEAT,
+                               SEG, SLOT, ST, TIER, TOL, U_AUX, U_DEFECT, U_EMP, U_NEXT, U_RES, U_SURVEY, U_XFER, WAITING)
 from sim.records import OUTCOME_ANSWERED, OUTCOME_BALKED
 
 F, PEAK, WAITED, TRANSFERS, CONTACTS, FIRST_CHANNEL, APOLOGY = range(7)  # episode fields
-RESOLVED, UNRESOLVED, TRANSFER = 0, 1, 2
+RESOLVED, UNRESOLVED, TRANSFER, CONTINUED = 0, 1, 2, 3  # CONTINUED: unresolved, and the customer will be back
 REPEAT, REDIAL, CHASER = 0, 1, 2
 
 
@@ -60,6 +60,7 @@ class Journey:
         self.resolution_factor = [i.resolution_factor for i in issues]
         self.skill_of = [i.skill for i in issues]
         self.log = centre.log
+        self.base = centre.base
         self.horizon = scenario.horizon
         self._followups = followups  # a ``FollowUps``: attributes of repeats, redials, chasers, transfer segments
         self._delays: dict[str, list[float]] = {}
@@ -82,6 +83,7 @@ class Journey:
         contact[ST] = GONE
         self.centre.tally.balked[contact[SLOT]] += 1
         self.ended(contact, 0.0, 0.0, OUTCOME_BALKED)
+        self._gave_up(contact)
         return True
 
     def queued(self, contact: list, now: float) -> None:
@@ -112,6 +114,8 @@ class Journey:
         if self.redial is not None and self.names[contact[CH]] == "phone" \
                 and contact[U_NEXT] < self.redial.probability:
             self._follow_up(contact, "phone", REDIAL, self._delay("redial", self.redial.delay))
+        else:
+            self._gave_up(contact)
 
     def ended(self, contact: list, wait: float, handle: float, outcome: int, count: bool = True) -> None:
         """Record the customer's remembered frustration (and the contact, if contacts are logged).
@@ -133,7 +137,8 @@ class Journey:
             self.log.add(contact[ARRIVAL], contact[CH], contact[TIER], wait, handle, outcome, remembered)
 
     def _rate(self, contact: list, remembered: float) -> None:
-        """A served contact's outcomes (2.6, 2.7, 2.9): true CSAT, NPS bucket, defection, effort, survey, word of mouth."""
+        """A served contact's answers (2.6, 2.9): true CSAT, NPS bucket (with the customer's loyalty), effort,
+        survey; and the episode's outcomes if it ends here (the issue is not coming back)."""
         ep, p, tally, slot = contact[EP], self.sat, self.centre.tally, contact[SLOT]
         resolved = contact[OUT] == RESOLVED
         failure = contact[ANGRY] > 0.0 or ep[CONTACTS] > 1
@@ -143,21 +148,52 @@ class Journey:
         tally.csat_sum[slot] += answer
         if answer == 5:
             tally.csat_top[slot] += 1
-        bucket = outcomes.recommend_bucket(p, z, 0.0)  # loyalty state: with the customer base over weeks
+        seat = contact[SEAT]
+        loyalty = self.base.loyalty_now(seat, self.centre.env.now) if self.base is not None and seat >= 0 else 0.0
+        bucket = outcomes.recommend_bucket(p, z, loyalty)
         if bucket == outcomes.PROMOTER:
             tally.promoters[slot] += 1
         elif bucket == outcomes.DETRACTOR:
             tally.detractors[slot] += 1
-        if self.defection is not None:
-            tally.defection_sum[slot] += outcomes.defection_probability(self.defection, z)
         tally.effort_sum[slot] += ep[CONTACTS] - 1 + ep[TRANSFERS] + (contact[CH] != ep[FIRST_CHANNEL])
         if self.surveys is not None and contact[U_SURVEY] < (
                 self.surveys.offer_probability * outcomes.survey_response_probability(self.surveys, answer)):
             tally.surveyed[slot] += 1
             tally.surveyed_csat_sum[slot] += answer
+        if contact[OUT] != CONTINUED:
+            self._episode_end(contact, z, resolved, answer)
+
+    def _gave_up(self, contact: list) -> None:
+        """A customer who leaves unserved (balked, or abandoned for good) ends the episode unresolved."""
+        if self.sat is not None:
+            ep = contact[EP]
+            remembered = fr.remembered(self.fr, ep[PEAK], ep[F]) if self.fr is not None else 0.0
+            z = outcomes.latent(self.sat, False, remembered, False, contact[EPS])
+            self._episode_end(contact, z, False, outcomes.csat(self.sat, z))
+        elif self.base is not None and contact[SEAT] >= 0:
+            self.base.went_badly(contact[SEAT], self.centre.env.now)
+
+    def _episode_end(self, contact: list, z: float, resolved: bool, answer: int) -> None:
+        """The episode is over (2.7): defection, word of mouth, and the customer's loyalty and memory."""
+        tally, slot = self.centre.tally, contact[SLOT]
+        tally.episodes[slot] += 1
+        p_defect = outcomes.defection_probability(self.defection, z) if self.defection is not None else 0.0
+        tally.defection_sum[slot] += p_defect
         if self.wom is not None:
             probability, mean, sign = outcomes.word_of_mouth(self.wom, resolved, answer)
             tally.word_of_mouth_sum[slot] += probability * mean * sign
+        seat, base = contact[SEAT], self.base
+        if base is None or seat < 0:
+            return
+        now = self.centre.env.now
+        if not resolved:
+            base.went_badly(seat, now)
+        base.rate(seat, z, now)
+        if base.active[seat] and contact[U_DEFECT] < p_defect:
+            k = self.centre.k
+            tally.revenue_at_risk[k] += base.churn(seat, now)
+            tally.churned[k] += 1
+            tally.defected[k] += 1
 
     # --- service ------------------------------------------------------------------------------------------
 
@@ -250,6 +286,7 @@ class Journey:
                 scaled = (contact[U_AUX] - self.res.repeat_same_channel) / (1.0 - self.res.repeat_same_channel)
                 channel = others[min(int(scaled * len(others)), len(others) - 1)]
             self._follow_up(contact, channel, REPEAT, self._delay("repeat", self.res.repeat_delay))
+            contact[OUT] = CONTINUED  # (a repeat due after the run leaves the episode open at the end)
         return False
 
     # --- follow-up contacts -------------------------------------------------------------------------------
@@ -295,12 +332,14 @@ class Journey:
             patience *= self.redial.patience_factor
         tolerance = d[5] * self._followups.tolerance_factors[tier] / self._followups.tolerance_factors[d[1]]
         follow = [WAITING, c, tier, issue, self._followups.levels[tier] + 1, at, 0, d[6]
-                  * self._issue_scale(d[2], issue), d[7], patience, tolerance, 0.0, *d[9:16], at, 0, ep, 0, 0.0, 0.0,
-                  0.0]
+                  * self._issue_scale(d[2], issue), d[7], patience, tolerance, 0.0, *d[9:17], contact[SEAT], at, 0, ep, 0,
+                  0.0, 0.0, 0.0]
         self.centre.env.timeout(delay, (follow, kind)).callbacks.append(self._on_follow_up)
 
     def _on_follow_up(self, event) -> None:
         (contact, kind), centre = event.value, self.centre
+        if self.base is not None and contact[SEAT] >= 0 and not self.base.active[contact[SEAT]]:
+            return  # the customer churned in the meantime and does not come back
         now = centre.env.now
         contact[SLOT] = centre.k * centre.layout.size + centre.layout.base(contact[CH], contact[TIER], contact[ISSUE])
         contact[ARRIVAL] = contact[QAT] = now
@@ -323,7 +362,7 @@ class Journey:
         roster = self.centre.roster
         if self.exh is not None and idle:
             roster.exhaustion[agent] = roster.exhaustion_at(agent, now, self.exh.recovery_time)
-        roster.leave(agent)
+        roster.leave(agent, now)
 
     def group_exhaustion(self, group: Group, now: float) -> float:
         """Summed exhaustion of the group's agents on the floor at ``now`` (idle ones recovered so far)."""

@@ -7,8 +7,9 @@ import time
 import simpy
 
 from sim.config.schema import Scenario
-from sim.model.agents import Roster, floor_plan
+from sim.model.agents import Group, Roster, floor_plan, interval_costs
 from sim.model.centre import Centre
+from sim.model.customers import CustomerBase
 from sim.model.demand import Demand, FollowUps, Layout, block_drawer, open_by_interval
 from sim.model.plain import PlainCentre
 from sim.records import ContactLog, RunOutput, Tally
@@ -26,23 +27,35 @@ def is_plain(scenario: Scenario) -> bool:
     """Whether the lean single-queue engine applies: behaviour off, one phone line, one group, one issue, no hours."""
     channels = scenario.channels
     return (not scenario.behaviour.enabled and channels.names == ["phone"] and channels.phone.hours is None
-            and len(scenario.agents) == 1 and len(scenario.customers.issues) == 1)
+            and len(scenario.agents) == 1 and len(scenario.customers.issues) == 1 and scenario.customers.base is None)
 
 
 def _centre(scenario: Scenario, streams: Streams, layout: Layout, env, tally, log, plain: bool):
     """The engine for this scenario, built and started."""
-    demand = Demand(block_drawer(scenario, streams, layout, plain), scenario.n_intervals, scenario.intervals_per_day)
+    base = CustomerBase(scenario, streams) if scenario.customers.base is not None else None
+    drawer = block_drawer(scenario, streams, layout, plain, base.tier if base is not None else None)
+    demand = Demand(drawer, scenario.n_intervals, scenario.intervals_per_day)
     if plain:
         levels = sorted({t.priority for t in scenario.customers.tiers.values()}, reverse=True)
         centre = PlainCentre(env, demand, floor_plan(scenario, next(iter(scenario.agents))), scenario.interval,
                              len(levels), scenario.threshold_for("phone"), scenario.service_level.short_abandon,
                              tally, log)
         centre.start()
+        _book_plain_costs(scenario, tally)
         return centre
     centre = Centre(env, scenario, demand, Roster(scenario, streams), layout, tally, log,
-                    FollowUps(scenario, layout, streams))
+                    FollowUps(scenario, layout, streams), base)
     centre.start(open_by_interval(scenario))
     return centre
+
+
+def _book_plain_costs(scenario: Scenario, tally: Tally) -> None:
+    """Labour and training cost of the plain queue's single group (no attrition there: the plan is paid)."""
+    group = Group(0, next(iter(scenario.agents)), scenario)
+    for k in range(scenario.n_intervals):
+        hours = (min((k + 1) * scenario.interval, scenario.horizon) - k * scenario.interval) / 3600.0
+        tally.labour_cost[k], tally.training_cost[k] = interval_costs(group, k, hours, scenario.money)
+        tally.employed_area[k] = group.positions * hours * 3600.0
 
 
 def simulate(scenario: Scenario, replication: int = 0, root_seed: int | None = None,

@@ -42,8 +42,9 @@ TOP_FILES = {"manifest.json", "runs.parquet", "intervals.parquet", "tiers.parque
              "runs"}
 CLI_FILES = TOP_FILES | {"charts", "report.html"}  # the CLI also draws the charts and writes the report
 
-UNDEFINED_WITHOUT_BEHAVIOUR = {  # these scenarios run with behaviour off
+UNDEFINED_WITHOUT_BEHAVIOUR = {  # these scenarios run with behaviour off and no customer base
     "frustration_mean", "fcr", "csat_mean", "csat_top_box", "csat_surveyed_mean", "nps", "defection_rate",
+    "churn_rate", "loyalty_mean",
 }
 
 

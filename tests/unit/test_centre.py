@@ -31,7 +31,7 @@ def simulate(arrivals, staffing, interval, horizon, threshold=20.0, n_tiers=1, l
     times = [a[0] for a in arrivals]
     tier = [a[1] for a in arrivals]
     slots = [int(t // interval) * n_tiers + k for t, k in zip(times, tier)]
-    rows = [(0, k, 0, levels_of_tier[k] + 1, t, slot, a[3], 0.0, a[2], INF, 0.0, *[0.5] * 5, 0.0, 0.5, t)
+    rows = [(0, k, 0, levels_of_tier[k] + 1, t, slot, a[3], 0.0, a[2], INF, 0.0, *[0.5] * 5, 0.0, 0.5, 0.5, -1, t)
             for t, k, slot, a in zip(times, tier, slots, arrivals)]
     block = (times, rows)
     blocks = iter([block])

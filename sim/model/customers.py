@@ -1,0 +1,136 @@
+"""The customer base over weeks: known customers with a loyalty state and a memory, who churn and are replaced.
+
+Every customer is a seat in fixed-size numpy arrays, so memory does not grow with the
+horizon. Arrivals are drawn for the full base and each one is a seat (drawn uniformly);
+an arrival whose seat is empty (the customer churned) does not happen, so churn lowers
+demand while every remaining customer is the same person in every scenario (common
+random numbers). New customers fill empty seats, oldest vacancy first.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from sim.behaviour import satisfaction as outcomes
+from sim.config.schema import DAY, Scenario
+from sim.rng import Streams
+
+YEAR = 365.25 * DAY
+
+
+class CustomerBase:
+    """Who the customers are (tier per seat), their loyalty L, memory of the last bad episode, and churn."""
+
+    def __init__(self, scenario: Scenario, streams: Streams) -> None:
+        spec, b = scenario.customers.base, scenario.behaviour
+        tiers = list(scenario.customers.tiers.values())
+        n = spec.size
+        cumulative = np.cumsum([t.share for t in tiers]) / sum(t.share for t in tiers)
+        self.tier = np.minimum(np.searchsorted(cumulative, streams["customers.tier"].random(n), side="right"),
+                               len(tiers) - 1)
+        self.tiers = self.tier.tolist()  # per-seat lookups on the hot path are faster on a list
+        self.value = np.array([t.value for t in tiers])[self.tier]  # revenue per year
+        self.active = bytearray(b"\x01") * n
+        self.loyalty = np.zeros(n)
+        self.loyalty_at = np.zeros(n)  # when L was last updated (it decays from there)
+        self.episodes = np.zeros(n, dtype=np.int64)  # contacts rated so far (the n of alpha_n)
+        self.bad_at = np.full(n, -np.inf)  # end of the last bad episode
+        self.size = n
+        self.loyalty_model = b.loyalty if b.on("loyalty") else None
+        self.memory = b.memory if b.on("memory") else None
+        self.lost_value_years = scenario.money.lost_value_years
+        h0 = b.loyalty.background_churn if self.loyalty_model is not None else 0.0
+        self.new_per_day = spec.new_per_day if spec.new_per_day is not None else n * h0 / 365.25
+        self._churn_u = streams["customers.churn"]
+        self._new = streams["customers.new"]
+        self._vacated: deque[int] = deque()
+        self.count = n
+        self.value_active = float(self.value.sum())
+        self._since = 0.0
+        self.customer_area = 0.0  # customer-seconds since the last ``take_areas``
+        self.revenue = 0.0  # revenue earned since the last ``take_areas``
+
+    # --- per contact ---------------------------------------------------------------------------------------
+
+    def loyalty_now(self, seat: int, now: float) -> float:
+        """The customer's L at ``now``, decayed since it was last updated."""
+        if self.loyalty_model is None:
+            return 0.0
+        return outcomes.loyalty_decay(self.loyalty_model, float(self.loyalty[seat]), now - float(self.loyalty_at[seat]))
+
+    def patience_factor(self, seat: int, now: float) -> float:
+        """How much of their patience a customer has left after their last bad episode (1 if none)."""
+        bad = self.bad_at[seat]
+        if self.memory is None or bad == -np.inf:
+            return 1.0
+        return outcomes.patience_memory(self.memory, now - float(bad))
+
+    def rate(self, seat: int, z: float, now: float) -> None:
+        """Fold a contact's latent satisfaction ``z`` into the customer's loyalty (asymmetric, slowing with n)."""
+        if self.loyalty_model is None:
+            return
+        n = int(self.episodes[seat])
+        self.loyalty[seat] = outcomes.loyalty_update(self.loyalty_model, self.loyalty_now(seat, now), z, n)
+        self.loyalty_at[seat] = now
+        self.episodes[seat] = n + 1
+
+    def went_badly(self, seat: int, now: float) -> None:
+        """Remember a bad episode (abandoned, balked, unresolved): less patience next time."""
+        self.bad_at[seat] = now
+
+    def churn(self, seat: int, now: float) -> float:
+        """The customer leaves: the seat empties. Returns their revenue lost after the run (revenue at risk)."""
+        self._integrate(now)
+        self.active[seat] = 0
+        self.count -= 1
+        value = float(self.value[seat])
+        self.value_active -= value
+        self._vacated.append(seat)
+        return value * self.lost_value_years
+
+    # --- per day -------------------------------------------------------------------------------------------
+
+    def new_day(self, now: float) -> tuple[int, float, int]:
+        """A day has passed: background churn, then new customers. Returns (churned, revenue at risk, joined)."""
+        churned, at_risk = 0, 0.0
+        if self.loyalty_model is not None:
+            u = self._churn_u.random(self.size)
+            loyalty = self.loyalty * np.exp(-(now - self.loyalty_at) / self.loyalty_model.time_constant)
+            leaving = np.flatnonzero((u < outcomes.churn_probability(self.loyalty_model, loyalty, 1.0))
+                                     & np.frombuffer(self.active, dtype=np.uint8).astype(bool))
+            for seat in leaving.tolist():
+                at_risk += self.churn(seat, now)
+            churned = leaving.size
+        joined = min(int(self._new.poisson(self.new_per_day)), len(self._vacated))
+        self._integrate(now)
+        for _ in range(joined):
+            seat = self._vacated.popleft()
+            self.active[seat] = 1
+            self.loyalty[seat], self.loyalty_at[seat], self.episodes[seat] = 0.0, now, 0
+            self.bad_at[seat] = -np.inf
+            self.value_active += float(self.value[seat])
+        self.count += joined
+        return churned, at_risk, joined
+
+    def loyalty_sum(self, now: float) -> float:
+        """Sum of L over the active customers at ``now``."""
+        if self.loyalty_model is None:
+            return 0.0
+        active = np.frombuffer(self.active, dtype=np.uint8).astype(bool)
+        decayed = self.loyalty * np.exp(-(now - self.loyalty_at) / self.loyalty_model.time_constant)
+        return float(decayed[active].sum())
+
+    def take_areas(self, now: float) -> tuple[float, float]:
+        """Customer-seconds and revenue since the last call (for one interval's tally)."""
+        self._integrate(now)
+        area, revenue = self.customer_area, self.revenue
+        self.customer_area = self.revenue = 0.0
+        return area, revenue
+
+    def _integrate(self, now: float) -> None:
+        dt = now - self._since
+        self.customer_area += self.count * dt
+        self.revenue += self.value_active * dt / YEAR
+        self._since = now
