@@ -61,6 +61,7 @@ KPI_DOCS = {
     "loyalty_mean": "mean loyalty state L of active customers at the end of the period, 0 = neutral "
                     "(needs customers.base)",
     "agent_attrition_rate": "agents who quit per agent-year employed, annualised",
+    "agents_employed": "time-average agents employed (positions not vacant, hires in training included)",
     "revenue": "revenue earned by active customers during the period (tier value per year, pro rata)",
     "labour_cost": "paid agent-hours (schedule less vacant positions) x agents.NAME.hourly_cost",
     "training_cost": "training agent-hours off the floor x money.training_cost_per_hour",
@@ -138,6 +139,7 @@ def _customer_and_money_kpis(s: pd.DataFrame, out: pd.DataFrame) -> None:
     out["active_customers_end"] = s["customers_end"].where(known & (s["customers_end"] > 0))
     out["loyalty_mean"] = (s["loyalty_sum_end"] / s["customers_end"]).where(known)
     out["agent_attrition_rate"] = s["quits"] / s["employed_area"] * YEAR
+    out["agents_employed"] = s["employed_area"] / s["length_seconds"]
     for name in ("revenue", "labour_cost", "training_cost", "hiring_cost", "revenue_at_risk"):
         out[name] = s[name]
     cost = s["labour_cost"] + s["training_cost"] + s["hiring_cost"]

@@ -12,6 +12,8 @@ from array import array
 import numpy as np
 import pandas as pd
 
+# Lower edges of the remembered-frustration bins counted in ``frustration_0`` .. ``frustration_5``.
+FRUSTRATION_BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.6)
 # Contact tallies kept per (interval of arrival, channel, tier, issue) slot.
 COUNT_FIELDS = (
     "offered",  # arrivals (new contacts, repeats, redials and chasers alike)
@@ -30,7 +32,9 @@ COUNT_FIELDS = (
     "chasers",  # phone contacts chasing an unanswered email
     "switches",  # contacts on another channel than the episode's first
     "frustrated_n",  # contacts that ended (finished, abandoned or balked) with a frustration state
+    *(f"frustration_{i}" for i in range(len(FRUSTRATION_BINS))),  # ... by remembered F, bins FRUSTRATION_BINS
     "rated",  # served contacts given a satisfaction outcome (everyone's true CSAT)
+    "csat_1", "csat_2", "csat_3", "csat_4",  # ... whose CSAT is 1, 2, 3, 4 (the distribution)
     "csat_top",  # ... whose CSAT is 5
     "promoters",  # ... in the promoter bucket (recommend 9-10)
     "detractors",  # ... in the detractor bucket (recommend 0-6)
@@ -90,6 +94,8 @@ class Tally:
             setattr(self, name, [0] * n_slots)
         for name in SUM_FIELDS:
             setattr(self, name, [0.0] * n_slots)
+        self.csat_counts = [getattr(self, f"csat_{a}") for a in (1, 2, 3, 4)] + [self.csat_top]  # by answer 1-5
+        self.frustration_bins = [getattr(self, f"frustration_{i}") for i in range(len(FRUSTRATION_BINS))]
         for name in CHANNEL_LEVELS:
             setattr(self, name, [0.0] * (n_intervals * len(channels)))
         for name in GROUP_LEVELS:

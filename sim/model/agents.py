@@ -15,7 +15,7 @@ import math
 from collections import deque
 
 from sim.behaviour import agents as rules
-from sim.config.schema import Scenario
+from sim.config.schema import DAY, Scenario
 from sim.rng import Streams
 
 
@@ -92,6 +92,7 @@ class Roster:
         self.exhaustion: list[float] = []
         self.idle_since: list[float] = []
         self.strain: list[float] = []  # exhaustion at shift ends, averaged over about 30 days (E30)
+        self.left_at: list[float] = []  # when the agent last went off shift
         self.quitting: list[bool] = []  # will leave the job at the end of this shift
         self.gone: list[bool] = []  # has left the job
         self.attrition = scenario.behaviour.attrition if scenario.behaviour.on("attrition") else None
@@ -107,15 +108,20 @@ class Roster:
         self.exhaustion.append(0.0)
         self.idle_since.append(now)
         self.strain.append(0.0)
+        self.left_at.append(now)
         self.quitting.append(False)
         self.gone.append(False)
         return agent
 
     def on_shift(self, group: Group, now: float, rested: float) -> int:
-        """An agent starting a shift: the one off longest, a trained replacement hire, or a new agent."""
+        """An agent starting a shift: the one off longest, a trained replacement hire, or a new agent.
+
+        Exhaustion is multiplied by ``rested`` for each night off (at least one): a weekend rests more.
+        """
         if group.off:
             agent = group.off.popleft()
-            self.exhaustion[agent] *= rested
+            nights = int(now // DAY) - int(self.left_at[agent] // DAY)
+            self.exhaustion[agent] *= rested ** max(1, nights)
         elif group.ready and group.ready[0] <= now:  # tenure 0 on the day training ended
             agent = self.hire(group, now, tenure=-group.ready.popleft())
             group.inducting -= 1
@@ -131,6 +137,7 @@ class Roster:
     def leave(self, agent: int, now: float) -> None:
         """``agent`` goes off shift; it comes back before anyone new is hired, unless it is quitting."""
         group = self.groups[self.group[agent]]
+        self.left_at[agent] = now
         self.strain[agent] += (self.exhaustion[agent] - self.strain[agent]) / 30.0
         if self.quitting[agent]:
             self._depart(agent, group, now)

@@ -9,6 +9,8 @@ centre never calls it, apart from recording ended contacts.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from sim.behaviour import agents as agent_rules
 from sim.behaviour import frustration as fr
 from sim.behaviour import satisfaction as outcomes
@@ -16,7 +18,7 @@ from sim.behaviour import service
 from sim.model.agents import Group
 from sim.model.contact import (ACW, ANGRY, ARRIVAL, CH, EP, EPS, FSTART, GONE, HANDLE, ISSUE, LEVEL, OUT, PAT, QAT, SEAT,
                                SEG, SLOT, ST, TIER, TOL, U_AUX, U_DEFECT, U_EMP, U_NEXT, U_RES, U_SURVEY, U_XFER, WAITING)
-from sim.records import OUTCOME_ANSWERED, OUTCOME_BALKED
+from sim.records import FRUSTRATION_BINS, OUTCOME_ANSWERED, OUTCOME_BALKED
 
 F, PEAK, WAITED, TRANSFERS, CONTACTS, FIRST_CHANNEL, APOLOGY = range(7)  # episode fields
 RESOLVED, UNRESOLVED, TRANSFER, CONTINUED = 0, 1, 2, 3  # CONTINUED: unresolved, and the customer will be back
@@ -131,6 +133,7 @@ class Journey:
             tally.frustration_sum[slot] += remembered
             tally.frustration_peak_sum[slot] += ep[PEAK]
             tally.frustrated_n[slot] += 1
+            tally.frustration_bins[bisect_right(FRUSTRATION_BINS, remembered) - 1][slot] += 1
         if count and outcome == OUTCOME_ANSWERED and self.sat is not None:
             self._rate(contact, remembered)
         if self.log is not None:
@@ -146,8 +149,7 @@ class Journey:
         answer = outcomes.csat(p, z)
         tally.rated[slot] += 1
         tally.csat_sum[slot] += answer
-        if answer == 5:
-            tally.csat_top[slot] += 1
+        tally.csat_counts[answer - 1][slot] += 1
         seat = contact[SEAT]
         loyalty = self.base.loyalty_now(seat, self.centre.env.now) if self.base is not None and seat >= 0 else 0.0
         bucket = outcomes.recommend_bucket(p, z, loyalty)
