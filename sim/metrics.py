@@ -14,7 +14,7 @@ from sim.config.schema import DAY, SL_DEFINITIONS, Scenario
 from sim.records import CENTRE_LEVELS, COUNT_FIELDS, LEVEL_FIELDS, SUM_FIELDS, RunOutput
 
 YEAR = 365.25 * DAY
-SNAPSHOTS = ("customers_end", "loyalty_sum_end")  # taken at day ends: a period keeps its last one
+SNAPSHOTS = ("snapshot", "customers_end", "loyalty_sum_end")  # taken at day ends: a period keeps its last one
 
 KPI_DOCS = {
     "offered": "contacts that arrived",
@@ -134,10 +134,10 @@ def kpis_from_sums(sums: pd.DataFrame, definition: str) -> pd.DataFrame:
 
 def _customer_and_money_kpis(s: pd.DataFrame, out: pd.DataFrame) -> None:
     """The customer base, agent attrition and money, from the centre's per-interval columns."""
-    known = s["customer_area"] > 0
-    out["churn_rate"] = (s["churned"] / s["customer_area"] * YEAR).where(known)
-    out["active_customers_end"] = s["customers_end"].where(known & (s["customers_end"] > 0))
-    out["loyalty_mean"] = (s["loyalty_sum_end"] / s["customers_end"]).where(known)
+    taken = s["snapshot"] > 0
+    out["churn_rate"] = (s["churned"] / s["customer_area"] * YEAR).where(s["customer_area"] > 0)
+    out["active_customers_end"] = s["customers_end"].where(taken)
+    out["loyalty_mean"] = (s["loyalty_sum_end"] / s["customers_end"]).where(taken)
     out["agent_attrition_rate"] = s["quits"] / s["employed_area"] * YEAR
     out["agents_employed"] = s["employed_area"] / s["length_seconds"]
     for name in ("revenue", "labour_cost", "training_cost", "hiring_cost", "revenue_at_risk"):

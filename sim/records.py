@@ -60,6 +60,7 @@ GROUP_LEVELS = ("busy_area", "staffed_area", "handled", "exhaustion_end", "on_fl
                 "quits", "hires")  # agents who left the job; vacant positions filled by a new hire
 # Per interval, for the whole centre: the customer base and money.
 CENTRE_LEVELS = (
+    "snapshot",  # 1 where the two below were taken
     "customers_end",  # active customers at the end of the day (last interval of each day and of the run)
     "loyalty_sum_end",  # their summed loyalty state L, at the same moments
     "customer_area",  # customer-seconds of active customers (exposure for the churn rate)

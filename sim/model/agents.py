@@ -140,7 +140,7 @@ class Roster:
         self.left_at[agent] = now
         self.strain[agent] += (self.exhaustion[agent] - self.strain[agent]) / 30.0
         if self.quitting[agent]:
-            self._depart(agent, group, now)
+            self.depart(agent, now)
         else:
             group.off.append(agent)
 
@@ -148,7 +148,7 @@ class Roster:
         """Attrition at the start of a day: per group, (agents who quit, positions filled by a new hire).
 
         Everyone employed draws a quit chance for the day from their E30; those off shift leave now,
-        those on the floor at the end of their shift. Vacant positions whose time is up are filled.
+        those on the floor when the centre lets them go (``Centre._new_day``, ``Centre._free``). Vacant positions whose time is up are filled.
         """
         changes = []
         for group in self.groups:
@@ -169,11 +169,13 @@ class Roster:
                     self.quitting[agent] = True
                     if agent in group.off:
                         group.off.remove(agent)
-                        self._depart(agent, group, now)
+                        self.depart(agent, now)
             changes.append((quits, hires))
         return changes
 
-    def _depart(self, agent: int, group: Group, now: float) -> None:
+    def depart(self, agent: int, now: float) -> None:
+        """``agent`` leaves the job; its position is vacant until ``attrition.vacancy`` has passed."""
+        group = self.groups[self.group[agent]]
         self.gone[agent] = True
         group.vacant += 1
         group.openings.append(now + self.attrition.vacancy)

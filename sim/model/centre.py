@@ -91,6 +91,7 @@ class Centre:
         if base is not None:
             tally.customer_area[k], tally.revenue[k] = base.take_areas(now)
             if (k + 1) % self.per_day == 0 or k == self.n_intervals - 1:
+                tally.snapshot[k] = 1
                 tally.customers_end[k] = base.count
                 tally.loyalty_sum_end[k] = base.loyalty_sum(now)
 
@@ -102,12 +103,17 @@ class Centre:
             tally.churned[k] += churned
             tally.revenue_at_risk[k] += at_risk
             tally.acquired[k] += joined
-        if self.roster.attrition is not None:
-            for g, (quits, hires) in enumerate(self.roster.new_day(now)):
+        roster = self.roster
+        if roster.attrition is not None:
+            for g, (quits, hires) in enumerate(roster.new_day(now)):
                 group = self.groups[g]
                 tally.quits[k * self._n_g + g] += quits
                 tally.hires[k * self._n_g + g] += hires
                 tally.hiring_cost[k] += hires * group.spec.cost_per_hire
+                for agent in [a for a in group.idle if roster.quitting[a]]:  # idle quitters go now, busy ones
+                    group.idle.remove(agent)  # when their contact ends (``_free``)
+                    self.bump(self._n_c + self._n_g + g, -1, now)
+                    roster.depart(agent, now)
 
     # --- set-up, staffing, wrap-up -----------------------------------------------------------------------
 
@@ -292,6 +298,11 @@ class Centre:
     def _free(self, agent: int, group: Group, now: float) -> None:
         """``agent`` has finished a contact: it takes the next one, goes idle, or leaves if its shift is over."""
         self.roster.idle_since[agent] = now  # exhaustion recovers only from here, and only while idle
+        if self.roster.quitting[agent]:
+            self.bump(self._n_c + group.index, -1, now)
+            self.bump(self._n_c + self._n_g + group.index, -1, now)
+            self.roster.depart(agent, now)
+            return
         if group.leaving:
             nxt = self.policy.next_contact(group, self.is_open, after_closing=True)
             if nxt is None:

@@ -192,6 +192,10 @@ def behaviour(draw) -> dict:
             "max_contacts": draw(st.integers(1, 6)),
         },
         "pressure": {"enabled": draw(st.booleans()), "target": draw(st.floats(60.0, 900.0))},
+        "defection": {"kappa": draw(probabilities)},
+        "memory": {"patience_factor": draw(probabilities) or 0.01},
+        "attrition": {"monthly_quit": draw(probabilities), "vacancy": draw(st.floats(0.1, 1.0)) * 86400.0,
+                      "induction": draw(st.floats(0.1, 1.0)) * 86400.0},
     }
     for part in ("learning", "exhaustion", "handle_time"):  # parts the tally identities do not depend on
         if draw(st.integers(0, 4)) == 0:
@@ -214,7 +218,8 @@ def journey_scenarios(draw, behaviour_on: bool = True) -> dict:
         "interval": interval,
         "service_level": {"threshold": draw(st.integers(0, 60))},
         "channels": {c: BUILDERS[c](draw) for c in channels},
-        "customers": {"tiers": tiers(draw), "issues": issue_specs},
+        "customers": {"tiers": tiers(draw), "issues": issue_specs,
+                      "base": draw(st.one_of(st.none(), st.builds(dict, size=st.integers(1, 500))))},
         "agents": agent_groups(draw, channels, issue_specs, n_intervals, per_day),
         "routing": {
             "policy": draw(st.sampled_from(["longest_idle", "most_proficient", "priority_order"])),
