@@ -2,7 +2,8 @@
 
 (a) configs/service_centre.yaml (walk-in, phone and email, behavioural model on) over ``--days`` days,
     as shipped and with the switches it leaves off (behaviour parts such as handle-time pressure,
-    phone queue-position information) also on, against issue 3's goal of 50,000 contacts/s on one core.
+    phone queue-position information) also on, against issue 3's goal of 50,000 contacts/s on one core;
+    and without its customer base, to price the loyalty, churn and memory bookkeeping.
 (b) the M/M/9+M system of bench_erlang_a.py run by the plain queue engine (what ``engine="auto"``
     picks) and by the full centre forced with ``engine="full"``: same scenario, seed and customers.
 
@@ -33,13 +34,13 @@ GOAL = 50_000  # contacts/s on one core, full default scenario (issue 3, "Speed"
 FOUNDATION_RATE = 211_060
 # Switched on for the "all switches" row of (a), besides every behaviour part the file leaves off.
 ALL_ON = ("channels.phone.queue_position_info=true",)
-JOURNEYS = {"as shipped": "shipped", "all switches": "all"}
+JOURNEYS = {"as shipped": "shipped", "all switches": "all", "no base": "anonymous"}
 ARRIVAL_RATE = 2 / 60  # per second; the M/M/9+M system of bench_erlang_a.py
 AHT = 240.0
 PATIENCE = 180.0
 AGENTS = 9
 THRESHOLD = 20.0
-CHILDREN = ("shipped", "all", "plain", "full")
+CHILDREN = ("shipped", "all", "anonymous", "plain", "full")
 COLUMNS = ("run", "engine", "contacts", "seconds", "contacts/s", "peak MB")
 
 
@@ -58,10 +59,11 @@ def journey_scenario(kind: str, days: int):
     """The service centre over ``days`` days (the per-day staffing and weekly day weights repeat).
 
     ``all``: also every behaviour part the file leaves off, and queue-position information on the phone.
+    ``anonymous``: without the customer base (every contact a new customer: no loyalty, churn or memory).
     """
     from sim.config.loader import load_config
 
-    overrides = [f"horizon={days}d"]
+    overrides = [f"horizon={days}d"] + (["customers.base=null"] if kind == "anonymous" else [])
     scenario = load_config(CONFIG, overrides)
     if kind == "all":
         off = [name for name, on in behaviour_parts(scenario).items() if not on]
@@ -89,7 +91,7 @@ def measure(kind: str, days: int, contacts: int, repeat: int) -> dict:
     from sim.model import simulate
 
     baseline = peak_mb()
-    if kind in ("shipped", "all"):
+    if kind in ("shipped", "all", "anonymous"):
         scenario, overrides = journey_scenario(kind, days)
         engine = "auto"
     else:

@@ -9,6 +9,8 @@ random numbers). New customers fill empty seats, oldest vacancy first.
 
 from __future__ import annotations
 
+import math
+from array import array
 from collections import deque
 
 import numpy as np
@@ -21,7 +23,11 @@ YEAR = 365.25 * DAY
 
 
 class CustomerBase:
-    """Who the customers are (tier per seat), their loyalty L, memory of the last bad episode, and churn."""
+    """Who the customers are (tier per seat), their loyalty L, memory of the last bad episode, and churn.
+
+    Per-seat state lives in typed arrays (``array.array``): the engine reads single seats as plain Python
+    numbers, and the daily steps see the same memory as numpy arrays (``np.frombuffer``, no copy).
+    """
 
     def __init__(self, scenario: Scenario, streams: Streams) -> None:
         spec, b = scenario.customers.base, scenario.behaviour
@@ -30,13 +36,12 @@ class CustomerBase:
         cumulative = np.cumsum([t.share for t in tiers]) / sum(t.share for t in tiers)
         self.tier = np.minimum(np.searchsorted(cumulative, streams["customers.tier"].random(n), side="right"),
                                len(tiers) - 1)
-        self.tiers = self.tier.tolist()  # per-seat lookups on the hot path are faster on a list
-        self.value = np.array([t.value for t in tiers])[self.tier]  # revenue per year
+        self.value = array("d", np.array([t.value for t in tiers])[self.tier].tobytes())  # revenue per year
         self.active = bytearray(b"\x01") * n
-        self.loyalty = np.zeros(n)
-        self.loyalty_at = np.zeros(n)  # when L was last updated (it decays from there)
-        self.episodes = np.zeros(n, dtype=np.int64)  # contacts rated so far (the n of alpha_n)
-        self.bad_at = np.full(n, -np.inf)  # end of the last bad episode
+        self.loyalty = array("d", bytes(8 * n))
+        self.loyalty_at = array("d", bytes(8 * n))  # when L was last updated (it decays from there)
+        self.episodes = array("q", bytes(8 * n))  # episodes ended so far (the n of alpha_n)
+        self.bad_at = array("d", np.full(n, -np.inf).tobytes())  # end of the last bad episode
         self.size = n
         self.loyalty_model = b.loyalty if b.on("loyalty") else None
         self.memory = b.memory if b.on("memory") else None
@@ -47,7 +52,7 @@ class CustomerBase:
         self._new = streams["customers.new"]
         self._vacated: deque[int] = deque()
         self.count = n
-        self.value_active = float(self.value.sum())
+        self.value_active = float(np.frombuffer(self.value).sum())
         self._since = 0.0
         self.customer_area = 0.0  # customer-seconds since the last ``take_areas``
         self.revenue = 0.0  # revenue earned since the last ``take_areas``
@@ -58,20 +63,20 @@ class CustomerBase:
         """The customer's L at ``now``, decayed since it was last updated."""
         if self.loyalty_model is None:
             return 0.0
-        return outcomes.loyalty_decay(self.loyalty_model, float(self.loyalty[seat]), now - float(self.loyalty_at[seat]))
+        return outcomes.loyalty_decay(self.loyalty_model, self.loyalty[seat], now - self.loyalty_at[seat])
 
     def patience_factor(self, seat: int, now: float) -> float:
         """How much of their patience a customer has left after their last bad episode (1 if none)."""
         bad = self.bad_at[seat]
-        if self.memory is None or bad == -np.inf:
+        if self.memory is None or bad == -math.inf:
             return 1.0
-        return outcomes.patience_memory(self.memory, now - float(bad))
+        return outcomes.patience_memory(self.memory, now - bad)
 
     def rate(self, seat: int, z: float, now: float) -> None:
         """Fold a contact's latent satisfaction ``z`` into the customer's loyalty (asymmetric, slowing with n)."""
         if self.loyalty_model is None:
             return
-        n = int(self.episodes[seat])
+        n = self.episodes[seat]
         self.loyalty[seat] = outcomes.loyalty_update(self.loyalty_model, self.loyalty_now(seat, now), z, n)
         self.loyalty_at[seat] = now
         self.episodes[seat] = n + 1
@@ -85,7 +90,7 @@ class CustomerBase:
         self._integrate(now)
         self.active[seat] = 0
         self.count -= 1
-        value = float(self.value[seat])
+        value = self.value[seat]
         self.value_active -= value
         self._vacated.append(seat)
         return value * self.lost_value_years
@@ -97,8 +102,7 @@ class CustomerBase:
         churned, at_risk = 0, 0.0
         if self.loyalty_model is not None:
             u = self._churn_u.random(self.size)
-            loyalty = self.loyalty * np.exp(-(now - self.loyalty_at) / self.loyalty_model.time_constant)
-            leaving = np.flatnonzero((u < outcomes.churn_probability(self.loyalty_model, loyalty, 1.0))
+            leaving = np.flatnonzero((u < outcomes.churn_probability(self.loyalty_model, self._decayed(now), 1.0))
                                      & np.frombuffer(self.active, dtype=np.uint8).astype(bool))
             for seat in leaving.tolist():
                 at_risk += self.churn(seat, now)
@@ -109,8 +113,8 @@ class CustomerBase:
             seat = self._vacated.popleft()
             self.active[seat] = 1
             self.loyalty[seat], self.loyalty_at[seat], self.episodes[seat] = 0.0, now, 0
-            self.bad_at[seat] = -np.inf
-            self.value_active += float(self.value[seat])
+            self.bad_at[seat] = -math.inf
+            self.value_active += self.value[seat]
         self.count += joined
         return churned, at_risk, joined
 
@@ -119,8 +123,12 @@ class CustomerBase:
         if self.loyalty_model is None:
             return 0.0
         active = np.frombuffer(self.active, dtype=np.uint8).astype(bool)
-        decayed = self.loyalty * np.exp(-(now - self.loyalty_at) / self.loyalty_model.time_constant)
-        return float(decayed[active].sum())
+        return float(self._decayed(now)[active].sum())
+
+    def _decayed(self, now: float) -> np.ndarray:
+        """Every seat's L at ``now``."""
+        at = np.frombuffer(self.loyalty_at)
+        return np.frombuffer(self.loyalty) * np.exp(-(now - at) / self.loyalty_model.time_constant)
 
     def take_areas(self, now: float) -> tuple[float, float]:
         """Customer-seconds and revenue since the last call (for one interval's tally)."""

@@ -190,7 +190,7 @@ def live_contacts(weeks: int) -> tuple[int, int, int, int]:
     alive = sum(1 for o in gc.get_objects() if type(o) is list and len(o) == N_FIELDS and o[ST] in (0, 1, 2))
     held = sum(centre.level[:len(layout.channels)]) + sum(len(g.members) for g in centre.groups) + len(env._queue)
     base = centre.base
-    arrays = base.loyalty.nbytes + base.loyalty_at.nbytes + base.episodes.nbytes + base.bad_at.nbytes
+    arrays = sum(a.itemsize * len(a) for a in (base.loyalty, base.loyalty_at, base.episodes, base.bad_at))
     return alive, held, sum(tally.offered), arrays
 
 
