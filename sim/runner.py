@@ -10,7 +10,7 @@ import pandas as pd
 import sim
 from sim.config.schema import Scenario
 from sim.metrics import (channel_kpis, daily_kpis, group_kpis, interval_kpis, issue_kpis, run_kpis, summarise,
-                         tier_kpis)
+                         tier_kpis, weekly_kpis)
 from sim.model import simulate
 
 
@@ -22,6 +22,7 @@ class Results:
     runs: pd.DataFrame  # one row per replication: KPIs
     intervals: pd.DataFrame  # one row per replication x interval
     days: pd.DataFrame  # one row per replication x day
+    weeks: pd.DataFrame  # one row per replication x week
     tiers: pd.DataFrame  # one row per replication x tier
     channels: pd.DataFrame  # one row per replication x channel
     issues: pd.DataFrame  # one row per replication x issue type
@@ -42,11 +43,12 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
     if replications < 1:
         raise ValueError("replications must be at least 1")
     started = time.perf_counter()
-    runs, intervals, days, tiers, channels, issues, groups, contacts, metas = [], [], [], [], [], [], [], [], []
+    runs, intervals, days, weeks, tiers, channels, issues, groups, contacts, metas = ([] for _ in range(10))
     for rep in range(replications):
         output = simulate(scenario, rep, seed)
         runs.append({"replication": rep, **run_kpis(output, scenario)})
         for frame, into in ((interval_kpis(output, scenario), intervals), (daily_kpis(output, scenario), days),
+                            (weekly_kpis(output, scenario), weeks),
                             (tier_kpis(output, scenario), tiers), (channel_kpis(output, scenario), channels),
                             (issue_kpis(output, scenario), issues), (group_kpis(output, scenario), groups),
                             (output.contacts, contacts)):
@@ -67,6 +69,7 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
         pd.DataFrame(runs),
         _stack(intervals),
         _stack(days),
+        _stack(weeks),
         _stack(tiers),
         _stack(channels),
         _stack(issues),

@@ -51,6 +51,7 @@ def save_results(results: Results, out: Path, command: str | None = None) -> lis
         "runs.csv": results.runs,
         "summary.csv": results.summary,
         "days.csv": results.days,
+        "weeks.csv": results.weeks,
         "tiers.csv": results.tiers,
         "channels.csv": results.channels,
         "issues.csv": results.issues,

@@ -28,7 +28,7 @@ SERVSIM = Path(sys.executable).parent / "servsim"
 RUN_JSON_KEYS = {
     "scenario", "replications", "seed", "service_level_definition", "service_level_threshold_seconds", "kpis",
 }
-RESULT_FILES = {"manifest.json", "runs.csv", "summary.csv", "intervals.parquet", "days.csv", "tiers.csv",
+RESULT_FILES = {"manifest.json", "runs.csv", "summary.csv", "intervals.parquet", "days.csv", "weeks.csv", "tiers.csv",
                 "channels.csv", "issues.csv", "groups.csv"}
 ERLANG_9 = ("erlang", "--arrival-rate", "2/min", "--aht", "4min", "--patience", "3min")
 INTERVAL_KEYS = {"mean", "ci_low", "ci_high"}
