@@ -298,7 +298,8 @@ class Centre:
     def _free(self, agent: int, group: Group, now: float) -> None:
         """``agent`` has finished a contact: it takes the next one, goes idle, or leaves if its shift is over."""
         self.roster.idle_since[agent] = now  # exhaustion recovers only from here, and only while idle
-        if self.roster.quitting[agent]:
+        if self.roster.quitting[agent]:  # leaves the job (one of the group's leavers, if it has any)
+            group.leaving -= 1 if group.leaving else 0
             self.bump(self._n_c + group.index, -1, now)
             self.bump(self._n_c + self._n_g + group.index, -1, now)
             self.roster.depart(agent, now)
