@@ -104,7 +104,7 @@ def test_full_centre_with_two_agent_groups_matches_erlang_a():
 
 def test_full_centre_with_every_behaviour_part_switched_off_matches_erlang_a():
     """Master switch on, every part off one by one (and no redials): the journey adds nothing to the queue."""
-    parts = ("frustration", "resolution", "learning", "exhaustion", "handle_time", "pressure")
+    parts = ("frustration", "resolution", "learning", "exhaustion", "handle_time", "pressure", "attrition", "memory")
     scenario = _stationary(behaviour={"enabled": True, **{p: {"enabled": False} for p in parts}})
     data = scenario.model_dump(by_alias=True)
     data["channels"]["phone"]["redial"] = None
