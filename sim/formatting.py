@@ -6,13 +6,13 @@ import math
 
 PERCENT_KPIS = ("service_level", "p_wait", "abandon_rate", "occupancy", "fcr", "transfer_rate", "repeat_rate",
                 "balk_rate", "redial_rate", "channel_switch_rate", "csat_top_box", "survey_response_rate",
-                "defection_rate")
+                "defection_rate", "churn_rate", "agent_attrition_rate")
 
 
 def is_percent(kpi: str) -> bool:
     """Rates shown as percentages, including per-channel ones (``phone_service_level``)."""
     return kpi.startswith(PERCENT_KPIS) or kpi.endswith(PERCENT_KPIS)
-COUNT_KPIS = ("offered", "answered", "abandoned", "in_queue_end", "agents")
+COUNT_KPIS = ("offered", "answered", "abandoned", "in_queue_end", "agents", "active_customers_end")
 
 
 def fmt(kpi: str, value: float | None) -> str:

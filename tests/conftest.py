@@ -26,3 +26,28 @@ def scenario_dict(**phone) -> dict:
 def make_scenario():
     """The ``scenario_dict`` factory, for tests that build scenario files."""
     return scenario_dict
+
+
+@pytest.fixture(scope="session")
+def weeks_dir(tmp_path_factory) -> Path:
+    """The results directory of the shipped ``loyalty_over_weeks`` experiment cut to its first two scenarios
+    (training 0 and 80 h), two replications and nine days, swept serially: a customer base, money, attrition,
+    every channel, and more than a week for the over-weeks charts, in a few seconds. Treat it as read-only."""
+    import dataclasses
+
+    import sim
+    from sim.experiment.spec import run_specs
+
+    plan = sim.load_experiment(ROOT / "experiments" / "loyalty_over_weeks.yaml", ["horizon=9d"], replications=2)
+    plan = dataclasses.replace(plan, scenarios=plan.scenarios[:2], runs=run_specs(2, 2, plan.experiment.seed))
+    out = tmp_path_factory.mktemp("weeks") / "results"
+    sim.sweep(plan, out, executor="serial")
+    return out
+
+
+@pytest.fixture(scope="session")
+def weeks_sweep(weeks_dir):
+    """The tables of ``weeks_dir``."""
+    import sim
+
+    return sim.load_results(weeks_dir)

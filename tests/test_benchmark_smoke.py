@@ -40,7 +40,7 @@ def test_journey_benchmark_reports_the_service_centre_and_plain_against_full():
     result = json.loads(out.stdout)
     journey = result["journey"]
     assert journey["days"] == 2 and journey["goal"] == 50_000
-    assert set(journey["results"]) == {"as shipped", "all switches"}
+    assert set(journey["results"]) == {"as shipped", "all switches", "no base"}
     for row in journey["results"].values():
         assert row["engine"] == "full" and row["horizon_days"] == 2
         assert row["channels"] == ["walk_in", "phone", "email"]

@@ -4,9 +4,11 @@ written atomically, the gallery picks the charts each experiment shape supports,
 from __future__ import annotations
 
 import ast
+import dataclasses
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from itertools import product
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +20,11 @@ from matplotlib.figure import Figure
 
 import sim
 from sim.plots import (
-    charts_for, heatmap, intraday, kpi_by_factor, kpi_label, pareto_front, save, scenario_bars, tier_comparison,
-    tradeoff, varying_factors, wait_cdf,
+    charts_for, csat_distribution, frustration_distribution, heatmap, intraday, kpi_by_factor, kpi_label,
+    over_weeks, pareto_front, save, scenario_bars, tier_comparison, tradeoff, varying_factors, wait_cdf,
 )
+from sim.plots.distributions import frustration_bin_labels, shares
+from sim.plots.style import currency_of, lower_is_better
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -187,6 +191,130 @@ def test_varying_factors_ignore_constant_columns(grid):
     columns = list(summary.columns)
     summary = summary[columns[:2] + ["extra.constant"] + columns[2:-1]]
     assert varying_factors(summary) == [STAFF, RATE]
+
+
+def test_zipped_twin_factors_count_once(grid):
+    summary = grid.summary.assign(**{"agents.team.twin": grid.summary[STAFF] * 10})
+    columns = list(summary.columns)
+    summary = summary[columns[:3] + ["agents.team.twin"] + columns[3:-1]]
+    assert varying_factors(summary) == [STAFF, RATE]
+
+
+# --- customers, money, channels and weeks: the loyalty experiment cut to nine days ------------------------
+
+
+def panels_labelled(fig: Figure) -> bool:
+    """A title on the first axes, a y label on every panel and an x label under the bottom one."""
+    panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    bottom = min(panels, key=lambda ax: ax.get_position().y0)
+    return bool(panels[0].get_title()) and all(ax.get_ylabel() for ax in panels) and bool(bottom.get_xlabel())
+
+
+def scenario_names(results) -> dict[int, str]:
+    return results.summary.set_index("scenario")["scenario_name"].to_dict()
+
+
+def test_customer_money_and_weekly_charts_are_titled_and_labelled(weeks_sweep):
+    r, baseline = weeks_sweep, weeks_sweep.manifest["baseline"]
+    names = scenario_names(r)
+    figures = [
+        over_weeks(r.days, ["active_customers_end", "churn_rate"], names, baseline),
+        over_weeks(r.days, ["agents_employed", "agents_quit"], names, baseline, banded=[0]),
+        csat_distribution(r.days, names, baseline), frustration_distribution(r.days, names, baseline),
+        tradeoff(r.summary, "cost_per_contact", "churn_rate", currency="USD"),
+        kpi_by_factor(r.summary, "agents.phone_team.training_hours", "net_value"),
+        scenario_bars(r.summary, "cost_per_contact", baseline),
+        intraday(r.intervals, 0, 20.0),
+    ]
+    assert all(panels_labelled(fig) for fig in figures)
+    assert figures[4].axes[0].get_xlabel() == "Cost per contact (USD)"
+    assert figures[4].axes[0].get_ylabel() == "Churn (% of customers per year)"
+    assert "EUR" in figures[5].axes[0].get_ylabel()
+
+
+def test_intraday_draws_live_channels_apart_from_the_email_backlog(weeks_sweep):
+    fig = intraday(weeks_sweep.intervals, 0, 20.0, target=0.8, name="base", thresholds={"walk_in": 300.0})
+    offered, level, queue, backlog = fig.axes[:4]
+    assert [c.get_label() for c in offered.containers] == ["walk-in contacts", "phone contacts", "email contacts"]
+    assert [line.get_label() for line in level.get_lines()][:2] == ["walk-in (within 5 min)", "phone (within 20 s)"]
+    assert "each channel's threshold" in level.get_ylabel()
+    assert [line.get_label() for line in queue.get_lines()] == ["walk-in", "phone"]
+    assert "Email backlog" in backlog.get_ylabel() and len(backlog.get_lines()) == 1
+    assert backlog.get_xlabel() == "Time of day" and "working day" in offered.get_title()
+    assert np.nanmax(backlog.get_lines()[0].get_ydata()) > 0
+
+
+def synthetic_days() -> pd.DataFrame:
+    """Two identical replications of one scenario over 14 days: churn 10%/year in week 1; in week 2, 20% on
+    a day with 100 customers and 40% on six days with 300; one agent quits every day."""
+    rows = []
+    for replication, day in product(range(2), range(14)):
+        churn, customers = (0.1, 100) if day < 7 else ((0.2, 100) if day == 7 else (0.4, 300))
+        rows.append({"scenario": 0, "replication": replication, "day": day, "churn_rate": churn,
+                     "active_customers_end": customers, "agents_quit": 1})
+    return pd.DataFrame(rows)
+
+
+def test_weekly_rates_are_pooled_by_exposure_and_counts_summed_since_the_start():
+    fig = over_weeks(synthetic_days(), ["churn_rate", "agents_quit"], {0: "only"})
+    churn, quits = (ax.get_lines()[0] for ax in fig.axes[:2])
+    pooled = (0.2 * 100 + 6 * 0.4 * 300) / (100 + 6 * 300) * 100
+    assert churn.get_ydata() == pytest.approx([10.0, pooled])
+    assert churn.get_xdata() == pytest.approx([0.5, 1.5])
+    assert quits.get_ydata() == pytest.approx(np.arange(1, 15))
+    assert quits.get_xdata() == pytest.approx(np.arange(1, 15) / 7)
+    assert fig.axes[1].get_xlim() == pytest.approx((0, 2))
+
+
+def test_distribution_shares_pool_days_and_replications():
+    days = pd.DataFrame({"scenario": [0, 0, 1], "csat_1": [1, 0, 0], "csat_2": 0, "csat_3": 0, "csat_4": 0,
+                         "csat_top": [1, 2, 0]})
+    table = shares(days, ["csat_1", "csat_2", "csat_3", "csat_4", "csat_top"], [0, 1])
+    assert table.loc[0].tolist() == [25.0, 0.0, 0.0, 0.0, 75.0]
+    assert table.loc[1].isna().all()  # nothing to share out
+    fig = csat_distribution(days, {0: "a=1", 1: "a=2"}, baseline="a=1")
+    widths = [patch.get_width() for patch in fig.axes[0].patches]
+    assert widths[0] == pytest.approx(25.0) and widths[-2] == pytest.approx(75.0)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["1 (baseline)", "2"]
+    assert fig.axes[0].get_ylabel() == "Scenario (a)"
+
+
+def test_frustration_bins_are_named_from_their_lower_edges():
+    assert frustration_bin_labels() == ["0-0.1", "0.1-0.2", "0.2-0.3", "0.3-0.4", "0.4-0.6", "0.6 or more"]
+
+
+def test_money_and_customer_kpis_have_units_and_a_direction(weeks_sweep):
+    assert kpi_label("cost_per_contact") == "Cost per contact (EUR)"
+    assert kpi_label("net_value", "USD") == "Net value (USD)"
+    assert kpi_label("churn_rate") == "Churn (% of customers per year)"
+    assert kpi_label("agent_attrition_rate") == "Agent attrition (% of agents per year)"
+    assert currency_of(weeks_sweep.manifest) == "EUR" and currency_of({}) == "EUR"
+    lower = ("churn_rate", "agent_attrition_rate", "labour_cost", "training_cost", "hiring_cost", "cost_per_contact",
+             "revenue_at_risk")
+    higher = ("net_value", "loyalty_mean", "active_customers_end", "revenue")
+    assert all(lower_is_better(k) for k in lower) and not any(lower_is_better(k) for k in higher)
+
+
+def test_gallery_for_a_customer_base_over_more_than_a_week(weeks_sweep, tmp_path):
+    made = charts_for(weeks_sweep, tmp_path)
+    stems = [Path(c["png"]).stem for c in made]
+    assert {"churn_rate_by_training_hours", "cost_per_contact_by_training_hours", "net_value_by_training_hours",
+            "tradeoff_csat_mean", "tradeoff_churn_rate", "intraday", "weeks_customers", "weeks_loyalty",
+            "csat_distribution", "frustration_distribution"} <= set(stems)
+    assert stems.index("intraday") < stems.index("weeks_customers") < stems.index("csat_distribution")
+    files_exist(tmp_path, made)
+    for chart in made:
+        assert ET.parse(chart["svg"]).getroot().tag.endswith("svg")
+
+
+def test_gallery_leaves_out_what_older_or_shorter_results_lack(weeks_sweep, tmp_path):
+    channel_columns = [c for c in weeks_sweep.intervals if c.startswith(("walk_in_", "phone_", "email_"))]
+    older = dataclasses.replace(weeks_sweep, days=None, intervals=weeks_sweep.intervals.drop(columns=channel_columns))
+    stems = [Path(c["png"]).stem for c in charts_for(older, tmp_path / "older")]
+    assert "intraday" in stems and not [s for s in stems if s.startswith("weeks_") or s.endswith("_distribution")]
+    week = dataclasses.replace(weeks_sweep, days=weeks_sweep.days[weeks_sweep.days["day"] < 7])
+    stems = [Path(c["png"]).stem for c in charts_for(week, tmp_path / "week")]
+    assert "csat_distribution" in stems and not [s for s in stems if s.startswith("weeks_")]
 
 
 def test_plots_never_use_pyplot():

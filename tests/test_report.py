@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -87,6 +88,37 @@ def test_report_says_what_was_asked_how_kpis_are_defined_and_how_to_reproduce(re
     for needle in ("Headline findings", "KPI definitions", "Service level", "answered within the threshold",
                    "Model assumptions", "servsim sweep", manifest["baseline"], manifest["experiment_text"][:40]):
         assert needle in text
+
+
+def test_report_over_weeks_embeds_the_weekly_distribution_and_money_charts(weeks_dir, tmp_path):
+    out = tmp_path / "results"
+    shutil.copytree(weeks_dir, out)
+    result = CliRunner().invoke(cli, ["report", str(out)])
+    assert result.exit_code == 0, result.output
+    page = parse(out / "report.html")
+    assert not page.errors and not page.stack
+    titles = [attrs["alt"] for tag, attrs in page.tags if tag == "img"]
+    assert len(titles) == len(list((out / "charts").glob("*.png")))
+    for wanted in ("Active customers and churn over the weeks", "Customers' loyalty over the weeks",
+                   "CSAT answers by scenario", "Remembered frustration by scenario", "Churn against cost per contact",
+                   "An average working day"):
+        assert any(t.startswith(wanted) for t in titles), wanted
+    text = " ".join(page.text)
+    for needle in ("Highest net value", "Lowest churn", "Lowest cost per contact", "A base of 150,000 customers",
+                   "churn_rate", "net_value"):
+        assert needle in text, needle
+    assert "Not modelled yet" not in text
+
+
+def test_report_of_older_results_without_a_days_table(weeks_dir, tmp_path):
+    out = tmp_path / "results"
+    shutil.copytree(weeks_dir, out)
+    (out / "days.parquet").unlink()
+    result = CliRunner().invoke(cli, ["report", str(out)])
+    assert result.exit_code == 0, result.output
+    assert not parse(out / "report.html").errors
+    stems = {p.stem for p in (out / "charts").glob("*.png")}
+    assert "intraday" in stems and not {s for s in stems if s.startswith("weeks_") or s.endswith("_distribution")}
 
 
 def test_report_of_a_directory_that_is_not_a_sweep_is_refused(tmp_path):

@@ -20,7 +20,8 @@ import pandas as pd
 from sim.config.schema import Scenario
 from sim.errors import InputError
 from sim.experiment.spec import RunSpec
-from sim.metrics import interval_kpis, run_kpis, tier_kpis
+from sim.experiment.tables import day_table, interval_table
+from sim.metrics import run_kpis, tier_kpis
 from sim.model import simulate
 
 Task = tuple[Scenario, RunSpec]
@@ -37,6 +38,7 @@ class Outcome:
     kpis: dict | None
     intervals: pd.DataFrame | None
     tiers: pd.DataFrame | None
+    days: pd.DataFrame | None
     contacts: pd.DataFrame | None
     seconds: float
     error: str | None = None
@@ -48,12 +50,13 @@ def run_one(scenario: Scenario, spec: RunSpec) -> Outcome:
     try:
         output = simulate(scenario, spec.replication, spec.seed)
         kpis = run_kpis(output, scenario)
-        intervals = interval_kpis(output, scenario)
+        intervals = interval_table(output, scenario)
         tiers = tier_kpis(output, scenario)
+        days = day_table(output, scenario)
     except Exception as exc:  # noqa: BLE001 - isolate any failure to its run
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return Outcome(spec, None, None, None, None, time.perf_counter() - started, detail)
-    return Outcome(spec, kpis, intervals, tiers, output.contacts, time.perf_counter() - started)
+        return Outcome(spec, None, None, None, None, None, time.perf_counter() - started, detail)
+    return Outcome(spec, kpis, intervals, tiers, days, output.contacts, time.perf_counter() - started)
 
 
 def default_jobs() -> int:

@@ -22,7 +22,9 @@ from sim.experiment.spec import Plan
 from sim.experiment.store import git_commit, write_atomic, write_json
 from sim.experiment.summary import paired_differences, summarise_scenarios
 
-TABLES = ("runs.parquet", "intervals.parquet", "tiers.parquet", "summary.csv", "differences.csv", "contacts.parquet")
+TABLES = ("runs.parquet", "intervals.parquet", "tiers.parquet", "days.parquet", "summary.csv", "differences.csv",
+          "contacts.parquet")
+OPTIONAL = ("contacts.parquet", "days.parquet")  # contacts only when asked for; days absent in older results
 
 
 @dataclass
@@ -36,6 +38,7 @@ class SweepResults:
     differences: pd.DataFrame
     contacts: pd.DataFrame | None
     manifest: dict
+    days: pd.DataFrame | None = None  # one row per (scenario, replication, day); None in older results
 
 
 class SweepStore:
@@ -79,7 +82,7 @@ class SweepStore:
             write_json(self.parts / f"{key}.error.json", {**base, "error": outcome.error})
             return
         (self.parts / f"{key}.error.json").unlink(missing_ok=True)
-        for kind in ("intervals", "tiers", "contacts"):
+        for kind in ("intervals", "tiers", "days", "contacts"):
             frame = getattr(outcome, kind)
             if frame is not None:
                 write_atomic(self.parts / f"{key}.{kind}.parquet", frame.to_parquet)
@@ -94,6 +97,7 @@ class SweepStore:
             "runs.parquet": runs,
             "intervals.parquet": self._stacked("intervals"),
             "tiers.parquet": self._stacked("tiers"),
+            "days.parquet": self._stacked("days"),
             "summary.csv": summarise_scenarios(runs, kpis, factors) if len(runs) else pd.DataFrame(),
             "differences.csv": paired_differences(runs, plan.baseline, kpis) if len(runs) else pd.DataFrame(),
             "contacts.parquet": self._stacked("contacts") if plan.experiment.contacts else None,
@@ -105,7 +109,7 @@ class SweepStore:
         failures = self.failures()
         manifest = self._write_manifest("complete", failures)
         return SweepResults(runs, tables["intervals.parquet"], tables["tiers.parquet"], tables["summary.csv"],
-                            tables["differences.csv"], tables["contacts.parquet"], manifest)
+                            tables["differences.csv"], tables["contacts.parquet"], manifest, tables["days.parquet"])
 
     def failures(self) -> list[dict]:
         return [json.loads(p.read_text()) for p in sorted(self.parts.glob("*.error.json"))]
@@ -175,19 +179,24 @@ def load_results(directory: str | Path) -> SweepResults:
     manifest = json.loads(manifest_path.read_text())
     if manifest.get("status") != "complete":
         raise InputError(f"{directory}: the sweep did not finish; run it again with --resume")
-    missing = [name for name in TABLES if name != "contacts.parquet" and not (directory / name).exists()]
+    missing = [name for name in TABLES if name not in OPTIONAL and not (directory / name).exists()]
     if missing:
         raise InputError(f"{directory}: {', '.join(missing)} missing; run the sweep again to rebuild the tables")
-    contacts = directory / "contacts.parquet"
     return SweepResults(
         pd.read_parquet(directory / "runs.parquet"),
         pd.read_parquet(directory / "intervals.parquet"),
         pd.read_parquet(directory / "tiers.parquet"),
         pd.read_csv(directory / "summary.csv"),
         pd.read_csv(directory / "differences.csv"),
-        pd.read_parquet(contacts) if contacts.exists() else None,
+        _optional(directory / "contacts.parquet"),
         manifest,
+        _optional(directory / "days.parquet"),
     )
+
+
+def _optional(path: Path) -> pd.DataFrame | None:
+    """A table that a results directory may lack: None when it does."""
+    return pd.read_parquet(path) if path.exists() else None
 
 
 def _cell(value: object) -> object:

@@ -29,6 +29,8 @@ LOWER_IS_BETTER = frozenset({
     "frustration_mean", "frustration_peak_mean", "exhaustion_mean", "email_backlog_end",
     "phone_asa_seconds", "walk_in_asa_seconds", "email_asa_seconds", "phone_abandon_rate", "walk_in_abandon_rate",
     "email_abandon_rate", "defection_rate", "effort_mean",
+    "churn_rate", "agent_attrition_rate", "labour_cost", "training_cost", "hiring_cost", "cost_per_contact",
+    "revenue_at_risk",
 })
 
 
@@ -123,17 +125,21 @@ def load_experiment(path: str | Path, overrides: list[str] | None = None, replic
         data = {**data, "replications": replications}
     experiment = validate(Experiment, data, str(path) + (" (with --replications)" if replications else ""))
     base_path = (path.parent / experiment.base).resolve()
-    base = apply_overrides(read_yaml(base_path), overrides or [])
-    scenarios = expand(experiment, base, f"{path} (base {experiment.base})")
+    scenarios = expand(experiment, read_yaml(base_path), f"{path} (base {experiment.base})", overrides or [])
     baseline = _baseline_index(experiment, scenarios, path)
     runs = run_specs(len(scenarios), experiment.replications, experiment.seed)
     return Plan(experiment, path, experiment.output or experiment.name or path.stem, scenarios, baseline, runs,
                 fingerprint(experiment, scenarios))
 
 
-def expand(experiment: Experiment, base: dict[str, Any], source: str) -> list[ScenarioSpec]:
-    """Named scenarios x full grid x zipped rows, each validated as a scenario."""
-    base = _with(base, experiment.set, source)
+def expand(experiment: Experiment, base: dict[str, Any], source: str,
+           overrides: list[str] | tuple[str, ...] = ()) -> list[ScenarioSpec]:
+    """Named scenarios x full grid x zipped rows, each validated as a scenario.
+
+    Settings apply in this order, later ones winning: the base file, the experiment's ``set``, the command
+    line's ``--set`` ``overrides``, then each scenario's factors.
+    """
+    base = apply_overrides(_with(base, experiment.set, source), overrides)
     named = list(experiment.scenarios.items()) or [("", {})]
     grid_keys = list(experiment.grid)
     grid_rows = [dict(zip(grid_keys, values)) for values in itertools.product(*experiment.grid.values())]

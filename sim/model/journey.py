@@ -52,6 +52,7 @@ class Journey:
         walk_in = channels.walk_in
         self.balking = walk_in.balking if walk_in is not None and b.enabled else None
         self.walk_in = self.names.index("walk_in") if walk_in is not None else -1
+        self.email = self.names.index("email") if "email" in self.names else -1
         self.redial = channels.phone.redial if channels.phone is not None and b.enabled else None
         self.chaser = channels.email.chaser if channels.email is not None and "phone" in self.names \
             and b.enabled else None
@@ -263,6 +264,8 @@ class Journey:
             roster.exhaustion[agent] = agent_rules.after_contact(
                 self.exh, roster.exhaustion[agent], contact[FSTART], group.resilience, self.hostility[contact[TIER]])
         outcome, ep, tally = contact[OUT], contact[EP], self.centre.tally
+        if outcome == TRANSFER and contact[CH] != self.email and not self.centre.is_open[self.names[contact[CH]]]:
+            contact[OUT] = outcome = UNRESOLVED  # after closing there is nobody to transfer to: call back tomorrow
         if outcome == TRANSFER:
             ep[TRANSFERS] += 1
             if contact[SEG] == 0:  # the transfer rate counts contacts transferred at least once (SQM's 19%)
@@ -373,4 +376,4 @@ class Journey:
         roster, tau = self.centre.roster, self.exh.recovery_time
         off, idle = set(group.off), set(group.idle)
         return sum(roster.exhaustion_at(a, now, tau) if a in idle else roster.exhaustion[a]
-                   for a in group.members if a not in off)
+                   for a in group.members if a not in off and not roster.gone[a])

@@ -77,15 +77,14 @@ class LongestIdle:
     def next_contact(self, group: Group, is_open: dict[str, bool], after_closing: bool = False) -> list | None:
         """The contact a freed agent of ``group`` takes, removed from its queue; None if nobody waits.
 
-        ``after_closing``: the agent's shift has ended; it only serves walk-ins still inside a closed counter.
+        ``after_closing``: the agent's shift has ended; it only serves those a closed channel still holds:
+        walk-ins inside the counter, and callers on hold after a transfer (they have no patience clock).
         """
-        if after_closing and ("walk_in" not in group.channels or is_open["walk_in"]):
-            return None
         head, keys = self.queues.head, self.queues.keys
         for bucket in self.buckets[group.index]:
             best, best_q = None, -1
             for q in bucket:
-                if after_closing and keys[q][0] != "walk_in":
+                if after_closing and not self._held_after_closing(keys[q], is_open):
                     continue
                 contact = head(q)
                 if contact is not None and (best is None or contact[QUEUED_AT] < best[QUEUED_AT]) \
@@ -95,6 +94,12 @@ class LongestIdle:
                 self.queues.queues[best_q].popleft()
                 return best
         return None
+
+
+    @staticmethod
+    def _held_after_closing(key: tuple[str, str, int], is_open: dict[str, bool]) -> bool:
+        channel, _, level = key
+        return not is_open[channel] and (channel == "walk_in" or (level == 0 and channel != "email"))
 
 
 class MostProficient(LongestIdle):

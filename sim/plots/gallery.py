@@ -4,25 +4,50 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.experiment.results import SweepResults
-from sim.experiment.spec import LOWER_IS_BETTER
-from sim.plots import charts
-from sim.plots.style import factor_label, kpi_name, save
+from sim.experiment.summary import rank
+from sim.experiment.tables import CSAT_COUNTS, FRUSTRATION_COUNTS
+from sim.plots import charts, distributions
+from sim.plots.intraday import intraday
+from sim.plots.style import currency_of, factor_label, kpi_name, lower_is_better, save
+from sim.plots.weeks import over_weeks
 
 KEY_KPIS = ("service_level", "abandon_rate", "asa_seconds", "occupancy", "fcr", "repeat_rate", "frustration_mean",
-            "exhaustion_mean", "csat_mean", "nps", "defection_rate")
+            "exhaustion_mean", "csat_mean", "nps", "defection_rate", "churn_rate", "cost_per_contact", "net_value")
 TIER_KPIS = ("asa_seconds", "abandon_rate")
+STAFFING_COSTS = ("agents_mean", "occupancy")  # drawn against service level
+MONEY_COSTS = ("cost_per_contact", "labour_cost")  # drawn against satisfaction and against loyalty
+CUSTOMER_VALUES = (("csat_mean", "nps"), ("churn_rate", "loyalty_mean"))  # the first present of each
+WEEK_CHARTS = (
+    ("weeks_customers", ("active_customers_end", "churn_rate"), "Active customers and churn over the weeks"),
+    ("weeks_loyalty", ("loyalty_mean",), "Customers' loyalty over the weeks"),
+    ("weeks_agents", ("agents_employed", "agents_quit"), "Agents employed and agents who quit over the weeks"),
+)
+MAX_LINES = 6  # scenarios on an over-weeks chart; with more, the baseline and the best one
+MAX_BARS = 16  # scenarios on a distribution chart; likewise
 
 
 def varying_factors(summary) -> list[str]:
-    """The factor columns (between ``scenario_name`` and ``replications``) that take more than one value."""
+    """The factor columns (between ``scenario_name`` and ``replications``) that take more than one value; of
+    zipped twins (factors that always change together) only the first."""
     columns = list(summary.columns)
     if "scenario_name" not in columns or "replications" not in columns:
         return []
     between = columns[columns.index("scenario_name") + 1:columns.index("replications")]
-    return [c for c in between if summary[c].nunique(dropna=False) > 1]
+    varying = []
+    for column in (c for c in between if summary[c].nunique(dropna=False) > 1):
+        if not any(_twins(summary, kept, column) for kept in varying):
+            varying.append(column)
+    return varying
+
+
+def _twins(summary: pd.DataFrame, a: str, b: str) -> bool:
+    """Whether factors ``a`` and ``b`` determine each other (a zip moves them together)."""
+    pairs = len(summary[[a, b]].astype(str).drop_duplicates())
+    return pairs == summary[a].nunique(dropna=False) == summary[b].nunique(dropna=False)
 
 
 def charts_for(results: SweepResults, out_dir: Path) -> list[dict]:
@@ -36,7 +61,8 @@ def charts_for(results: SweepResults, out_dir: Path) -> list[dict]:
 
     if results.summary.empty:
         return made
-    for plan in (_factor_charts, _tradeoff_chart, _intraday_chart, _tier_charts, _wait_chart):
+    for plan in (_factor_charts, _tradeoff_charts, _intraday_chart, _week_charts, _tier_charts,
+                 _distribution_charts, _wait_chart):
         for stem, draw, title, caption in plan(results):
             add(stem, draw(), title, caption)
     return made
@@ -44,12 +70,12 @@ def charts_for(results: SweepResults, out_dir: Path) -> list[dict]:
 
 def _factor_charts(results: SweepResults) -> list[tuple]:
     """Heatmaps for two factors, lines for one, bars for named scenarios."""
-    summary, n = results.summary, results.manifest["replications"]
-    kpis = [k for k in KEY_KPIS if f"{k}_mean" in summary]
+    summary, n, money = results.summary, results.manifest["replications"], currency_of(results.manifest)
+    kpis = [k for k in KEY_KPIS if _present(summary, k)]
     factors = varying_factors(summary)
     if len(factors) >= 2:
         x, y = factors[:2]
-        plans = [(f"heatmap_{k}", lambda k=k: charts.heatmap(summary, x, y, k),
+        plans = [(f"heatmap_{k}", lambda k=k: charts.heatmap(summary, x, y, k, money),
                   f"{kpi_name(k)} by {_words(x)} and {_words(y)}",
                   f"Each cell is the mean {_noun(k)} over {n} replications; {_brighter(k)}.") for k in kpis]
         if "service_level" in kpis:
@@ -60,40 +86,72 @@ def _factor_charts(results: SweepResults) -> list[tuple]:
         return plans
     if len(factors) == 1:
         (x,) = factors
-        return [(f"{k}_by_{_stem(x)}", lambda k=k: charts.kpi_by_factor(summary, x, k),
+        return [(f"{k}_by_{_stem(x)}", lambda k=k: charts.kpi_by_factor(summary, x, k, currency=money),
                  f"{kpi_name(k)} against {_words(x)}",
                  f"The line is the mean {_noun(k)} over {n} replications and the shaded band its 95% "
                  f"confidence interval; {_direction(k)}.") for k in kpis]
     baseline = results.manifest.get("baseline")
-    return [(f"bars_{k}", lambda k=k: charts.scenario_bars(summary, k, baseline), f"{kpi_name(k)} by scenario",
+    return [(f"bars_{k}", lambda k=k: charts.scenario_bars(summary, k, baseline, money), f"{kpi_name(k)} by scenario",
              f"Bars are means over {n} replications with 95% confidence intervals, the baseline ({baseline}) "
              f"highlighted; {_direction(k)}.") for k in kpis]
 
 
-def _tradeoff_chart(results: SweepResults) -> list[tuple]:
-    """Staffing (or occupancy) against service level, when both were summarised and there is a choice."""
-    summary = results.summary
-    cost = next((c for c in ("agents_mean", "occupancy") if f"{c}_mean" in summary), None)
-    if cost is None or "service_level_mean" not in summary or len(summary) < 2:
+def _tradeoff_charts(results: SweepResults) -> list[tuple]:
+    """Service level against staffing, and satisfaction and loyalty against money, for what was summarised."""
+    summary, money = results.summary, currency_of(results.manifest)
+    if len(summary) < 2:
         return []
-    return [("tradeoff", lambda: charts.tradeoff(summary, cost, "service_level"),
-             f"Service level against {kpi_name(cost).lower()}",
+    pairs = []
+    staffing = next((c for c in STAFFING_COSTS if _present(summary, c)), None)
+    if staffing and _present(summary, "service_level"):
+        pairs.append(("tradeoff", staffing, "service_level"))
+    cost = next((c for c in MONEY_COSTS if _present(summary, c)), None)
+    for choices in CUSTOMER_VALUES if cost else ():
+        value = next((v for v in choices if _present(summary, v)), None)
+        if value:
+            pairs.append((f"tradeoff_{value}", cost, value))
+    return [(stem, lambda c=c, v=v: charts.tradeoff(summary, c, v, money),
+             f"{kpi_name(v)} against {kpi_name(c).lower()}",
              "Each point is a scenario with 95% error bars on both axes; the highlighted line joins the scenarios "
-             "that no other scenario beats on both, so the best choices lie on it.")]
+             f"that no other scenario beats on both {_noun(c)} and {_noun(v)}, so the best choices lie on it.")
+            for stem, c, v in pairs]
 
 
 def _intraday_chart(results: SweepResults) -> list[tuple]:
-    """The baseline's average day, if its interval table is there."""
+    """The baseline's average working day, if its interval table is there."""
     intervals, m = results.intervals, results.manifest
     spec = _baseline(m)
     if spec is None or intervals.empty or not (intervals["scenario"] == spec["index"]).any():
         return []
-    threshold = _threshold(spec)
-    return [("intraday", lambda: charts.intraday(intervals, spec["index"], threshold, name=spec["name"]),
-             f"An average day of the baseline ({spec['name']})",
-             "Calls offered and agents scheduled per interval (top), the service level within "
-             f"{threshold:g} s (middle) and the average queue (bottom), each the mean over days and "
-             "replications; dips in service level show where the roster falls short of demand.")]
+    threshold, thresholds = _threshold(spec), _channel_thresholds(spec)
+    several = sum(f"{c}_offered" in intervals and intervals[f"{c}_offered"].sum() > 0
+                  for c in ("walk_in", "phone", "email")) > 1
+    where = ("the service level and average queue of the walk-in and phone channels, and the email backlog in "
+             "a panel of its own" if several else "the service level and the average queue")
+    return [("intraday", lambda: intraday(intervals, spec["index"], threshold, name=spec["name"],
+                                          thresholds=thresholds),
+             f"An average working day of the baseline ({spec['name']})",
+             f"Contacts offered and agents scheduled per interval (top), then {where}, each the mean over working "
+             "days and replications; dips in service level show where the roster falls short of demand.")]
+
+
+def _week_charts(results: SweepResults) -> list[tuple]:
+    """Customers, loyalty and agents over the weeks, when the horizon is longer than a week."""
+    days, m = results.days, results.manifest
+    if days is None or days.empty or days["day"].nunique() <= 7:
+        return []
+    names, money = _shown(results, MAX_LINES), currency_of(m)
+    banded = {s for s, name in names.items() if name == m.get("baseline")} | {_best(results.summary, m)}
+    whose = "every scenario" if len(names) <= 2 else "the baseline and the best scenario"
+    plans = []
+    for stem, wanted, title in WEEK_CHARTS:
+        kpis = tuple(k for k in wanted if k in days and days.groupby("scenario")[k].nunique().max() > 1)  # it moves
+        if kpis:
+            plans.append((stem, lambda k=kpis, t=title: over_weeks(days, k, names, m.get("baseline"), t, money, banded),
+                          title, f"Lines are means over {m['replications']} replications, with shaded 95% confidence "
+                          f"bands for {whose} (by {m.get('rank_by')}); levels and counts are drawn day by day, "
+                          "annualised rates pooled week by week."))
+    return plans
 
 
 def _tier_charts(results: SweepResults) -> list[tuple]:
@@ -107,17 +165,58 @@ def _tier_charts(results: SweepResults) -> list[tuple]:
              f"confidence intervals; {_direction(k)}.") for k in TIER_KPIS if k in tiers]
 
 
+def _distribution_charts(results: SweepResults) -> list[tuple]:
+    """How customers rated the service and how frustrated they left, when the days table counted them."""
+    days, baseline = results.days, results.manifest.get("baseline")
+    plans = []
+    for stem, columns, draw, title, whom in (
+        ("csat_distribution", CSAT_COUNTS, distributions.csat_distribution, "CSAT answers by scenario",
+         "served contacts by their CSAT answer"),
+        ("frustration_distribution", FRUSTRATION_COUNTS, distributions.frustration_distribution,
+         "Remembered frustration by scenario", "contacts that ended by the frustration they remember"),
+    ):
+        if days is not None and set(columns) <= set(days.columns) and days[list(columns)].to_numpy().sum() > 0:
+            names = _shown(results, MAX_BARS)
+            plans.append((stem, lambda d=draw, k=names: d(days, k, baseline), title,
+                          f"Each bar splits the {whom}, pooled over every day and replication."))
+    return plans
+
+
 def _wait_chart(results: SweepResults) -> list[tuple]:
-    """The distribution of waits, when contacts were recorded."""
+    """The distribution of waits, when contacts were recorded (phone calls only when there are channels)."""
     contacts, spec = results.contacts, _baseline(results.manifest)
     if contacts is None or contacts.empty or spec is None:
         return []
+    if "channel" in contacts and contacts["channel"].nunique() > 1 and (contacts["channel"] == "phone").any():
+        contacts = contacts[contacts["channel"] == "phone"]
     names = results.summary.set_index("scenario")["scenario_name"].to_dict()
     threshold = _threshold(spec)
-    return [("wait_cdf", lambda: charts.wait_cdf(contacts, threshold, "scenario", names),
+    return [("wait_cdf", lambda: distributions.wait_cdf(contacts, threshold, "scenario", names),
              "Waits of answered calls",
              "Each curve is the share of answered calls that waited at most the time on the x axis; where a curve "
              f"crosses the dashed {threshold:g} s line is the share answered within the threshold.")]
+
+
+def _shown(results: SweepResults, most: int) -> dict[int, str]:
+    """Scenario index to name: every scenario when there are at most ``most``, else the baseline and the best
+    by the experiment's ranking KPI."""
+    summary, m = results.summary, results.manifest
+    names = summary.set_index("scenario")["scenario_name"].astype(str).to_dict()
+    if len(names) <= most:
+        return names
+    best = _best(summary, m)
+    return {s: name for s, name in names.items() if name == m.get("baseline") or s == best}
+
+
+def _best(summary: pd.DataFrame, manifest: dict) -> int | None:
+    """The best scenario's index by the experiment's ranking KPI (None if it has no values)."""
+    kpi = manifest.get("rank_by")
+    return int(rank(summary, kpi, lower_is_better(kpi)).iloc[0]["scenario"]) if _present(summary, kpi) else None
+
+
+def _present(summary: pd.DataFrame, kpi: str | None) -> bool:
+    """Whether ``kpi`` was summarised and has a value for some scenario."""
+    return kpi is not None and f"{kpi}_mean" in summary and summary[f"{kpi}_mean"].notna().any()
 
 
 def _baseline(manifest: dict) -> dict | None:
@@ -130,6 +229,13 @@ def _threshold(spec: dict) -> float:
     return float(spec["config"]["service_level"]["threshold"])
 
 
+def _channel_thresholds(spec: dict) -> dict[str, float]:
+    """Each live channel's own service-level threshold (seconds), where the scenario sets one."""
+    channels = spec["config"].get("channels") or {}
+    return {name: float(c["threshold"]) for name, c in channels.items()
+            if isinstance(c, dict) and c.get("threshold") is not None and name != "email"}
+
+
 def _brighter(kpi: str) -> str:
     """What a brighter heatmap cell means for ``kpi``."""
     return "brighter means busier agents" if kpi == "occupancy" else "brighter is better"
@@ -139,7 +245,7 @@ def _direction(kpi: str) -> str:
     """Which way is better for ``kpi``, in words."""
     if kpi == "occupancy":
         return "higher means busier agents"
-    return "lower is better" if kpi in LOWER_IS_BETTER else "higher is better"
+    return "lower is better" if lower_is_better(kpi) else "higher is better"
 
 
 def _noun(kpi: str) -> str:

@@ -64,7 +64,29 @@ LABELS = {
     "nps": "NPS (points, -100 to 100)",
     "defection_rate": "Defection after a contact (%)",
     "effort_mean": "Customer effort (extra contacts, transfers, switches)",
+    "churn_rate": "Churn (% of customers per year)",
+    "active_customers_end": "Active customers (at the end)",
+    "loyalty_mean": "Loyalty (mean state, 0 = neutral)",
+    "agent_attrition_rate": "Agent attrition (% of agents per year)",
+    "agents_employed": "Agents employed (time-average)",
+    "revenue": "Revenue ({currency})",
+    "labour_cost": "Labour cost ({currency})",
+    "training_cost": "Training cost ({currency})",
+    "hiring_cost": "Hiring cost ({currency})",
+    "cost_per_contact": "Cost per contact ({currency})",
+    "revenue_at_risk": "Revenue at risk ({currency})",
+    "net_value": "Net value ({currency})",
+    "agents_quit": "Agents who quit (since the start)",
+    "customers_lost": "Customers lost (since the start)",
 }
+CURRENCY = "EUR"  # money.currency's default; charts take the scenario's
+# Annualised rates: drawn as % like other rates, but they may exceed 100%.
+ANNUAL_RATES = frozenset({"churn_rate", "agent_attrition_rate"})
+# KPIs that can be negative, with their lower bound.
+SIGNED = {"nps": -100.0, "loyalty_mean": float("-inf"), "net_value": float("-inf"),
+          "word_of_mouth_net": float("-inf")}
+CHANNEL_NAMES = {"walk_in": "walk-in", "phone": "phone", "email": "email"}
+CHANNEL_COLOURS = {"walk_in": PALETTE[2], "phone": PALETTE[0], "email": PALETTE[1]}
 F = TypeVar("F", bound=Callable)
 # KPIs that are a cost on a trade-off chart: less is better there although no ranking says so.
 COSTS = frozenset({"agents_mean"})
@@ -86,14 +108,22 @@ def figure(width: float = 7.5, height: float = 4.5, rows: int = 1, sharex: bool 
     return fig, list(fig.subplots(rows, 1, sharex=sharex, squeeze=False)[:, 0])
 
 
-def kpi_label(kpi: str) -> str:
-    """A KPI's axis label with its unit; unknown names (factors) read as their last dotted component."""
-    return LABELS.get(kpi) or factor_label(kpi)
+def kpi_label(kpi: str, currency: str = CURRENCY) -> str:
+    """A KPI's axis label with its unit (money in ``currency``); unknown names (factors) read as their last
+    dotted component."""
+    return (LABELS.get(kpi) or factor_label(kpi)).replace("{currency}", currency)
 
 
 def kpi_name(kpi: str) -> str:
     """A KPI's label without its unit, for titles and captions."""
     return kpi_label(kpi).split(" (")[0]
+
+
+def currency_of(manifest: dict) -> str:
+    """The money unit of a sweep: the baseline scenario's ``money.currency`` (the default if absent)."""
+    specs = manifest.get("scenarios") or [{}]
+    spec = next((s for s in specs if s.get("name") == manifest.get("baseline")), specs[0])
+    return (spec.get("config", {}).get("money") or {}).get("currency", CURRENCY)
 
 
 def factor_label(column: str) -> str:
@@ -105,6 +135,16 @@ def factor_label(column: str) -> str:
 def scale(kpi: str) -> float:
     """The factor from stored value to display unit: rates are drawn as percentages."""
     return 100.0 if is_percent(kpi) else 1.0
+
+
+def floor(kpi: str) -> float:
+    """The smallest value ``kpi`` can take in display units: most KPIs are at least 0."""
+    return SIGNED.get(kpi, 0.0)
+
+
+def ceiling(kpi: str) -> float:
+    """The largest value ``kpi`` can take in display units: 100 for a share, none otherwise."""
+    return 100.0 if scale(kpi) == 100.0 and kpi not in ANNUAL_RATES else float("inf")
 
 
 def lower_is_better(kpi: str) -> bool:

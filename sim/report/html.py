@@ -140,22 +140,48 @@ def _definitions(results: SweepResults) -> str:
 
 def _assumptions(m: dict) -> str:
     config = m["scenarios"][0]["config"]
-    phone = config["channels"]["phone"]
     items = [
         "Arrivals are Poisson with a rate constant within each interval "
         f"({config['interval']:g} s), following the scenario's daily volume, profile and day weights.",
-        f"Handle time: {_dist(phone['handle_time'])}; after-contact work: "
-        f"{_dist(phone['after_contact_work']) if phone.get('after_contact_work') else 'none'}; "
-        f"patience: {_dist(phone['patience'])} (for the baseline configuration; see each scenario's config "
-        "in manifest.json).",
-        "Callers are served first-come first-served within a priority tier, higher tiers first; a caller "
-        "whose patience runs out hangs up.",
+        *(_channel_assumption(name, spec) for name, spec in config["channels"].items() if spec),
+        f"Contacts are routed by the {config['routing']['policy'].replace('_', ' ')} policy, higher priority "
+        "tiers first and first-come first-served within a tier; a caller whose patience runs out hangs up.",
         "At each interval boundary the floor is brought to the planned headcount; an agent whose shift "
-        "ends finishes the current call first.",
-        "Not modelled yet: walk-in and email channels, transfers and repeat contacts, customer "
-        "frustration, satisfaction and loyalty, agent learning and stress, costs.",
+        "ends finishes the current contact first.",
+        _behaviour_assumption(config),
+        _customers_assumption(config),
+        "(For the baseline configuration; every scenario's configuration is in manifest.json.)",
     ]
     return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+
+
+def _channel_assumption(name: str, spec: dict) -> str:
+    acw = spec.get("after_contact_work")
+    text = (f"{name.replace('_', '-')}: handle time {_dist(spec['handle_time'])}; after-contact work "
+            f"{_dist(acw) if acw else 'none'}")
+    if spec.get("patience"):
+        text += f"; patience {_dist(spec['patience'])}"
+    if spec.get("response_target"):
+        text += f"; answered against a {spec['response_target'] / 3600:g} h response target, no abandonment"
+    return text + "."
+
+
+def _behaviour_assumption(config: dict) -> str:
+    if not config["behaviour"].get("enabled", True):
+        return ("Behavioural model off: no frustration, satisfaction, resolution, learning or stress; "
+                "the plain queue that Erlang formulas describe.")
+    return ("The default behavioural model (docs/model.md): frustration from waits, transfers and repeat "
+            "contacts; resolution, CSAT, NPS and defection; agent learning, stress and exhaustion.")
+
+
+def _customers_assumption(config: dict) -> str:
+    base, money = config["customers"].get("base"), config.get("money") or {}
+    if not base:
+        return "No customer base: churn, loyalty, active customers, revenue and net value are not measured."
+    return (f"A base of {base['size']:,} customers whose loyalty follows the service given; those who defect "
+            "or drift away stop contacting (churn feeds back into demand). Money is in "
+            f"{money.get('currency', 'EUR')}; a lost customer's revenue counts as at risk for "
+            f"{money.get('lost_value_years', 1):g} year(s).")
 
 
 def _dist(spec: dict) -> str:

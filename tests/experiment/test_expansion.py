@@ -133,6 +133,14 @@ def test_command_line_overrides_reach_every_scenario(write_experiment):
         assert spec.scenario.horizon == 7200
 
 
+
+def test_command_line_overrides_win_over_the_experiments_set_but_not_over_factors(write_experiment):
+    path = write_experiment(set={"horizon": "3h", THRESHOLD: 45}, grid={STAFFING: [8, 9]})
+    plan = load_experiment(path, overrides=["horizon=2h", f"{STAFFING}=12"])
+    assert [s.scenario.horizon for s in plan.scenarios] == [7200, 7200]
+    assert [s.scenario.service_level.threshold for s in plan.scenarios] == [45, 45]
+    assert [staffing_of(s) for s in plan.scenarios] == [8, 9]
+
 def test_the_contacts_option_reaches_every_scenario():
     for contacts in (False, True):
         specs = expanded(contacts=contacts, grid={STAFFING: [8, 9]})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,8 +39,8 @@ TINY = {"name": "tiny", "grid": {STAFFING: [8, 9, 10], PATIENCE: ["3min", "6min"
 SMALL = {"name": "small", "grid": {STAFFING: [8, 9, 10]}, "replications": 3, "seed": 7}
 # 48 runs: long enough (a few seconds) to be interrupted.
 RESUMABLE = {"name": "resumable", "grid": {STAFFING: [8, 9, 10]}, "replications": 16, "seed": 3}
-TOP_FILES = {"manifest.json", "runs.parquet", "intervals.parquet", "tiers.parquet", "summary.csv", "differences.csv",
-             "runs"}
+TOP_FILES = {"manifest.json", "runs.parquet", "intervals.parquet", "tiers.parquet", "days.parquet", "summary.csv",
+             "differences.csv", "runs"}
 CLI_FILES = TOP_FILES | {"charts", "report.html"}  # the CLI also draws the charts and writes the report
 
 UNDEFINED_WITHOUT_BEHAVIOUR = {  # these scenarios run with behaviour off and no customer base
@@ -69,7 +70,9 @@ def comparable(results) -> dict[str, pd.DataFrame]:
     """The tables that must not depend on how or when the runs were executed, in a fixed order."""
     runs = results.runs.drop(columns="wall_seconds").sort_values(["scenario", "replication"], ignore_index=True)
     intervals = results.intervals.sort_values(["scenario", "replication", "interval"], ignore_index=True)
-    return {"runs": runs, "intervals": intervals, "summary": results.summary, "differences": results.differences}
+    days = results.days.sort_values(["scenario", "replication", "day"], ignore_index=True)
+    return {"runs": runs, "intervals": intervals, "days": days, "summary": results.summary,
+            "differences": results.differences}
 
 
 def assert_same_tables(actual, expected) -> None:
@@ -200,7 +203,7 @@ def test_results_directory_has_the_tables_the_parts_and_no_temp_files(reference)
     assert {p.name for p in out.iterdir()} == TOP_FILES
     assert not [p for p in out.rglob(".*")], "temporary files left behind"
     expected_parts = {f"{run.key}{suffix}" for run in plan.runs
-                      for suffix in (".json", ".intervals.parquet", ".tiers.parquet")}
+                      for suffix in (".json", ".intervals.parquet", ".tiers.parquet", ".days.parquet")}
     assert {p.name for p in (out / "runs").iterdir()} == expected_parts
 
 
@@ -222,7 +225,7 @@ def test_manifest_describes_the_finished_sweep(reference):
 def test_load_results_gives_back_the_same_tables(reference):
     _, out, results = reference
     loaded = sim.load_results(out)
-    for name in ("runs", "intervals", "tiers", "summary", "differences"):
+    for name in ("runs", "intervals", "tiers", "days", "summary", "differences"):
         pd.testing.assert_frame_equal(getattr(loaded, name), getattr(results, name), obj=name)
     assert loaded.contacts is None
     assert loaded.manifest == results.manifest
@@ -236,6 +239,33 @@ def test_runs_and_intervals_tables_cover_every_run_once(reference):
     n_intervals = plan.scenarios[0].scenario.n_intervals
     assert (results.intervals.groupby(["scenario", "replication"]).size() == n_intervals).all()
     assert len(results.intervals) == len(plan.runs) * n_intervals
+
+
+def test_days_table_has_every_kpi_and_the_answer_counts_for_each_day_of_each_run(reference):
+    plan, _, results = reference
+    days = results.days
+    assert len(days) == len(plan.runs) and (days["day"] == 0).all()  # one 4-hour day per run
+    assert {"service_level", "churn_rate", "net_value", "csat_1", "csat_top", "frustration_0", "frustration_5"} \
+        <= set(days.columns)
+    totals = days.groupby(["scenario", "replication"])["offered"].sum()
+    assert (totals == results.runs.set_index(["scenario", "replication"])["offered"]).all()
+
+
+def test_intervals_table_has_per_channel_columns(reference):
+    intervals = reference[2].intervals
+    assert (intervals["phone_offered"] == intervals["offered"]).all()
+    assert intervals["phone_mean_queue_length"].to_numpy() == pytest.approx(intervals["mean_queue_length"].to_numpy())
+    answered = intervals["offered"] > 0
+    assert intervals.loc[answered, "phone_service_level"].to_numpy() == \
+        pytest.approx(intervals.loc[answered, "service_level"].to_numpy(), nan_ok=True)
+
+
+def test_results_without_a_days_table_still_load(reference, tmp_path):
+    _, out, _ = reference
+    older = tmp_path / "older"
+    shutil.copytree(out, older)
+    (older / "days.parquet").unlink()
+    assert sim.load_results(older).days is None
 
 
 def test_summary_has_one_row_per_scenario_with_intervals_for_every_kpi(reference):

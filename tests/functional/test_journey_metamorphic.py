@@ -75,8 +75,12 @@ def test_three_more_phone_agents_do_not_make_phone_waits_or_abandonment_worse(kp
 
 
 def test_more_phone_agents_keep_the_same_first_contacts():
-    """The comparison is under common random numbers: the added agents do not change who calls first."""
-    base, more = results().runs["first_contacts"], results(MORE_AGENTS).runs["first_contacts"]
+    """The comparison is under common random numbers: the added agents do not change who calls first.
+
+    Without the customer base: with it, better service keeps more customers, who then call (tested in
+    tests/functional/test_customer_base.py)."""
+    anonymous = ("customers.base=null",)
+    base, more = results(anonymous).runs["first_contacts"], results(anonymous + MORE_AGENTS).runs["first_contacts"]
     assert base.tolist() == more.tolist()
 
 
@@ -259,3 +263,16 @@ def test_the_groups_handled_shares_sum_to_one():
     shares = result.groups.groupby("replication")["handled_share"].sum()
     assert np.allclose(shares, 1.0)
     assert not math.isnan(result.groups["occupancy"].max())
+
+
+def test_nobody_is_left_on_hold_or_inside_overnight():
+    """Agents whose shift ends serve the walk-ins inside and the callers on hold after a transfer (who have
+    no patience clock), so closed live channels hold nobody at night; only email waits for the morning."""
+    scenario = sim.load_config(CENTRE, REDUCED)
+    for rep in range(3):
+        levels = simulate(scenario, rep, SEED).levels
+        clock = levels["start_seconds"] % 86400
+        night = (clock >= 19 * 3600) | (clock < 7 * 3600)
+        assert levels.loc[night, "queue_area.phone"].sum() == 0
+        assert levels.loc[night, "queue_area.walk_in"].sum() == 0
+        assert levels.loc[night, "queue_area.email"].sum() > 0

@@ -1,0 +1,66 @@
+"""The per-run tables a sweep keeps beside the run's KPIs: intervals with per-channel columns, and days with
+the counts behind the CSAT and frustration distributions.
+
+The metrics module gives KPIs; the charts also need a little more from each run (the email backlog apart
+from the phone queue, how many answers fell in each CSAT or frustration bin), and a sweep stores only
+tables, never the run itself. So each table is the metrics' frame with those columns joined on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.config.schema import DAY, Scenario
+from sim.metrics import daily_kpis, interval_kpis, kpis_from_sums
+from sim.records import COUNT_FIELDS, FRUSTRATION_BINS, LEVEL_FIELDS, SUM_FIELDS, RunOutput
+
+CSAT_COUNTS = ("csat_1", "csat_2", "csat_3", "csat_4", "csat_top")  # served contacts answering 1, 2, 3, 4, 5
+FRUSTRATION_COUNTS = tuple(f"frustration_{i}" for i in range(len(FRUSTRATION_BINS)))  # ended contacts per bin
+DISTRIBUTION_COUNTS = CSAT_COUNTS + FRUSTRATION_COUNTS
+# Events counted per day from the run's levels, under names that say what they count.
+EVENT_COUNTS = {"quits": "agents_quit", "hires": "agents_hired", "churned": "customers_lost",
+                "acquired": "customers_acquired"}
+CHANNEL_INTERVAL_KPIS = ("offered", "service_level")  # plus mean_queue_length, from the channel's own level
+
+
+def interval_table(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
+    """``interval_kpis`` with ``<channel>_offered``, ``<channel>_service_level`` and
+    ``<channel>_mean_queue_length`` (for email: the mean backlog) for every channel of the run."""
+    frame = interval_kpis(output, scenario)
+    channels = _channel_columns(output, scenario)
+    return frame.join(channels, on="interval")
+
+
+def day_table(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
+    """``daily_kpis`` with the day's CSAT answer counts (1-5), remembered-frustration bin counts, and the agents
+    who quit or were hired and the customers lost or acquired that day."""
+    frame = daily_kpis(output, scenario)
+    slots = _after_warmup(output.slots, scenario)
+    counts = slots.groupby(_day(slots))[list(DISTRIBUTION_COUNTS)].sum()
+    levels = _after_warmup(output.levels, scenario)
+    events = levels.groupby(_day(levels))[list(EVENT_COUNTS)].sum().round().astype("int64").rename(columns=EVENT_COUNTS)
+    return frame.join(counts, on="day").join(events, on="day")
+
+
+def _after_warmup(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    return frame[frame["start_seconds"] >= scenario.warmup - 1e-9]
+
+
+def _day(frame: pd.DataFrame) -> pd.Series:
+    return (frame["start_seconds"] // DAY).astype(int).rename("day")
+
+
+def _channel_columns(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
+    """One row per interval, the headline KPIs of each channel side by side."""
+    sums = output.slots.groupby(["interval", "channel"], observed=False)[list(COUNT_FIELDS + SUM_FIELDS)].sum()
+    for name in LEVEL_FIELDS + ("length_seconds",):
+        sums[name] = np.nan  # agent levels are per group, not per channel
+    kpis = kpis_from_sums(sums, scenario.service_level.definition)[list(CHANNEL_INTERVAL_KPIS)].unstack("channel")
+    levels = output.levels.set_index("interval")
+    wide = {}
+    for channel in output.slots["channel"].cat.categories:
+        for kpi in CHANNEL_INTERVAL_KPIS:
+            wide[f"{channel}_{kpi}"] = kpis[(kpi, channel)]
+        wide[f"{channel}_mean_queue_length"] = levels[f"queue_area.{channel}"] / levels["length_seconds"]
+    return pd.DataFrame(wide)
