@@ -42,6 +42,7 @@ class CustomerBase:
         self.loyalty_at = array("d", bytes(8 * n))  # when L was last updated (it decays from there)
         self.episodes = array("q", bytes(8 * n))  # episodes ended so far (the n of alpha_n)
         self.bad_at = array("d", np.full(n, -np.inf).tobytes())  # end of the last bad episode
+        self.generation = array("q", bytes(8 * n))  # customers the seat has had before this one
         self.size = n
         self.loyalty_model = b.loyalty if b.on("loyalty") else None
         self.memory = b.memory if b.on("memory") else None
@@ -114,6 +115,7 @@ class CustomerBase:
             self.active[seat] = 1
             self.loyalty[seat], self.loyalty_at[seat], self.episodes[seat] = 0.0, now, 0
             self.bad_at[seat] = -math.inf
+            self.generation[seat] += 1  # contacts still in flight from the previous customer are not this one's
             self.value_active += self.value[seat]
         self.count += joined
         return churned, at_risk, joined

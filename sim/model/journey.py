@@ -20,7 +20,7 @@ from sim.model.contact import (ACW, ANGRY, ARRIVAL, CH, EP, EPS, FSTART, GONE, H
                                SEG, SLOT, ST, TIER, TOL, U_AUX, U_DEFECT, U_EMP, U_NEXT, U_RES, U_SURVEY, U_XFER, WAITING)
 from sim.records import FRUSTRATION_BINS, OUTCOME_ANSWERED, OUTCOME_BALKED
 
-F, PEAK, WAITED, TRANSFERS, CONTACTS, FIRST_CHANNEL, APOLOGY = range(7)  # episode fields
+F, PEAK, WAITED, TRANSFERS, CONTACTS, FIRST_CHANNEL, APOLOGY, GENERATION = range(8)  # episode fields
 RESOLVED, UNRESOLVED, TRANSFER, CONTINUED = 0, 1, 2, 3  # CONTINUED: unresolved, and the customer will be back
 REPEAT, REDIAL, CHASER = 0, 1, 2
 
@@ -74,7 +74,9 @@ class Journey:
         """A new contact opens an episode (follow-ups continue theirs)."""
         if contact[EP] is None:
             angry = contact[ANGRY]
-            contact[EP] = [angry, angry, 0.0, 0, 1, contact[CH], 0]
+            seat = contact[SEAT]
+            generation = self.base.generation[seat] if self.base is not None and seat >= 0 else 0
+            contact[EP] = [angry, angry, 0.0, 0, 1, contact[CH], 0, generation]
 
     def balks(self, contact: list) -> bool:
         """Walk-ins who see too many ahead turn away (recorded as balked)."""
@@ -151,8 +153,8 @@ class Journey:
         tally.rated[slot] += 1
         tally.csat_sum[slot] += answer
         tally.csat_counts[answer - 1][slot] += 1
-        seat = contact[SEAT]
-        loyalty = self.base.loyalty_now(seat, self.centre.env.now) if self.base is not None and seat >= 0 else 0.0
+        seat = self._customer(contact)
+        loyalty = self.base.loyalty_now(seat, self.centre.env.now) if seat >= 0 else 0.0
         bucket = outcomes.recommend_bucket(p, z, loyalty)
         if bucket == outcomes.PROMOTER:
             tally.promoters[slot] += 1
@@ -166,6 +168,14 @@ class Journey:
         if contact[OUT] != CONTINUED:
             self._episode_end(contact, z, resolved, answer)
 
+    def _customer(self, contact: list) -> int:
+        """The contact's seat in the customer base while its customer still holds it, else -1 (no base, or the
+        customer churned: the seat is empty or has been given to someone new)."""
+        seat, base = contact[SEAT], self.base
+        if base is None or seat < 0 or not base.active[seat] or base.generation[seat] != contact[EP][GENERATION]:
+            return -1
+        return seat
+
     def _gave_up(self, contact: list) -> None:
         """A customer who leaves unserved (balked, or abandoned for good) ends the episode unresolved."""
         if self.sat is not None:
@@ -173,7 +183,7 @@ class Journey:
             remembered = fr.remembered(self.fr, ep[PEAK], ep[F]) if self.fr is not None else 0.0
             z = outcomes.latent(self.sat, False, remembered, False, contact[EPS])
             self._episode_end(contact, z, False, outcomes.csat(self.sat, z))
-        elif self.base is not None and contact[SEAT] >= 0:
+        elif self._customer(contact) >= 0:
             self.base.went_badly(contact[SEAT], self.centre.env.now)
 
     def _episode_end(self, contact: list, z: float, resolved: bool, answer: int) -> None:
@@ -185,14 +195,14 @@ class Journey:
         if self.wom is not None:
             probability, mean, sign = outcomes.word_of_mouth(self.wom, resolved, answer)
             tally.word_of_mouth_sum[slot] += probability * mean * sign
-        seat, base = contact[SEAT], self.base
-        if base is None or seat < 0:
+        seat, base = self._customer(contact), self.base
+        if seat < 0:
             return
         now = self.centre.env.now
         if not resolved:
             base.went_badly(seat, now)
         base.rate(seat, z, now)
-        if base.active[seat] and contact[U_DEFECT] < p_defect:
+        if contact[U_DEFECT] < p_defect:
             k = self.centre.k
             tally.revenue_at_risk[k] += base.churn(seat, now)
             tally.churned[k] += 1
@@ -343,7 +353,7 @@ class Journey:
 
     def _on_follow_up(self, event) -> None:
         (contact, kind), centre = event.value, self.centre
-        if self.base is not None and contact[SEAT] >= 0 and not self.base.active[contact[SEAT]]:
+        if self.base is not None and contact[SEAT] >= 0 and self._customer(contact) < 0:
             return  # the customer churned in the meantime and does not come back
         now = centre.env.now
         contact[SLOT] = centre.k * centre.layout.size + centre.layout.base(contact[CH], contact[TIER], contact[ISSUE])

@@ -199,3 +199,4 @@ def test_long_runs_keep_no_contact_beyond_its_end_and_a_fixed_size_customer_base
         alive, held, offered, arrays = live_contacts(weeks)
         assert alive <= held < 0.1 * offered, weeks  # every live contact is one the centre still holds
         assert arrays == 150_000 * 8 * 4  # loyalty, its time, episodes, last bad episode: one each per customer
+

@@ -97,3 +97,31 @@ def test_without_the_loyalty_part_nobody_drifts_away_and_nobody_new_comes():
     base = _base(loyalty={"enabled": False})
     assert base.new_day(DAY) == (0, 0.0, 0)
     assert base.loyalty_now(3, 1e6) == 0.0
+
+
+def test_a_refilled_seat_is_a_new_customer_to_contacts_still_in_flight():
+    # the churned customer's pending repeat or queued email must not touch the newcomer in their seat
+    base = _base(10, loyalty={"background_churn": 0.0})
+    before = base.generation[3]
+    base.churn(3, 0.0)
+    base.new_per_day = 5.0
+    base.new_day(DAY)
+    assert base.active[3] and base.generation[3] == before + 1
+
+
+def test_the_journey_ignores_contacts_of_a_customer_who_left_the_seat():
+    from sim.model.journey import GENERATION, Journey
+    from sim.model.contact import EP, SEAT
+
+    base = _base(10, loyalty={"background_churn": 0.0})
+    journey = Journey.__new__(Journey)
+    journey.base = base
+    contact = [None] * 28
+    contact[SEAT], contact[EP] = 3, [0.0] * 8
+    contact[EP][GENERATION] = base.generation[3]
+    assert journey._customer(contact) == 3
+    base.churn(3, 0.0)
+    assert journey._customer(contact) == -1  # churned: the seat is empty
+    base.new_per_day = 5.0
+    base.new_day(DAY)
+    assert base.active[3] and journey._customer(contact) == -1  # refilled: someone else now
