@@ -247,6 +247,7 @@ def group_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
     for group in scenario.agents:
         busy, staffed = levels[f"busy_area.{group}"].sum(), levels[f"staffed_area.{group}"].sum()
         handled, on_floor = levels[f"handled.{group}"].sum(), levels[f"on_floor_end.{group}"].sum()
+        quits, employed = levels[f"quits.{group}"].sum(), levels[f"employed_area.{group}"].sum()
         rows.append({
             "group": group,
             "agents_mean": staffed / length,
@@ -254,9 +255,9 @@ def group_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
             "handled": handled,
             "handled_share": handled / handled_total if handled_total else np.nan,
             "exhaustion_mean": levels[f"exhaustion_end.{group}"].sum() / on_floor if on_floor else np.nan,
-            "quits": levels[f"quits.{group}"].sum(),
+            "quits": quits,
             "hires": levels[f"hires.{group}"].sum(),
-            "agent_attrition_rate": levels[f"quits.{group}"].sum() / levels[f"employed_area.{group}"].sum() * YEAR,
+            "agent_attrition_rate": quits / employed * YEAR if employed else np.nan,
         })
     return pd.DataFrame(rows)
 

@@ -114,7 +114,7 @@ class Roster:
         return agent
 
     def on_shift(self, group: Group, now: float, rested: float) -> int:
-        """An agent starting a shift: the one off longest, a trained replacement hire, or a new agent.
+        """An agent starting a shift: the one off longest (trained replacement hires among them), or a new agent.
 
         Exhaustion is multiplied by ``rested`` for each night off (at least one): a weekend rests more.
         """
@@ -122,9 +122,6 @@ class Roster:
             agent = group.off.popleft()
             nights = int(now // DAY) - int(self.left_at[agent] // DAY)
             self.exhaustion[agent] *= rested ** max(1, nights)
-        elif group.ready and group.ready[0] <= now:  # tenure 0 on the day training ended
-            agent = self.hire(group, now, tenure=-group.ready.popleft())
-            group.inducting -= 1
         else:
             agent = self.hire(group, now)
         self.idle_since[agent] = now
@@ -144,14 +141,20 @@ class Roster:
         else:
             group.off.append(agent)
 
-    def new_day(self, now: float) -> list[tuple[int, int]]:
-        """Attrition at the start of a day: per group, (agents who quit, positions filled by a new hire).
+    def new_day(self, now: float, days: float = 1.0) -> list[tuple[int, int]]:
+        """Attrition at the end of a day (``days``: the time since the last step): per group, (agents who quit,
+        positions filled by a new hire).
 
-        Everyone employed draws a quit chance for the day from their E30; those off shift leave now,
-        those on the floor when the centre lets them go (``Centre._new_day``, ``Centre._free``). Vacant positions whose time is up are filled.
+        Hires whose induction is over join the agents off shift, at tenure 0. Vacant positions whose time
+        is up are filled by a hire who starts induction. Everyone employed draws a quit chance for the
+        period from their E30; those off shift leave now, those on the floor when the centre lets them go
+        (``Centre._new_day``, ``Centre._free``).
         """
         changes = []
         for group in self.groups:
+            while group.ready and group.ready[0] <= now:  # trained: on the floor from the next shift
+                group.off.append(self.hire(group, now, tenure=-group.ready.popleft()))
+                group.inducting -= 1
             hires = 0
             while group.openings and group.openings[0] <= now:
                 group.openings.popleft()
@@ -161,7 +164,7 @@ class Roster:
                 hires += 1
             u = self._streams[f"agents.{group.name}.quit"].random(len(group.members)).tolist()
             staff = [(a, u[i]) for i, a in enumerate(group.members) if not self.gone[a] and not self.quitting[a]]
-            chances = rules.quit_probability(self.attrition, [self.strain[a] for a, _ in staff], 1.0).tolist()
+            chances = rules.quit_probability(self.attrition, [self.strain[a] for a, _ in staff], days).tolist()
             quits = 0
             for (agent, draw), chance in zip(staff, chances):
                 if draw < chance:

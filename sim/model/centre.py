@@ -95,17 +95,18 @@ class Centre:
                 tally.customers_end[k] = base.count
                 tally.loyalty_sum_end[k] = base.loyalty_sum(now)
 
-    def _new_day(self, k: int, now: float) -> None:
-        """Day boundary: the customer base churns and grows; agents quit and vacant positions are filled."""
+    def _end_of_day(self, k: int, now: float, days: float = 1.0) -> None:
+        """A day ends (``days``: the part of a day the run's last one had), booked in its last interval ``k``:
+        the customer base churns and grows; agents quit and vacant positions are filled."""
         tally = self.tally
         if self.base is not None:
-            churned, at_risk, joined = self.base.new_day(now)
+            churned, at_risk, joined = self.base.new_day(now, days)
             tally.churned[k] += churned
             tally.revenue_at_risk[k] += at_risk
             tally.acquired[k] += joined
         roster = self.roster
         if roster.attrition is not None:
-            for g, (quits, hires) in enumerate(roster.new_day(now)):
+            for g, (quits, hires) in enumerate(roster.new_day(now, days)):
                 group = self.groups[g]
                 tally.quits[k * self._n_g + g] += quits
                 tally.hires[k * self._n_g + g] += hires
@@ -126,7 +127,9 @@ class Centre:
         self._load_next_block()
 
     def finish(self, horizon: float) -> None:
-        """Close the last interval and count contacts still queued at ``horizon``."""
+        """End the last day, close the last interval and count contacts still queued at ``horizon``."""
+        day = self.per_day * self.interval
+        self._end_of_day(self.n_intervals - 1, horizon, (horizon - math.floor((horizon - 1e-9) / day) * day) / day)
         self._flush(self.n_intervals - 1, horizon)
         for queue in self.queues.queues:
             for contact in queue:
@@ -154,6 +157,8 @@ class Centre:
 
     def _on_interval(self, event: simpy.events.Event) -> None:
         k = event.value
+        if k % self.per_day == 0:
+            self._end_of_day(k - 1, self.env.now)
         self._flush(k - 1, self.env.now)
         self._set_interval(k)
         if k + 1 < self.n_intervals:
@@ -163,8 +168,6 @@ class Centre:
         """Open or close channels, bring every group to its headcount, then put idle agents to work."""
         self.k = k
         self._handled_at = k * self._n_g
-        if k and k % self.per_day == 0:
-            self._new_day(k, self.env.now)
         for channel, plan in self.open_plan.items():
             self.is_open[channel] = plan[k]
         for group in self.groups:

@@ -98,17 +98,20 @@ class CustomerBase:
 
     # --- per day -------------------------------------------------------------------------------------------
 
-    def new_day(self, now: float) -> tuple[int, float, int]:
-        """A day has passed: background churn, then new customers. Returns (churned, revenue at risk, joined)."""
+    def new_day(self, now: float, days: float = 1.0) -> tuple[int, float, int]:
+        """``days`` (a day, or the end of a run's last) have passed: background churn, then new customers.
+
+        Returns (churned, revenue at risk, joined).
+        """
         churned, at_risk = 0, 0.0
         if self.loyalty_model is not None:
             u = self._churn_u.random(self.size)
-            leaving = np.flatnonzero((u < outcomes.churn_probability(self.loyalty_model, self._decayed(now), 1.0))
+            leaving = np.flatnonzero((u < outcomes.churn_probability(self.loyalty_model, self._decayed(now), days))
                                      & np.frombuffer(self.active, dtype=np.uint8).astype(bool))
             for seat in leaving.tolist():
                 at_risk += self.churn(seat, now)
             churned = leaving.size
-        joined = min(int(self._new.poisson(self.new_per_day)), len(self._vacated))
+        joined = min(int(self._new.poisson(self.new_per_day * days)), len(self._vacated))
         self._integrate(now)
         for _ in range(joined):
             seat = self._vacated.popleft()

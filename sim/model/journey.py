@@ -137,8 +137,11 @@ class Journey:
             tally.frustration_peak_sum[slot] += ep[PEAK]
             tally.frustrated_n[slot] += 1
             tally.frustration_bins[bisect_right(FRUSTRATION_BINS, remembered) - 1][slot] += 1
-        if count and outcome == OUTCOME_ANSWERED and self.sat is not None:
-            self._rate(contact, remembered)
+        if count and outcome == OUTCOME_ANSWERED:
+            if self.sat is not None:
+                self._rate(contact, remembered)
+            elif contact[OUT] == UNRESOLVED and self._customer(contact) >= 0:
+                self.base.went_badly(contact[SEAT], self.centre.env.now)
         if self.log is not None:
             self.log.add(contact[ARRIVAL], contact[CH], contact[TIER], wait, handle, outcome, remembered)
 
@@ -331,14 +334,6 @@ class Journey:
             return
         delay = at - self.centre.env.now
         ep = contact[EP]
-        ep[CONTACTS] += 1
-        f = self.fr
-        if f is not None:
-            bump = f.redial if kind == REDIAL else f.repeat_contact
-            if channel != self.names[ep[FIRST_CHANNEL]]:
-                bump += f.channel_switch
-            ep[F] = fr.raised(ep[F], bump)
-            ep[PEAK] = max(ep[PEAK], ep[F])
         c = self.names.index(channel)
         d = self._followups.next(channel)  # channel, tier, issue, level, patience, tolerance, handle, acw, angry, u x 5
         tier, issue = contact[TIER], contact[ISSUE]
@@ -356,6 +351,14 @@ class Journey:
         if self.base is not None and contact[SEAT] >= 0 and self._customer(contact) < 0:
             return  # the customer churned in the meantime and does not come back
         now = centre.env.now
+        ep, f = contact[EP], self.fr
+        ep[CONTACTS] += 1  # the customer is back: one more contact, and more frustrated (not before they come)
+        if f is not None:
+            bump = f.redial if kind == REDIAL else f.repeat_contact
+            if contact[CH] != ep[FIRST_CHANNEL]:
+                bump += f.channel_switch
+            ep[F] = fr.raised(ep[F], bump)
+            ep[PEAK] = max(ep[PEAK], ep[F])
         contact[SLOT] = centre.k * centre.layout.size + centre.layout.base(contact[CH], contact[TIER], contact[ISSUE])
         contact[ARRIVAL] = contact[QAT] = now
         tally, slot = centre.tally, contact[SLOT]

@@ -4,6 +4,7 @@ under common random numbers (the same customers and candidate arrivals in every 
 from __future__ import annotations
 
 import gc
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import simpy
 import sim
 from sim.config.loader import validate
 from sim.config.schema import DAY, Scenario
-from sim.metrics import run_kpis, weekly_kpis
+from sim.metrics import daily_kpis, run_kpis, weekly_kpis
 from sim.model import simulate
 from sim.model.agents import floor_plan
 from sim.model.contact import ST
@@ -200,3 +201,52 @@ def test_long_runs_keep_no_contact_beyond_its_end_and_a_fixed_size_customer_base
         assert alive <= held < 0.1 * offered, weeks  # every live contact is one the centre still holds
         assert arrays == 150_000 * 8 * 4  # loyalty, its time, episodes, last bad episode: one each per customer
 
+
+
+# --- regressions found in review -----------------------------------------------------------------------
+
+def test_a_contact_is_scored_before_its_repeat_adds_effort_and_frustration():
+    # nobody waits or is angry; every contact unresolved; one repeat each, an hour later: the first contact
+    # has effort 0 and no frustration, the repeat effort 1 and the repeat's +0.18, so the means are halves
+    scenario = validate(Scenario, {
+        "horizon": 10 * DAY, "interval": 3600,
+        "channels": {"phone": {"arrivals": {"daily_volume": 500}, "handle_time": {"dist": "exponential", "mean": "4min"}}},
+        "agents": {"team": {"staffing": 40}},
+        "behaviour": {"frustration": {"angry_share": 0.0}, "exhaustion": {"enabled": False},
+                      "resolution": {"base": 0.0, "skill_slope": 0.0, "transfer_base": 0.0, "transfer_skill_slope": 0.0,
+                                     "repeat_probability": 1.0, "max_contacts": 2,
+                                     "repeat_delay": {"dist": "fixed", "value": 3600}}},
+    }, "test")
+    kpis = run_kpis(simulate(scenario, 0, SEED), scenario)
+    assert kpis["effort_mean"] == pytest.approx(0.5, abs=0.02)
+    assert kpis["frustration_mean"] < 0.18 / 2 + 0.01
+
+
+def test_background_churn_and_quits_run_every_day_so_annual_rates_come_out_right():
+    # a week with h0 = 1 a year and no defection: the run's churn rate is h0, and day 0 churns like the others
+    scenario = validate(Scenario, {
+        "horizon": 7 * DAY, "interval": 3600,
+        "channels": {"phone": {"arrivals": {"daily_volume": 10}, "handle_time": {"dist": "exponential", "mean": "4min"}}},
+        "customers": {"base": {"size": 200_000, "new_per_day": 0}},
+        "agents": {"team": {"staffing": 3000}},
+        "behaviour": {"loyalty": {"background_churn": 1.0}, "defection": {"enabled": False},
+                      "attrition": {"monthly_quit": 0.5, "vacancy": 100 * DAY}, "exhaustion": {"enabled": False}},
+    }, "test")
+    out = simulate(scenario, 0, SEED)
+    kpis, days = run_kpis(out, scenario), daily_kpis(out, scenario)
+    assert kpis["churn_rate"] == pytest.approx(1.0, abs=0.06)  # about 3,800 leave: 1.6% standard error
+    monthly = -math.log(1 - 0.5)  # hazard per month of q = 0.5
+    assert kpis["agent_attrition_rate"] == pytest.approx(monthly * 12, rel=0.1)  # about 400 quits
+    assert (days["churn_rate"] > 0.8).all()
+
+
+def test_replacement_hires_reach_the_floor_after_their_induction():
+    # six agents round the clock; a quit leaves a gap of 3 days' vacancy and 3 days' induction, then it closes
+    scenario = attrition(vacancy=3 * DAY, induction=3 * DAY)
+    for rep in range(3):
+        levels = simulate(scenario, rep, SEED).levels
+        quits = levels.loc[levels["quits"] > 0, ["start_seconds", "quits"]]
+        # a gap lasts vacancy + induction, plus up to a day each way: steps run at the end of each day
+        recent = quits.loc[quits["start_seconds"] >= scenario.horizon - 9 * DAY, "quits"].sum()
+        assert levels["on_floor_end"].iloc[-1] >= 6 - recent
+        assert levels["hires"].sum() >= quits.loc[quits["start_seconds"] < scenario.horizon - 4 * DAY, "quits"].sum()
