@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.behaviour import satisfaction as outcomes
 from sim.config.schema import DAY, Scenario
+from sim.model.demand import cumulative_shares, pick
 from sim.rng import Streams
 
 YEAR = 365.25 * DAY
@@ -33,9 +34,7 @@ class CustomerBase:
         spec, b = scenario.customers.base, scenario.behaviour
         tiers = list(scenario.customers.tiers.values())
         n = spec.size
-        cumulative = np.cumsum([t.share for t in tiers]) / sum(t.share for t in tiers)
-        self.tier = np.minimum(np.searchsorted(cumulative, streams["customers.tier"].random(n), side="right"),
-                               len(tiers) - 1)
+        self.tier = pick(cumulative_shares([t.share for t in tiers]), streams["customers.tier"].random(n))
         self.value = array("d", np.array([t.value for t in tiers])[self.tier].tobytes())  # revenue per year
         self.active = bytearray(b"\x01") * n
         self.loyalty = array("d", bytes(8 * n))

@@ -53,11 +53,13 @@ class Layout:
         return (channel * len(self.tiers) + tier) * len(self.issues) + issue
 
 
-def _cumulative(shares: list[float]) -> np.ndarray:
+def cumulative_shares(shares: list[float]) -> np.ndarray:
+    """Cumulative shares normalised to end at 1, for ``pick``."""
     return np.cumsum(shares) / sum(shares)
 
 
-def _pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
+def pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The category each uniform in ``u`` falls in."""
     return np.minimum(np.searchsorted(cumulative, u, side="right"), len(cumulative) - 1)
 
 
@@ -72,8 +74,8 @@ class ContactDraws:
         self.spec, self.streams, self.prefix = spec, streams, f"{prefix}{channel}"
         self.index = layout.channels.index(channel)
         self.layout = layout
-        self.tier_cum = _cumulative([t.share for t in tiers])
-        self.issue_cum = _cumulative([i.share for i in issues])
+        self.tier_cum = cumulative_shares([t.share for t in tiers])
+        self.issue_cum = cumulative_shares([i.share for i in issues])
         self.levels = np.array([priorities.index(t.priority) for t in tiers])
         self.patience_factor = np.array([t.patience_factor for t in tiers])
         if getattr(spec, "queue_position_info", False):
@@ -95,9 +97,9 @@ class ContactDraws:
         ``tier``: the customers' tiers when they are known (a customer base), else drawn.
         """
         spec = self.spec
-        drawn = _pick(self.tier_cum, self._stream("tier").random(n))
+        drawn = pick(self.tier_cum, self._stream("tier").random(n))
         tier = drawn if tier is None else tier
-        issue = _pick(self.issue_cum, self._stream("issue").random(n))
+        issue = pick(self.issue_cum, self._stream("issue").random(n))
         if spec.patience is None or not getattr(spec.patience, "finite", False):
             patience = np.full(n, np.inf)
         else:
@@ -213,4 +215,5 @@ class FollowUps:
         return dist.sample(self._delay_streams[f"followup.{name}"], n).tolist()
 
 
-__all__ = ["CHANNELS", "COLUMNS", "ContactDraws", "Demand", "FollowUps", "Layout", "block_drawer", "open_by_interval"]
+__all__ = ["CHANNELS", "COLUMNS", "ContactDraws", "Demand", "FollowUps", "Layout", "block_drawer", "cumulative_shares",
+           "open_by_interval", "pick"]
