@@ -1,0 +1,78 @@
+"""The ``servsim`` command group and what its commands share: errors as exit 2, human units, JSON."""
+
+from __future__ import annotations
+
+import math
+
+import click
+
+import sim
+from sim.errors import InputError
+
+
+class _Group(click.Group):
+    """Turns an ``InputError`` anywhere below into ``error: ...`` on stderr and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+
+
+class _Duration(click.ParamType):
+    name = "DURATION"
+
+    def __init__(self, positive: bool = False) -> None:
+        self.positive = positive
+
+    def convert(self, value, param, ctx):
+        from sim.config.units import parse_duration
+
+        try:
+            seconds = value if isinstance(value, float) else parse_duration(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        if self.positive and seconds <= 0:
+            self.fail("must be greater than zero", param, ctx)
+        return seconds
+
+
+class _Rate(click.ParamType):
+    name = "RATE"
+
+    def convert(self, value, param, ctx):
+        from sim.config.units import parse_rate
+
+        try:
+            rate = value if isinstance(value, float) else parse_rate(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        if rate <= 0:
+            self.fail("must be greater than zero", param, ctx)
+        return rate
+
+
+DURATION, POSITIVE_DURATION, RATE = _Duration(), _Duration(positive=True), _Rate()
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(sim.__version__, prog_name="servsim")
+def cli() -> None:
+    """Simulate customer-service operations and see what staffing does to service.
+
+    \b
+    Examples:
+      servsim run configs/phone_line.yaml
+      servsim erlang --arrival-rate 2/min --aht 4min --patience 3min --agents 9 --simulate
+    """
+
+
+def _jsonable(value):
+    """Replace non-finite floats (not valid JSON) by null."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

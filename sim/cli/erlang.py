@@ -1,0 +1,101 @@
+"""``servsim erlang``: the exact Erlang C / A calculator, optionally checked by simulation."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from sim.cli.base import DURATION, POSITIVE_DURATION, RATE, _jsonable, cli
+from sim.errors import InputError
+
+
+@cli.command()
+@click.option("--arrival-rate", required=True, type=RATE, help="Arrivals, e.g. 120/h or 2/min.")
+@click.option("--aht", required=True, type=POSITIVE_DURATION, help="Mean handle time, e.g. 4min.")
+@click.option("--patience", type=POSITIVE_DURATION, help="Mean patience (Erlang A); leave out for Erlang C.")
+@click.option("--agents", type=click.IntRange(min=1), help="Agents on duty.")
+@click.option("--target-sl", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Find the fewest agents reaching this service level, e.g. 0.8.")
+@click.option("--target-asa", type=POSITIVE_DURATION, help="... and/or this ASA at most, e.g. 30s.")
+@click.option("--target-abandon", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="... and/or this abandon rate at most, e.g. 0.05.")
+@click.option("--threshold", type=DURATION, default="20s", show_default=True, help="Service-level threshold.")
+@click.option("--definition", type=click.Choice(["offered", "answered", "offered_excl_short_abandons"]),
+              default="offered", show_default=True, help="Service-level definition the target refers to.")
+@click.option("--short-abandon", type=DURATION, default="5s", show_default=True,
+              help="Abandons within this are 'short' (for offered_excl_short_abandons).")
+@click.option("--simulate", is_flag=True, help="Also simulate the same system and compare.")
+@click.option("--replications", "-r", type=click.IntRange(min=2), default=10, show_default=True)
+@click.option("--horizon", type=POSITIVE_DURATION, default="200h", show_default=True,
+              help="Simulated time per replication.")
+@click.option("--warmup", type=DURATION, default="2h", show_default=True, help="Left out of the statistics.")
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def erlang(arrival_rate, aht, patience, agents, target_sl, target_asa, target_abandon, threshold, definition,
+           short_abandon, simulate, replications, horizon, warmup, seed, as_json) -> None:
+    """Exact Erlang C / Erlang A: KPIs for given agents, or the agents a target needs.
+
+    \b
+    Examples:
+      servsim erlang --arrival-rate 2/min --aht 4min --patience 3min --agents 9
+      servsim erlang --arrival-rate 360/h --aht 4min --target-sl 0.8 --threshold 20s
+      servsim erlang --arrival-rate 2/min --aht 4min --patience 3min --agents 9 --simulate
+    """
+    from sim.analytic import agents_for_target, queue_kpis
+
+    targets = {"target_sl": target_sl, "target_asa": target_asa, "target_abandon": target_abandon}
+    if (agents is None) == all(v is None for v in targets.values()):
+        raise InputError("give either --agents N or a target (--target-sl, --target-asa, --target-abandon)")
+    try:
+        if agents is None:
+            kpis = agents_for_target(arrival_rate, aht, patience=patience, threshold=threshold,
+                                     sl_definition=definition, short_abandon=short_abandon, **targets)
+        else:
+            kpis = queue_kpis(arrival_rate, aht, agents, patience, threshold, short_abandon)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    analytic = kpis.as_dict()
+    if simulate:
+        _erlang_simulated(arrival_rate, aht, kpis.agents, patience, threshold, horizon, warmup, replications,
+                          seed, short_abandon, analytic, as_json)
+        return
+    if as_json:
+        click.echo(json.dumps(_jsonable(analytic), indent=2))
+        return
+    from rich.table import Table
+
+    from sim.console import fmt, stdout
+
+    model = "Erlang C (M/M/n)" if patience is None else "Erlang A (M/M/n+M)"
+    console = stdout()
+    console.print(f"{model}: load {arrival_rate * aht:.2f} Erlangs, service-level threshold {threshold:g}s")
+    table = Table()
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    for key, value in analytic.items():
+        if key != "stable":
+            table.add_row(key, fmt(key, value))
+    console.print(table)
+    if not kpis.stable:
+        console.print("[bold red]unstable[/bold red]: the load reaches the agents' capacity and nobody "
+                      "abandons, so the queue grows without bound")
+
+
+def _erlang_simulated(arrival_rate, aht, agents, patience, threshold, horizon, warmup, replications, seed,
+                      short_abandon, analytic, as_json) -> None:
+    from sim.console import comparison_table, stdout
+    from sim.stationary import compare
+
+    if warmup >= horizon:
+        raise InputError("--warmup must be shorter than --horizon")
+    result = compare(arrival_rate, aht, agents, patience, threshold, horizon, warmup, replications, seed,
+                     short_abandon)
+    result["analytic"] = {"agents": agents, **result["analytic"]}
+    if as_json:
+        click.echo(json.dumps(_jsonable(result), indent=2))
+        return
+    console = stdout()
+    console.print(f"{agents} agents: exact vs simulated ({replications} replications of {horizon / 3600:g}h, "
+                  f"warm-up {warmup / 3600:g}h, seed {seed})")
+    console.print(comparison_table(result["analytic"], result["simulated"]))
