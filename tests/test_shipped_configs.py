@@ -36,11 +36,11 @@ def test_there_are_shipped_configs():
 @pytest.mark.parametrize("config", CONFIGS, ids=[c.name for c in CONFIGS])
 def test_shipped_config_validates_and_runs_briefly_with_finite_service_levels(config):
     horizon = short_horizon(config)
-    shortened = load_config(config, [f"horizon={horizon}"])
+    shortened = load_config(config, [f"horizon={horizon}s"])
     assert shortened.warmup < shortened.horizon
     assert math.isclose(shortened.horizon / shortened.interval, round(shortened.horizon / shortened.interval))
 
-    result = CliRunner().invoke(cli, ["run", str(config), "--set", f"horizon={horizon}", "-r", "1", "--json"])
+    result = CliRunner().invoke(cli, ["run", str(config), "--set", f"horizon={horizon}s", "-r", "1", "--json"])
     assert result.exit_code == 0, result.output
     kpis = json.loads(result.stdout)["kpis"]
     assert kpis["offered"]["mean"] > 0

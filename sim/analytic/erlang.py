@@ -53,6 +53,14 @@ def _check_real(name: str, value: object) -> float:
     return out
 
 
+def offered_load(arrival_rate: float, aht: float) -> float:
+    """Erlangs ``arrival_rate * aht``; a load too large to be a number (1e300/s x 1e10 s) is an error."""
+    load = arrival_rate * aht
+    if not math.isfinite(load):
+        raise ValueError(f"the offered load arrival_rate x aht = {arrival_rate:g}/s x {aht:g}s is not a finite number")
+    return load
+
+
 def _check_positive(name: str, value: object) -> float:
     """Validate a strictly positive finite number (rates, handle times)."""
     out = _check_real(name, value)
@@ -130,7 +138,7 @@ def erlang_c_kpis(
     n = _check_agents(agents)
     t = _check_nonnegative("threshold", threshold)
     _check_nonnegative("short_abandon", short_abandon)
-    a = lam * h
+    a = offered_load(lam, h)
     if a >= n:
         return _unstable_kpis(n)
     c = erlang_c(n, a)

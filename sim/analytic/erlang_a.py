@@ -34,6 +34,7 @@ from sim.analytic.erlang import (
     _check_positive,
     _is_no_abandonment,
     erlang_c_kpis,
+    offered_load,
 )
 
 _TAIL_LOG_TOL = math.log(1e-16)
@@ -97,6 +98,7 @@ def _validate(arrival_rate: float, aht: float, agents: int, patience: float) -> 
     h = _check_positive("aht", aht)
     n = _check_agents(agents)
     pat = _check_positive("patience", patience)
+    offered_load(lam, h)
     return lam, h, n, pat
 
 

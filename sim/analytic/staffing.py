@@ -12,6 +12,7 @@ from sim.analytic.erlang import (
     _check_positive,
     _check_real,
     _is_no_abandonment,
+    offered_load,
 )
 from sim.analytic.erlang_a import queue_kpis
 
@@ -23,7 +24,7 @@ def square_root_staffing(arrival_rate: float, aht: float, beta: float) -> int:
     lam = _check_positive("arrival_rate", arrival_rate)
     h = _check_positive("aht", aht)
     b = _check_real("beta", beta)
-    a = lam * h
+    a = offered_load(lam, h)
     return max(1, math.ceil(a + b * math.sqrt(a) - _CEIL_EPS))
 
 
@@ -115,7 +116,7 @@ def agents_for_target(
             cache[n] = queue_kpis(lam, h, n, patience, threshold, short_abandon)
         return cache[n]
 
-    a = lam * h
+    a = offered_load(lam, h)
     lo = math.floor(a) + 1 if _is_no_abandonment(patience) else 1
     if lo > cap:
         raise ValueError(f"max_agents={cap} is below the offered load {a:.6g}; targets unreachable")

@@ -19,6 +19,10 @@ class _Group(click.Group):
         except InputError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
+        except OSError as exc:  # a file servsim could not write (read-only, disk full, a path under /proc ...)
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(2)
 
 
 class _Duration(click.ParamType):
@@ -31,7 +35,7 @@ class _Duration(click.ParamType):
         from sim.config.units import parse_duration
 
         try:
-            seconds = value if isinstance(value, float) else parse_duration(value)
+            seconds = value if isinstance(value, float) else parse_duration(value, require_unit=True)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
         if self.positive and seconds <= 0:
@@ -46,7 +50,7 @@ class _Rate(click.ParamType):
         from sim.config.units import parse_rate
 
         try:
-            rate = value if isinstance(value, float) else parse_rate(value)
+            rate = value if isinstance(value, float) else parse_rate(value, require_unit=True)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
         if rate <= 0:

@@ -11,7 +11,11 @@ from sim.errors import InputError
 
 
 @cli.command()
-@click.option("--arrival-rate", required=True, type=RATE, help="Arrivals, e.g. 120/h or 2/min.")
+@click.option("--arrival-rate", required=True, metavar="RATE",
+              help="Arrivals, e.g. 120/h or 2/min (per day only with --open-hours).")
+@click.option("--open-hours", type=POSITIVE_DURATION,
+              help="With a rate per day (e.g. 2400/day): the hours the line is open, e.g. 10h; the day's "
+                   "arrivals are spread evenly over them.")
 @click.option("--aht", required=True, type=POSITIVE_DURATION, help="Mean handle time, e.g. 4min.")
 @click.option("--patience", type=POSITIVE_DURATION, help="Mean patience (Erlang A); leave out for Erlang C.")
 @click.option("--agents", type=click.IntRange(min=1), help="Agents on duty.")
@@ -32,8 +36,8 @@ from sim.errors import InputError
 @click.option("--warmup", type=DURATION, default="2h", show_default=True, help="Left out of the statistics.")
 @click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def erlang(arrival_rate, aht, patience, agents, target_sl, target_asa, target_abandon, threshold, definition,
-           short_abandon, simulate, replications, horizon, warmup, seed, as_json) -> None:
+def erlang(arrival_rate, open_hours, aht, patience, agents, target_sl, target_asa, target_abandon, threshold,
+           definition, short_abandon, simulate, replications, horizon, warmup, seed, as_json) -> None:
     """Exact Erlang C / Erlang A: KPIs for given agents, or the agents a target needs.
 
     \b
@@ -44,6 +48,7 @@ def erlang(arrival_rate, aht, patience, agents, target_sl, target_asa, target_ab
     """
     from sim.analytic import agents_for_target, queue_kpis
 
+    arrival_rate = _arrival_rate(arrival_rate, open_hours)
     targets = {"target_sl": target_sl, "target_asa": target_asa, "target_abandon": target_abandon}
     if (agents is None) == all(v is None for v in targets.values()):
         raise InputError("give either --agents N or a target (--target-sl, --target-asa, --target-abandon)")
@@ -80,6 +85,28 @@ def erlang(arrival_rate, aht, patience, agents, target_sl, target_asa, target_ab
     if not kpis.stable:
         console.print("[bold red]unstable[/bold red]: the load reaches the agents' capacity and nobody "
                       "abandons, so the queue grows without bound")
+
+
+def _arrival_rate(text: str, open_hours: float | None) -> float:
+    """Arrivals per second from ``--arrival-rate``; a rate per day is spread over ``--open-hours`` (required)."""
+    from sim.config.units import DAY_SECONDS, parse_rate, rate_period
+
+    try:
+        rate = RATE.convert(text, None, None) if not isinstance(text, float) else text
+    except click.BadParameter as exc:
+        raise click.BadParameter(exc.message, param_hint="'--arrival-rate'") from None
+    period = rate_period(text)
+    if period > DAY_SECONDS:
+        raise InputError(f"--arrival-rate {text}: give the rate per day or per a shorter period (e.g. 2400/day "
+                         "with --open-hours 10h, or 120/h)")
+    if period == DAY_SECONDS:
+        if open_hours is None:
+            raise InputError(f"--arrival-rate {text}: a rate per day would be spread over 24 hours; say how long "
+                             "the line is open (--open-hours 10h), or give the rate in the busy hour (e.g. 120/h)")
+        return parse_rate(text) * DAY_SECONDS / open_hours
+    if open_hours is not None:
+        raise InputError("--open-hours goes with a rate per day (e.g. --arrival-rate 2400/day)")
+    return rate
 
 
 def _erlang_simulated(arrival_rate, aht, agents, patience, threshold, horizon, warmup, replications, seed,

@@ -30,11 +30,16 @@ def run(config: Path, overrides: tuple[str, ...], replications, seed, out, as_js
     from sim.console import channel_table, stdout, summary_table
 
     scenario = sim.load_config(config, overrides)
-    results = sim.run(scenario, replications, seed)
-    if out is not None:
+    if out is None:
+        results = sim.run(scenario, replications, seed)
+    else:
+        from sim.experiment.outdir import OutDir
         from sim.experiment.store import save_results
 
-        save_results(results, out, command=shlex.join(["servsim", *sys.argv[1:]]))
+        with OutDir(out, "run") as directory:
+            directory.claim()  # before simulating: a directory we may not write into is refused at once
+            results = sim.run(scenario, replications, seed)
+            save_results(results, directory, command=shlex.join(["servsim", *sys.argv[1:]]))
     if as_json:
         click.echo(json.dumps(_run_json(results), indent=2))
         return
@@ -76,7 +81,9 @@ def _run_json(results: sim.Results) -> dict:
 @cli.command()
 @click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config value (repeatable).")
-def validate(config: Path, overrides: tuple[str, ...]) -> None:
+@click.option("--max-runs", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="For an experiment: refuse more runs (scenarios x replications) than this.")
+def validate(config: Path, overrides: tuple[str, ...], max_runs: int) -> None:
     """Check a scenario or experiment file without running it.
 
     \b
@@ -90,7 +97,7 @@ def validate(config: Path, overrides: tuple[str, ...]) -> None:
     if "base" in read_yaml(config):
         from sim.experiment.spec import load_experiment
 
-        plan = load_experiment(config, list(overrides))
+        plan = load_experiment(config, list(overrides), max_runs=max_runs)
         click.echo(f"{config}: ok (experiment {plan.name!r}: {len(plan.scenarios)} scenarios x "
                    f"{plan.experiment.replications} replications = {len(plan.runs)} runs)")
         return

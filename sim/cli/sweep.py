@@ -10,6 +10,7 @@ import click
 import sim
 from sim.cli.base import cli
 from sim.errors import InputError
+from sim.experiment.spec import MAX_RUNS
 
 @cli.command()
 @click.argument("experiment", type=click.Path(dir_okay=False, path_type=Path))
@@ -23,7 +24,10 @@ from sim.errors import InputError
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a base-scenario value.")
 @click.option("--rank-by", metavar="KPI", help="KPI to rank scenarios by (default: the file's rank_by).")
 @click.option("--no-report", is_flag=True, help="Skip the charts and report.html.")
-def sweep(experiment, jobs, executor, scheduler, resume, out, replications, overrides, rank_by, no_report) -> None:
+@click.option("--max-runs", type=click.IntRange(min=1), default=MAX_RUNS, show_default=True,
+              help="Refuse experiments planning more runs (scenarios x replications) than this.")
+def sweep(experiment, jobs, executor, scheduler, resume, out, replications, overrides, rank_by, no_report,
+          max_runs) -> None:
     """Run every scenario of an experiment file, with replications, and rank the scenarios.
 
     \b
@@ -38,7 +42,7 @@ def sweep(experiment, jobs, executor, scheduler, resume, out, replications, over
 
     if scheduler is not None and executor != "dask":
         raise InputError("--scheduler goes with --executor dask")
-    plan = load_experiment(experiment, list(overrides), replications)
+    plan = load_experiment(experiment, list(overrides), replications, max_runs)
     rank_by = rank_by or plan.experiment.rank_by
     if rank_by not in plan.experiment.summary_kpis:
         raise InputError(f"--rank-by {rank_by!r}: not among the experiment's KPIs "
@@ -57,9 +61,15 @@ def sweep(experiment, jobs, executor, scheduler, resume, out, replications, over
         from sim.report import write_report
 
         click.echo(f"report:  {write_report(out)}")
-    failures = results.manifest["failures"]
-    if failures:
-        click.echo(f"{len(failures)} of {len(plan.runs)} runs failed; see {out}/manifest.json", err=True)
+    manifest = results.manifest
+    if manifest["failures"]:
+        click.echo(f"{len(manifest['failures'])} of {manifest['runs_planned']} runs failed; see {out}/manifest.json "
+                   "(continue with --resume to retry them)", err=True)
+        sys.exit(1)
+    if manifest["status"] != "complete":
+        missing = manifest["runs_planned"] - manifest["runs_done"]
+        click.echo(f"{missing} of {manifest['runs_planned']} planned runs are missing from {out}/runs; "
+                   "continue with --resume", err=True)
         sys.exit(1)
 
 

@@ -18,7 +18,7 @@ from sim.config.types import Duration, PositiveDuration
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
     @property
     def mean(self) -> float:  # pragma: no cover - every subclass overrides

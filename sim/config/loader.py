@@ -6,85 +6,74 @@ field path and the problem, so the CLI can print it and exit 2.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from sim.config import yaml12
 from sim.config.distributions import DIST_NAMES
+from sim.config.overrides import apply_overrides, parse_override, set_path
 from sim.config.schema import Scenario
+from sim.config.types import UNITS_REQUIRED
 from sim.errors import InputError
 
+__all__ = ["apply_overrides", "format_validation_error", "load_config", "parse_override", "read_yaml", "set_path",
+           "validate"]
+
 MAX_ERRORS_SHOWN = 5
+
+
+MAX_FILE_BYTES = 10_000_000  # a scenario or experiment is a few KB; anything this big is not one
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
     """The top-level mapping of a YAML file, or an ``InputError`` saying what is wrong with it."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a YAML file")
+    text = _read_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read ({exc})") from None
-    if not text.strip():
-        raise InputError(f"{path}: the file is empty")
-    try:
-        data = yaml.safe_load(text)
+        data = yaml12.load(text)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"{path}: not valid YAML{line}: {problem}") from None
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to be a servsim file") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping of settings (key: value) at the top level")
     return data
 
 
-def parse_override(text: str) -> tuple[list[str], Any]:
-    """Split ``a.b.c=VALUE`` into a key path and a YAML-typed value (``12`` is an int, ``4min`` a string)."""
-    key, sep, raw = text.partition("=")
-    if not sep or not key.strip() or any(not part for part in key.strip().split(".")):
-        raise InputError(f"--set {text!r}: expected KEY.PATH=VALUE, e.g. agents.phone_team.staffing=12")
+def _read_text(path: Path) -> str:
+    """The file's text: a regular file of sensible size in UTF-8 (a FIFO or /dev/zero would never end)."""
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a YAML file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file (a device, pipe or socket); expected a YAML file")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        value = raw
-    return key.strip().split("."), value
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"{path}: {path.stat().st_size:,} bytes; a servsim file is at most "
+                             f"{MAX_FILE_BYTES:,}")
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read ({exc})") from None
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty")
+    return text
 
 
-def set_path(data: dict[str, Any], keys: list[str], value: Any, where: str) -> dict[str, Any]:
-    """A copy of ``data`` with ``value`` at the key path ``keys``; missing mappings are created."""
-    data = copy.deepcopy(data)
-    node = data
-    for depth, key in enumerate(keys[:-1]):
-        child = node.get(key)
-        if child is None:
-            child = node[key] = {}
-        if not isinstance(child, dict):
-            path = ".".join(keys[: depth + 1])
-            raise InputError(f"{where}: {path} is a single value, it has no field {keys[depth + 1]!r}")
-        node = child
-    node[keys[-1]] = value
-    return data
+def validate(model: type[BaseModel], data: dict[str, Any], source: str, units_required: bool = True) -> BaseModel:
+    """``model`` built from ``data``, or one ``InputError`` listing each bad field path.
 
-
-def apply_overrides(data: dict[str, Any], overrides: Iterable[str]) -> dict[str, Any]:
-    """A copy of ``data`` with each ``a.b.c=VALUE`` set; validation happens afterwards."""
-    for text in overrides:
-        keys, value = parse_override(text)
-        data = set_path(data, keys, value, f"--set {text}")
-    return data
-
-
-def validate(model: type[BaseModel], data: dict[str, Any], source: str) -> BaseModel:
-    """``model`` built from ``data``, or one ``InputError`` listing each bad field path."""
+    ``units_required``: durations and rates must carry units (what a user wrote); False for data the
+    program built in seconds.
+    """
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context={UNITS_REQUIRED: units_required})
     except ValidationError as exc:
         raise InputError(format_validation_error(exc, source)) from None
 
@@ -103,11 +92,21 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
             message = f"unknown distribution {error['input'].get('dist')!r}; use one of {_dist_list()}"
         elif error["type"] == "union_tag_not_found":
             message = f"needs a 'dist' key, one of {_dist_list()}"
+        elif error["type"] == "model_type" or error["type"] == "model_attributes_type":
+            message = f"expected a mapping of settings (key: value), got {_shown(error['input'])}"
+        elif error["type"].endswith("_type") or error["type"].endswith("_parsing"):
+            message = f"{message}, got {_shown(error['input'])}"
         lines.append(f"{source}: {path}: {message}" if path else f"{source}: {message}")
     hidden = len(exc.errors()) - MAX_ERRORS_SHOWN
     if hidden > 0:
         lines.append(f"... and {hidden} more problem(s)")
     return "\n".join(lines)
+
+
+def _shown(value: object) -> str:
+    """A short rendering of the value the user gave."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _is_type_tag(part: object) -> bool:
@@ -122,6 +121,6 @@ def _dist_list() -> str:
 def load_config(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     """The validated scenario in ``path`` with ``overrides`` (``a.b.c=VALUE``) applied."""
     overrides = list(overrides)
-    data = apply_overrides(read_yaml(path), overrides)
+    data = apply_overrides(read_yaml(path), overrides, Scenario)
     source = str(path) + (" (with --set)" if overrides else "")
     return validate(Scenario, data, source)

@@ -11,6 +11,6 @@ Coefficient = Annotated[float, Field(ge=0, le=100)]
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True, strict=True)
 
     enabled: bool = True

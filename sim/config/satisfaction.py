@@ -10,12 +10,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from sim.config.parts import Coefficient, Share, _Part
 from sim.config.types import PositiveDuration
 
 CutPoint = Annotated[float, Field(ge=-10, le=10)]  # on the latent scale, where eps ~ N(0, 1)
+
+
+def _answer_keys(value: object) -> object:
+    """CSAT answers as keys: ``1`` and ``"1"`` (as JSON writes it) are the same answer."""
+    if isinstance(value, dict):
+        return {int(k) if isinstance(k, str) and k.strip().isdigit() else k: v for k, v in value.items()}
+    return value
+
+
+def _as_tuple(value: object) -> object:
+    """YAML gives lists; the schema keeps a fixed number of cut points as a tuple."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 DAY = 86400.0
 CSAT_ANSWERS = (1, 2, 3, 4, 5)
 
@@ -29,7 +43,8 @@ class Satisfaction(_Part):
     b_emp: Coefficient = 0.5  # apology/empathy after a failure; half of CCMC's 37->74% shift, range 0.3-1.0 (D)
     # z < cut[k] -> CSAT k + 1, else 5; a resolved calm contact gives 82% "5" (SQM non-complaint top box, B),
     # 12% "4", 4% "3", 1% "2", 1% "1" (D)
-    csat_cuts: tuple[CutPoint, CutPoint, CutPoint, CutPoint] = (-2.326, -2.054, -1.555, -0.915)
+    csat_cuts: Annotated[tuple[CutPoint, CutPoint, CutPoint, CutPoint], BeforeValidator(_as_tuple)] = (
+        -2.326, -2.054, -1.555, -0.915)
     # z_R = z + gamma L: detractor below nps_detractor, passive below nps_passive, else promoter;
     # a resolved calm contact: 10% detractors, 65% promoters, NPS +55 (SQM pattern, B->D)
     nps_detractor: CutPoint = -1.282
@@ -65,7 +80,7 @@ class Loyalty(_Part):
     gain_weight: Share = 0.25  # delight adds little: loss weight 4x gain weight (CEB, B->D)
     alpha: Share = 0.3  # learning rate of the first episode (D; Bolton anchoring)
     alpha_decay: Coefficient = 0.1  # alpha_n = alpha / (1 + alpha_decay n), n = episodes so far (D)
-    time_constant: PositiveDuration = 180 * DAY  # L decays toward 0 between contacts (D; cf. Aflaki & Popescu)
+    time_constant: PositiveDuration = "180d"  # L decays toward 0 between contacts (D; cf. Aflaki & Popescu)
     # background churn hazard h = background_churn exp(-churn_sensitivity L) per year (2.7; business-specific, D)
     background_churn: Share = 0.10
     churn_sensitivity: Coefficient = 1.0
@@ -77,7 +92,7 @@ class Memory(_Part):
     size as the redial factor of 2.3, D)."""
 
     patience_factor: Share = 0.8
-    time_constant: PositiveDuration = 90 * DAY  # the memory of a bad episode fades (D)
+    time_constant: PositiveDuration = "90d"  # the memory of a bad episode fades (D)
 
 
 class Surveys(_Part):
@@ -86,7 +101,7 @@ class Surveys(_Part):
     offer_probability: Share = 1.0  # share of contacts offered a survey (servsim scenario choice)
     response_base: Share = 0.10  # r0, automated post-contact survey (VocaLabs: automated < 1%, live 20-40%; C)
     # m(CSAT): extreme answers respond more (D; the direction of non-response bias is disputed)
-    response_factor: dict[int, Annotated[float, Field(ge=0, le=100)]] = Field(
+    response_factor: Annotated[dict[int, Annotated[float, Field(ge=0, le=100)]], BeforeValidator(_answer_keys)] = Field(
         default_factory=lambda: {1: 1.5, 2: 1.2, 3: 1.0, 4: 1.0, 5: 1.2}
     )
 

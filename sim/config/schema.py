@@ -10,14 +10,15 @@ from __future__ import annotations
 import math
 from typing import Annotated, Callable, Literal
 
+import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from sim.config.behaviour import Behaviour, BehaviourField, _lognormal_by_median
 from sim.config.distributions import HandleTime, Patience, patience_shorthand
-from sim.config.types import ClockTime, Duration, PositiveDuration, Rate
+from sim.config.types import ClockTime, Duration, HoursAmount, PositiveDuration, Rate
 
 DAY = 86400.0
-Headcount = Annotated[int, Field(ge=0, le=100_000, strict=False)]
+Headcount = Annotated[int, Field(ge=0, le=100_000)]
 MAX_INTERVALS = 1_000_000  # about 57 years of 30-minute intervals
 MAX_EXPECTED_PER_INTERVAL = 10_000_000
 SL_DEFINITIONS = ("offered", "answered", "offered_excl_short_abandons")
@@ -29,15 +30,16 @@ def n_intervals(horizon: float, interval: float) -> int:
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False, validate_default=True,
+                              strict=True)  # strict: a boolean is never a number
 
 
 class ServiceLevel(_Section):
     """How service level is defined: answered within ``threshold`` over a chosen denominator."""
 
-    threshold: Duration = 20.0
+    threshold: Duration = "20s"
     definition: Literal["offered", "answered", "offered_excl_short_abandons"] = "offered"
-    short_abandon: Duration = 5.0
+    short_abandon: Duration = "5s"
 
 
 class Arrivals(_Section):
@@ -78,10 +80,20 @@ class Hours(_Section):
             raise ValueError("close must be later than open (e.g. open: '08:00', close: '18:00')")
         return self
 
+    def week_mask(self, interval: float) -> np.ndarray:
+        """Open (True) or not, for each weekday (rows, Monday first) and interval of the day (columns)."""
+        clock = np.arange(round(DAY / interval)) * interval
+        in_hours = (clock >= self.open) & (clock < self.close)
+        return np.array([[day in self.days] for day in WEEKDAYS]) & in_hours
+
     def is_open(self, seconds: float) -> bool:
         """Whether ``seconds`` from the start of the horizon (a Monday 00:00) falls in opening hours."""
         day, clock = divmod(seconds, DAY)
         return WEEKDAYS[int(day) % 7] in self.days and self.open <= clock < self.close
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 3600):02d}:{int(seconds % 3600 // 60):02d}"
 
 
 def _dist(**spec) -> Callable[[], dict]:
@@ -114,7 +126,7 @@ class WalkIn(Channel):
     """A counter with a visible queue: balking on its length, reneging, unoccupied waits feel longer (2.2, 2.3)."""
 
     patience: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(
-        default_factory=_dist(dist="exponential", mean=1200.0))
+        default_factory=_dist(dist="exponential", mean="20min"))
     tolerance: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(
         default_factory=_dist(**_lognormal_by_median(240.0, 0.5)))
     perceived_wait_factor: float = Field(default=1.36, gt=0, le=10)  # unoccupied waits (Larson)
@@ -125,7 +137,7 @@ class Redial(_Section):
     """Callers who hang up and call again later (2.3)."""
 
     probability: Share = 0.5
-    delay: HandleTime = Field(default_factory=_dist(dist="exponential", mean=900.0))
+    delay: HandleTime = Field(default_factory=_dist(dist="exponential", mean="15min"))
     patience_factor: float = Field(default=0.8, gt=0, le=10)
 
 
@@ -133,7 +145,7 @@ class Phone(Channel):
     """A hold queue; callers abandon, some redial; optional queue-position announcements (2.2, 2.3)."""
 
     patience: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(
-        default_factory=_dist(dist="exponential", mean=300.0))  # evidence range 90-600 s (2.3)
+        default_factory=_dist(dist="exponential", mean="5min"))  # evidence range 90-600 s (2.3)
     tolerance_zero_share: Share = 0.13  # Arise: 13% accept no hold at all
     redial: Redial | None = Redial()
     queue_position_info: bool = False  # patience x 2 and perceived wait x 0.8 when announced
@@ -151,8 +163,8 @@ class Email(Channel):
 
     patience: Literal["none"] | None = None
     tolerance: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(default_factory=_dist(
-        dist="empirical", values=[900, 3600, 14400, 86400, 172800], weights=[0.11, 0.19, 0.14, 0.43, 0.13]))
-    response_target: PositiveDuration = DAY  # the email service level: reply started within this (its threshold)
+        dist="empirical", values=["15min", "1h", "4h", "24h", "48h"], weights=[0.11, 0.19, 0.14, 0.43, 0.13]))
+    response_target: PositiveDuration = "24h"  # the email service level: reply started within this (its threshold)
     chaser: Chaser | None = Chaser()
 
     @model_validator(mode="after")
@@ -251,9 +263,9 @@ class AgentGroup(_Section):
     skills: dict[str, Annotated[float, Field(gt=0, le=1)]] = Field(default={"general": 1.0}, min_length=1)  # proficiency
     staffing: Annotated[list[Headcount], BeforeValidator(_as_list), Field(min_length=1)]
     extra_agents: int = Field(default=0, ge=-100_000, le=100_000)  # added to every interval the group is staffed in ("hire 2 more"); never below 0
-    tenure: HandleTime = Field(default_factory=_dist(dist="fixed", value=2 * 31557600.0))  # time in the job at the start
-    training_hours: float = Field(default=0.0, ge=0, le=2000)  # per agent per year, beyond a typical programme
-    paid_hours_per_year: float = Field(default=1800.0, ge=100, le=8784)  # training time is this share off the floor
+    tenure: HandleTime = Field(default_factory=_dist(dist="fixed", value="2y"))  # time in the job at the start
+    training_hours: HoursAmount = Field(default=0.0, ge=0, le=2000)  # per agent per year, beyond a typical programme
+    paid_hours_per_year: HoursAmount = Field(default=1800.0, ge=100, le=8784)  # training time is this share off the floor
     empathy: Share | None = None  # replaces the trained empathy base when given
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(default=list(WEEKDAYS), min_length=1)
     hourly_cost: float = Field(default=30.0, ge=0, le=1e6)  # paid per agent-hour, on-costs included (D)
@@ -307,8 +319,8 @@ class Scenario(_Section):
 
     name: str = "scenario"
     description: str = ""
-    horizon: PositiveDuration = DAY
-    interval: Annotated[PositiveDuration, Field(ge=1.0)] = 1800.0
+    horizon: PositiveDuration = "1d"
+    interval: Annotated[PositiveDuration, Field(ge=1.0)] = "30min"
     warmup: Duration = 0.0
     seed: int = Field(default=1, ge=0)
     replications: int = Field(default=5, ge=1)
@@ -348,6 +360,8 @@ class Scenario(_Section):
             raise ValueError("warmup must be a whole number of intervals")
         for name in self.channels.names:
             self._check_arrivals(name, getattr(self.channels, name).arrivals)
+            if name != "email" and getattr(self.channels, name).hours is not None:
+                self._check_open(name, getattr(self.channels, name))
         for name, group in self.agents.items():
             if len(group.staffing) not in (1, self.intervals_per_day, self.n_intervals):
                 raise ValueError(
@@ -371,6 +385,27 @@ class Scenario(_Section):
                 f"channels.{channel}.arrivals.profile has {len(arrivals.profile)} values; "
                 f"with interval {self.interval:g}s a day has {self.intervals_per_day}"
             )
+
+    def _check_open(self, channel: str, spec: Channel) -> None:
+        """A stated volume must fall in opening hours: arrivals at a closed counter or line would be lost."""
+        week, arrivals = spec.hours.week_mask(self.interval), spec.arrivals
+        if arrivals.daily_volume is None:
+            return  # a constant rate applies while the channel is open
+        for day, weight in zip(WEEKDAYS, arrivals.day_weights):
+            if weight > 0 and not week[WEEKDAYS.index(day)].any():
+                raise ValueError(f"channels.{channel}.arrivals.day_weights gives {day} a weight of {weight:g}, but "
+                                 f"channels.{channel}.hours is closed on {day}: its contacts would be lost "
+                                 f"(set the weight to 0 or open that day)")
+        if arrivals.profile is None:
+            return
+        open_any = week[[WEEKDAYS.index(d) for d, w in zip(WEEKDAYS, arrivals.day_weights) if w > 0]].any(axis=0)
+        closed = [k for k, w in enumerate(arrivals.profile) if w > 0 and not open_any[k]]
+        if closed:
+            share = sum(arrivals.profile[k] for k in closed) / sum(arrivals.profile)
+            raise ValueError(
+                f"channels.{channel}.arrivals.profile puts {share:.1%} of the day's volume in intervals when "
+                f"channels.{channel}.hours is closed (the first at {_clock(closed[0] * self.interval)}): those "
+                f"contacts would be lost; set those entries to 0 or widen the hours")
 
     def _check_skills(self) -> None:
         """Every channel x issue skill that has demand must be served by some group."""

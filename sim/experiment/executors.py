@@ -12,8 +12,9 @@ import os
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Generator, Iterable, Iterator
 
 import pandas as pd
 
@@ -70,17 +71,40 @@ def serial(tasks: Iterable[Task]) -> Iterator[Outcome]:
         yield run_one(scenario, spec)
 
 
+WORKER_DIED = ("the worker process running it died (killed by the system, e.g. for lack of memory); "
+               "continue with --resume to retry")
+
+
 def processes(tasks: Iterable[Task], jobs: int) -> Iterator[Outcome]:
-    """Run tasks on ``jobs`` local worker processes, at most two queued per worker, yielding as they finish."""
+    """Run tasks on ``jobs`` local worker processes, at most two queued per worker, yielding as they finish.
+
+    A worker that dies (the OOM killer, kill -9) breaks its pool: the runs then in flight are recorded as
+    failed and a new pool carries on with the rest.
+    """
     tasks = iter(tasks)
     context = multiprocessing.get_context(START_METHOD)
+    while (yield from _pool(tasks, jobs, context)):
+        pass
+
+
+def _pool(tasks: Iterator[Task], jobs: int, context) -> Generator[Outcome, None, bool]:
+    """Run tasks in one pool until they are done (returns False) or a worker dies (returns True)."""
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        pending = {pool.submit(run_one, *task) for task in _take(tasks, 2 * jobs)}
+        pending = {pool.submit(run_one, *task): task for task in _take(tasks, 2 * jobs)}
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                yield future.result()
-            pending |= {pool.submit(run_one, *task) for task in _take(tasks, len(done))}
+                task = pending.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    for _, spec in [task, *pending.values()]:
+                        yield Outcome(spec, None, None, None, None, None, 0.0, WORKER_DIED)
+                    return True
+                yield outcome
+            for task in _take(tasks, len(done)):
+                pending[pool.submit(run_one, *task)] = task
+    return False
 
 
 def dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Iterator[Outcome]:
@@ -94,7 +118,9 @@ def dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Iterator[Ou
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0")
     try:
         client = Client(cluster if cluster is not None else scheduler, timeout="20s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
+        if cluster is not None:
+            cluster.close()
         raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from None
     try:
         futures = [client.submit(run_one, scenario, spec, pure=False) for scenario, spec in tasks]

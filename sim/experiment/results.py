@@ -8,7 +8,6 @@ with kill -9) loses no finished run, and ``--resume`` redoes only the rest.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import pandas as pd
 import sim
 from sim.errors import InputError
 from sim.experiment.executors import Outcome
+from sim.experiment.outdir import OutDir, kind_of, read_manifest
 from sim.experiment.spec import Plan
 from sim.experiment.store import git_commit, write_atomic, write_json
 from sim.experiment.summary import paired_differences, summarise_scenarios
@@ -42,35 +42,58 @@ class SweepResults:
 
 
 class SweepStore:
-    """Reads and writes one sweep's results directory."""
+    """Reads and writes one sweep's results directory (a directory servsim made, see ``outdir``)."""
 
     def __init__(self, out: Path, plan: Plan) -> None:
         self.out = Path(out)
         self.parts = self.out / "runs"
         self.plan = plan
         self.started = time.time()
+        self.dir = OutDir(self.out, "sweep")
+        self._report_files: list[str] = []
 
     def open(self, resume: bool) -> set[str]:
-        """Prepare the directory; return the keys of runs already done (only when resuming)."""
-        manifest_path = self.out / "manifest.json"
-        if resume and manifest_path.exists():
-            previous = json.loads(manifest_path.read_text())
-            if previous.get("fingerprint") != self.plan.fingerprint:
-                raise InputError(
-                    f"{self.out}: these results come from a different experiment or settings "
-                    f"(fingerprint {previous.get('fingerprint')} vs {self.plan.fingerprint}); "
-                    "resume with the same file and options, or choose another --out"
-                )
-            self.started = previous.get("started_unix", self.started)
-        else:
-            shutil.rmtree(self.parts, ignore_errors=True)
-            for name in TABLES:
-                (self.out / name).unlink(missing_ok=True)
-        self.parts.mkdir(parents=True, exist_ok=True)
-        for leftover in self.parts.glob(".*"):  # a write cut short by kill -9
-            leftover.unlink(missing_ok=True)
-        self._write_manifest("running", [])
-        return {p.name.removesuffix(".json") for p in self.parts.glob("*.json") if not p.name.endswith(".error.json")}
+        """Claim and lock the directory; return the keys of runs already done (only when resuming)."""
+        previous = self.dir.claim()
+        try:
+            if resume and previous is not None:
+                if previous.get("fingerprint") != self.plan.fingerprint:
+                    raise InputError(
+                        f"{self.out}: these results come from a different experiment or settings "
+                        f"(fingerprint {previous.get('fingerprint')} vs {self.plan.fingerprint}); "
+                        "resume with the same file and options, or choose another --out"
+                    )
+                self.started = previous.get("started_unix", self.started)
+                self._report_files = previous.get("report_files", [])
+            else:
+                self.dir.remove_previous(TABLES)
+            self.parts.mkdir(parents=True, exist_ok=True)
+            for leftover in self.parts.glob(".*"):  # a write cut short by kill -9
+                leftover.unlink(missing_ok=True)
+            done = self._done_keys()
+            self._write_manifest("running", [])
+        except BaseException:
+            self.dir.release()
+            raise
+        return done
+
+    def close(self) -> None:
+        """Release the directory for other writers."""
+        self.dir.release()
+
+    def _done_keys(self) -> set[str]:
+        """Runs whose marker is whole; a damaged one (cut by something outside servsim) is dropped and redone."""
+        done = set()
+        for path in self.parts.glob("s*_r*.json"):
+            if path.name.endswith(".error.json"):
+                continue
+            try:
+                json.loads(path.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                path.unlink()
+                continue
+            done.add(path.name.removesuffix(".json"))
+        return done
 
     def save(self, outcome: Outcome) -> None:
         """Persist one run: tables first, then the JSON that marks it done (or the error record)."""
@@ -89,7 +112,7 @@ class SweepStore:
         write_json(self.parts / f"{key}.json", {**base, "kpis": outcome.kpis})
 
     def finish(self) -> SweepResults:
-        """Combine the parts into the final tables and mark the manifest complete."""
+        """Combine the parts into the final tables; the manifest says how many runs are done and failed."""
         plan, kpis = self.plan, self.plan.experiment.summary_kpis
         runs = self._runs_table()
         factors = self._factor_columns()
@@ -107,7 +130,10 @@ class SweepStore:
                 writer = frame.to_csv if name.endswith(".csv") else frame.to_parquet
                 write_atomic(self.out / name, lambda tmp, w=writer: w(tmp, index=False))
         failures = self.failures()
-        manifest = self._write_manifest("complete", failures)
+        done = len(self._done_keys())
+        status = "complete" if done == len(plan.runs) else \
+            "complete_with_failures" if done + len(failures) >= len(plan.runs) else "incomplete"
+        manifest = self._write_manifest(status, failures, done)
         return SweepResults(runs, tables["intervals.parquet"], tables["tiers.parquet"], tables["summary.csv"],
                             tables["differences.csv"], tables["contacts.parquet"], manifest, tables["days.parquet"])
 
@@ -142,9 +168,10 @@ class SweepStore:
     def _factor_columns(self) -> list[str]:
         return list(dict.fromkeys(k for s in self.plan.scenarios for k in s.factors))
 
-    def _write_manifest(self, status: str, failures: list[dict]) -> dict:
+    def _write_manifest(self, status: str, failures: list[dict], done: int = 0) -> dict:
         plan = self.plan
         manifest = {
+            "kind": "sweep",
             "status": status,
             "experiment": plan.name,
             "experiment_file": str(plan.path),
@@ -162,7 +189,11 @@ class SweepStore:
             "scenarios": [{"index": s.index, "name": s.name, "factors": s.factors,
                            "config": s.scenario.model_dump(mode="json", by_alias=True)} for s in plan.scenarios],
             "runs_planned": len(plan.runs),
+            "runs_done": done,
+            "runs_failed": len(failures),
             "failures": failures,
+            "files": [name for name in TABLES if (self.out / name).exists()],
+            "report_files": self._report_files,
             "started_unix": self.started,
             "elapsed_seconds": time.time() - self.started,
         }
@@ -176,8 +207,10 @@ def load_results(directory: str | Path) -> SweepResults:
     manifest_path = directory / "manifest.json"
     if not manifest_path.exists():
         raise InputError(f"{directory}: no manifest.json here; is it a sweep's results directory?")
-    manifest = json.loads(manifest_path.read_text())
-    if manifest.get("status") != "complete":
+    manifest = read_manifest(directory)
+    if kind_of(manifest) != "sweep":
+        raise InputError(f"{directory}: holds the results of `servsim run`, not of a sweep")
+    if manifest.get("status") not in ("complete", "complete_with_failures"):
         raise InputError(f"{directory}: the sweep did not finish; run it again with --resume")
     missing = [name for name in TABLES if name not in OPTIONAL and not (directory / name).exists()]
     if missing:
@@ -192,6 +225,16 @@ def load_results(directory: str | Path) -> SweepResults:
         manifest,
         _optional(directory / "days.parquet"),
     )
+
+
+def record_report_files(directory: str | Path, paths: list[Path]) -> None:
+    """Note in the manifest the report's files, so that a fresh sweep into the directory removes them (and only
+    them: a file a user put in ``charts/`` stays)."""
+    directory = Path(directory)
+    manifest = read_manifest(directory) or {}
+    names = [Path(p).resolve().relative_to(directory.resolve()).as_posix() for p in paths]
+    manifest["report_files"] = sorted({*manifest.get("report_files", []), *names})
+    write_json(directory / "manifest.json", manifest)
 
 
 def _optional(path: Path) -> pd.DataFrame | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ LOWER_IS_BETTER = frozenset({
 class Experiment(BaseModel):
     """What an experiment file may say; unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     name: str | None = None
     description: str = ""
@@ -54,6 +55,17 @@ class Experiment(BaseModel):
     rank_by: str = "service_level"
     contacts: bool = False
     output: str | None = None
+
+    @model_validator(mode="after")
+    def _names_stay_put(self) -> Experiment:
+        """``output`` and ``name`` name a folder under results/: no path of their own (``--out`` may go anywhere)."""
+        for field in ("output", "name"):
+            value = getattr(self, field)
+            if value is not None and (not value.strip() or value in (".", "..") or "/" in value or "\\" in value
+                                      or value.startswith("~")):
+                raise ValueError(f"{field}: {value!r} must be a plain name (it becomes results/<name>); to write "
+                                 "elsewhere use --out on the command line")
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Experiment:
@@ -117,13 +129,21 @@ class Plan:
     fingerprint: str
 
 
-def load_experiment(path: str | Path, overrides: list[str] | None = None, replications: int | None = None) -> Plan:
-    """Read, validate and expand an experiment file; every scenario is checked before anything runs."""
+MAX_RUNS = 100_000  # scenarios x replications a sweep may plan unless told otherwise (--max-runs)
+
+
+def load_experiment(path: str | Path, overrides: list[str] | None = None, replications: int | None = None,
+                    max_runs: int = MAX_RUNS) -> Plan:
+    """Read, validate and expand an experiment file; every scenario is checked before anything runs.
+
+    An experiment of more than ``max_runs`` runs is refused before anything is expanded.
+    """
     path = Path(path)
     data = read_yaml(path)
     if replications is not None:
         data = {**data, "replications": replications}
     experiment = validate(Experiment, data, str(path) + (" (with --replications)" if replications else ""))
+    _check_size(experiment, path, max_runs)
     base_path = (path.parent / experiment.base).resolve()
     scenarios = expand(experiment, read_yaml(base_path), f"{path} (base {experiment.base})", overrides or [])
     baseline = _baseline_index(experiment, scenarios, path)
@@ -139,7 +159,7 @@ def expand(experiment: Experiment, base: dict[str, Any], source: str,
     Settings apply in this order, later ones winning: the base file, the experiment's ``set``, the command
     line's ``--set`` ``overrides``, then each scenario's factors.
     """
-    base = apply_overrides(_with(base, experiment.set, source), overrides)
+    base = apply_overrides(_with(base, experiment.set, source), overrides, Scenario)
     named = list(experiment.scenarios.items()) or [("", {})]
     grid_keys = list(experiment.grid)
     grid_rows = [dict(zip(grid_keys, values)) for values in itertools.product(*experiment.grid.values())]
@@ -153,10 +173,20 @@ def expand(experiment: Experiment, base: dict[str, Any], source: str,
             name = f"{label}: {parts}"
         where = f"{source}, scenario {name!r}"
         data = _with(_with(base, named_values, where), factors, where)
-        data = set_path(data, ["output", "contacts"], experiment.contacts, where)
+        data = set_path(data, ["output", "contacts"], experiment.contacts, where, Scenario)
         scenario = validate(Scenario, data, where)
         specs.append(ScenarioSpec(len(specs), name, factors, scenario))
     return specs
+
+
+def _check_size(experiment: Experiment, path: Path, max_runs: int) -> None:
+    """Refuse, before allocating anything, an experiment with more runs than ``max_runs``."""
+    scenarios = max(1, len(experiment.scenarios)) * math.prod(len(v) for v in experiment.grid.values())
+    scenarios *= len(next(iter(experiment.zip.values()))) if experiment.zip else 1
+    runs = scenarios * experiment.replications
+    if runs > max_runs:
+        raise InputError(f"{path}: {scenarios:,} scenarios x {experiment.replications:,} replications = {runs:,} "
+                         f"runs; at most {max_runs:,} unless you raise the cap with --max-runs")
 
 
 def run_specs(n_scenarios: int, replications: int, seed: int) -> list[RunSpec]:
@@ -177,7 +207,7 @@ def fingerprint(experiment: Experiment, scenarios: list[ScenarioSpec]) -> str:
 
 def _with(data: dict[str, Any], values: dict[str, Any], source: str) -> dict[str, Any]:
     for dotted, value in values.items():
-        data = set_path(data, dotted.split("."), value, f"{source}: {dotted}")
+        data = set_path(data, dotted.split("."), value, f"{source}: {dotted}", Scenario)
     return data
 
 

@@ -12,20 +12,26 @@ from typing import Callable
 import pandas as pd
 
 import sim
+from sim.experiment.outdir import OutDir
 from sim.runner import Results
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(exc.filename or path)) from None
     os.close(fd)
     try:
         write(Path(tmp))
         os.chmod(tmp, 0o644)  # mkstemp makes files private; results are ordinary files
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # name the file meant, not the temporary one (or none, as pyarrow does)
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
         raise
 
 
@@ -44,9 +50,22 @@ def git_commit() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-def save_results(results: Results, out: Path, command: str | None = None) -> list[Path]:
-    """Write a self-describing results directory; the manifest goes last, so its presence means complete."""
-    out = Path(out)
+def save_results(results: Results, out: Path | OutDir, command: str | None = None) -> list[Path]:
+    """Write a self-describing results directory; the manifest goes last, so its presence means complete.
+
+    ``out`` must be new, empty, or an earlier ``servsim run --out`` directory (whose files are replaced);
+    pass an ``OutDir`` already claimed to check that before simulating.
+    """
+    if isinstance(out, OutDir):
+        out.remove_previous()
+        return _write_tables(results, out.path, command)
+    with OutDir(Path(out), "run") as directory:
+        directory.claim()
+        directory.remove_previous()
+        return _write_tables(results, directory.path, command)
+
+
+def _write_tables(results: Results, out: Path, command: str | None) -> list[Path]:
     tables: dict[str, pd.DataFrame | None] = {
         "runs.csv": results.runs,
         "summary.csv": results.summary,
@@ -70,6 +89,7 @@ def save_results(results: Results, out: Path, command: str | None = None) -> lis
             write_atomic(path, lambda tmp, f=frame: f.to_parquet(tmp, index=False))
         written.append(path)
     manifest = {
+        "kind": "run",
         "servsim_version": sim.__version__,
         "git_commit": git_commit(),
         "command": command,

@@ -30,12 +30,15 @@ def sweep(
     out = Path(out) if out is not None else Path("results") / plan.name
     store = SweepStore(out, plan)
     done = store.open(resume)
-    todo = [spec for spec in plan.runs if spec.key not in done]
-    if on_start is not None:
-        on_start(len(plan.runs), len(plan.runs) - len(todo))
-    tasks = [(plan.scenarios[spec.scenario_index].scenario, spec) for spec in todo]
-    for outcome in execute(tasks, executor, jobs, scheduler):
-        store.save(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
-    return store.finish()
+    try:
+        todo = [spec for spec in plan.runs if spec.key not in done]
+        if on_start is not None:
+            on_start(len(plan.runs), len(plan.runs) - len(todo))
+        tasks = [(plan.scenarios[spec.scenario_index].scenario, spec) for spec in todo]
+        for outcome in execute(tasks, executor, jobs, scheduler):
+            store.save(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+        return store.finish()
+    finally:
+        store.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config.schema import DAY, Arrivals, n_intervals
+from sim.config.schema import DAY, Arrivals, Hours, n_intervals
 
 
 def interval_grid(interval: float, horizon: float) -> tuple[np.ndarray, np.ndarray]:
@@ -17,17 +17,27 @@ def interval_grid(interval: float, horizon: float) -> tuple[np.ndarray, np.ndarr
     return starts, np.minimum(starts + interval, horizon) - starts
 
 
-def expected_counts(arrivals: Arrivals, interval: float, horizon: float) -> np.ndarray:
-    """Expected arrivals in each interval of the horizon."""
+def expected_counts(arrivals: Arrivals, interval: float, horizon: float, hours: Hours | None = None) -> np.ndarray:
+    """Expected arrivals in each interval of the horizon.
+
+    A ``daily_volume`` is shaped by its ``profile``; without one it is spread evenly over the open
+    intervals of each day when the channel has opening ``hours`` (else over the whole day).
+    """
     starts, lengths = interval_grid(interval, horizon)
     if arrivals.rate is not None:
         return arrivals.rate * lengths
     per_day = round(DAY / interval)
-    profile = np.ones(per_day) if arrivals.profile is None else np.asarray(arrivals.profile, dtype=float)
-    shape = profile / profile.sum()
     index = np.arange(len(starts))
-    weights = np.asarray(arrivals.day_weights, dtype=float)[(index // per_day) % 7]
-    return arrivals.daily_volume * weights * shape[index % per_day] * (lengths / interval)
+    weekday = (index // per_day) % 7
+    if arrivals.profile is not None:
+        profile = np.asarray(arrivals.profile, dtype=float)
+        shape = (profile / profile.sum())[index % per_day]
+    else:
+        week = np.ones((7, per_day)) if hours is None else hours.week_mask(interval).astype(float)
+        open_per_day = week.sum(axis=1, keepdims=True)
+        shape = np.divide(week, open_per_day, out=np.zeros_like(week), where=open_per_day > 0)[weekday, index % per_day]
+    weights = np.asarray(arrivals.day_weights, dtype=float)[weekday]
+    return arrivals.daily_volume * weights * shape * (lengths / interval)
 
 
 def arrivals_in(

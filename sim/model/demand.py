@@ -154,7 +154,9 @@ def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bo
     starts, lengths = interval_grid(scenario.interval, scenario.horizon)
     per_channel = []
     for channel in layout.channels:
-        expected = expected_counts(getattr(scenario.channels, channel).arrivals, scenario.interval, scenario.horizon)
+        spec = getattr(scenario.channels, channel)
+        hours = spec.hours if channel != "email" else None  # email arrives round the clock
+        expected = expected_counts(spec.arrivals, scenario.interval, scenario.horizon, hours)
         if channel != "email":  # email arrives round the clock and waits for opening hours
             expected = expected * _open_mask(scenario, channel)
         per_channel.append((channel, expected, ContactDraws(scenario, layout, channel, streams, "")))

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 
-from sim.experiment.results import SweepResults, load_results
+from sim.experiment.results import SweepResults, load_results, record_report_files
 from sim.experiment.store import write_atomic
 from sim.formatting import fmt, fmt_difference, fmt_interval
 from sim.metrics import KPI_DOCS
@@ -41,6 +41,7 @@ def write_report(directory: str | Path, charts: list[dict] | None = None) -> Pat
     page = render(results, charts, directory)
     path = directory / "report.html"
     write_atomic(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    record_report_files(directory, [path, *(c[kind] for c in charts for kind in ("png", "svg"))])
     return path
 
 

@@ -22,7 +22,7 @@ from helpers import phone_scenario
 
 STAFFING = "agents.team.staffing"
 EXTRA = "agents.team.extra_agents"
-THRESHOLD = "service_level.threshold"
+THRESHOLD = "agents.team.hourly_cost"  # a plain number (durations need units)
 PATIENCE = "channels.phone.patience.mean"
 
 
@@ -66,13 +66,13 @@ def test_grid_is_the_full_product_with_every_combination_once(staffing, extra, t
     for spec in specs:  # the factor values really are in each validated scenario
         assert staffing_of(spec) == spec.factors[STAFFING]
         assert spec.scenario.agents["team"].extra_agents == spec.factors[EXTRA]
-        assert spec.scenario.service_level.threshold == spec.factors[THRESHOLD]
+        assert spec.scenario.agents["team"].hourly_cost == spec.factors[THRESHOLD]
 
 
 def test_zip_factors_move_together():
     specs = expanded(zip={STAFFING: [8, 9, 10], THRESHOLD: [10, 20, 30]})
     assert [(s.factors[STAFFING], s.factors[THRESHOLD]) for s in specs] == [(8, 10), (9, 20), (10, 30)]
-    assert [(staffing_of(s), s.scenario.service_level.threshold) for s in specs] == [(8, 10), (9, 20), (10, 30)]
+    assert [(staffing_of(s), s.scenario.agents["team"].hourly_cost) for s in specs] == [(8, 10), (9, 20), (10, 30)]
 
 
 def test_zip_rows_cross_the_grid():
@@ -104,7 +104,7 @@ def test_named_scenarios_alone_are_named_by_their_label_and_have_no_factors():
     [
         ({}, ["base"]),
         ({"grid": {STAFFING: [8, 9]}}, ["staffing=8", "staffing=9"]),
-        ({"grid": {STAFFING: [8], THRESHOLD: [20, 30]}}, ["staffing=8, threshold=20", "staffing=8, threshold=30"]),
+        ({"grid": {STAFFING: [8], THRESHOLD: [20, 30]}}, ["staffing=8, hourly_cost=20", "staffing=8, hourly_cost=30"]),
         ({"scenarios": {"a": {}}, "grid": {STAFFING: [8, 9]}}, ["a: staffing=8", "a: staffing=9"]),
     ],
     ids=["no factors", "one factor", "two factors", "named x grid"],
@@ -120,7 +120,7 @@ def test_set_applies_to_every_scenario():
                      grid={EXTRA: [0, 1]})
     assert len(specs) == 4
     for spec in specs:
-        assert spec.scenario.service_level.threshold == 45
+        assert spec.scenario.agents["team"].hourly_cost == 45
         assert spec.scenario.channels.phone.patience.mean == 300
 
 
@@ -138,7 +138,7 @@ def test_command_line_overrides_win_over_the_experiments_set_but_not_over_factor
     path = write_experiment(set={"horizon": "3h", THRESHOLD: 45}, grid={STAFFING: [8, 9]})
     plan = load_experiment(path, overrides=["horizon=2h", f"{STAFFING}=12"])
     assert [s.scenario.horizon for s in plan.scenarios] == [7200, 7200]
-    assert [s.scenario.service_level.threshold for s in plan.scenarios] == [45, 45]
+    assert [s.scenario.agents["team"].hourly_cost for s in plan.scenarios] == [45, 45]
     assert [staffing_of(s) for s in plan.scenarios] == [8, 9]
 
 def test_the_contacts_option_reaches_every_scenario():
@@ -206,7 +206,7 @@ def test_replications_argument_is_validated_like_the_file(write_experiment):
     ("fields", "scenario"),
     [
         ({"grid": {STAFFING: [9, -1]}}, "staffing=-1"),
-        ({"zip": {STAFFING: [9, -3], THRESHOLD: [20, 30]}}, "staffing=-3, threshold=30"),
+        ({"zip": {STAFFING: [9, -3], THRESHOLD: [20, 30]}}, "staffing=-3, hourly_cost=30"),
         ({"scenarios": {"ok": {}, "broken": {STAFFING: -2}}}, "broken"),
     ],
     ids=["grid", "zip", "named"],

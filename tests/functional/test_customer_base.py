@@ -40,7 +40,7 @@ def phone(size: int, days: int = 2, agents: int = 6, **behaviour) -> Scenario:
         "customers": {"base": {"size": size, "new_per_day": 0}},
         "agents": {"team": {"staffing": agents}},
         "behaviour": behaviour,
-    }, "test")
+    }, "test", units_required=False)
 
 
 def test_customers_who_all_defect_after_one_episode_stop_the_demand():
@@ -97,7 +97,7 @@ def attrition(**settings) -> Scenario:
                                "patience": {"dist": "exponential", "mean": "3min"}}},
         "agents": {"team": {"staffing": 6, "hiring_cost": 1000}},
         "behaviour": {"attrition": {"monthly_quit": 0.6, "vacancy": 7 * DAY, "induction": 7 * DAY, **settings}},
-    }, "test")
+    }, "test", units_required=False)
 
 
 @lru_cache(maxsize=None)
@@ -216,7 +216,7 @@ def test_a_contact_is_scored_before_its_repeat_adds_effort_and_frustration():
                       "resolution": {"base": 0.0, "skill_slope": 0.0, "transfer_base": 0.0, "transfer_skill_slope": 0.0,
                                      "repeat_probability": 1.0, "max_contacts": 2,
                                      "repeat_delay": {"dist": "fixed", "value": 3600}}},
-    }, "test")
+    }, "test", units_required=False)
     kpis = run_kpis(simulate(scenario, 0, SEED), scenario)
     assert kpis["effort_mean"] == pytest.approx(0.5, abs=0.02)
     assert kpis["frustration_mean"] < 0.18 / 2 + 0.01
@@ -231,7 +231,7 @@ def test_background_churn_and_quits_run_every_day_so_annual_rates_come_out_right
         "agents": {"team": {"staffing": 3000}},
         "behaviour": {"loyalty": {"background_churn": 1.0}, "defection": {"enabled": False},
                       "attrition": {"monthly_quit": 0.5, "vacancy": 100 * DAY}, "exhaustion": {"enabled": False}},
-    }, "test")
+    }, "test", units_required=False)
     out = simulate(scenario, 0, SEED)
     kpis, days = run_kpis(out, scenario), daily_kpis(out, scenario)
     assert kpis["churn_rate"] == pytest.approx(1.0, abs=0.06)  # about 3,800 leave: 1.6% standard error

@@ -235,7 +235,7 @@ def two_teams(policy: str, behaviour: object) -> Scenario:
         },
         "routing": {"policy": policy},
         "behaviour": behaviour,
-    }, "two teams")
+    }, "two teams", units_required=False)
 
 
 def expert_share_of_complex(policy: str, behaviour: object, replications: int = 6) -> float:

@@ -29,7 +29,7 @@ def _run(resolution_base: float) -> dict:
         "exhaustion": {"enabled": False},
     }
     data["channels"]["phone"]["redial"] = None
-    scenario = validate(Scenario, data, "test")
+    scenario = validate(Scenario, data, "test", units_required=False)
     return sim.run(scenario, replications=1, seed=3).runs.iloc[0].to_dict()
 
 

@@ -113,7 +113,7 @@ def scenario_dicts(
 
 
 def scenario(data: dict) -> Scenario:
-    return validate(Scenario, data, "test")
+    return validate(Scenario, data, "test", units_required=False)
 
 
 def run(data: dict, replication: int = 0, seed: int = 1):

@@ -232,7 +232,7 @@ def journey_scenarios(draw, behaviour_on: bool = True) -> dict:
 
 
 def scenario(data: dict) -> Scenario:
-    return validate(Scenario, data, "journey test")
+    return validate(Scenario, data, "journey test", units_required=False)
 
 
 def counts(slots: pd.DataFrame) -> pd.DataFrame:

@@ -73,7 +73,7 @@ def test_priority_tiers_leave_the_aggregate_erlang_a():
     exact = queue_kpis(2 * PER_MIN, 240, 9, 180, 20).as_dict()
     base = stationary_scenario(2 * PER_MIN, 240, 9, 180, 20, 100 * 3600, 2 * 3600).model_dump(by_alias=True)
     base["customers"] = {"tiers": {"gold": {"share": 0.3, "priority": 1}, "regular": {"share": 0.7}}}
-    scenario = validate(Scenario, base, "test")
+    scenario = validate(Scenario, base, "test", units_required=False)
     order_free = ("p_wait", "abandon_rate", "mean_wait_seconds", "occupancy", "mean_queue_length")
     assert_agrees(exact, scenario, replications=10, kpis=order_free)
 
@@ -93,7 +93,7 @@ def test_abandon_rate_equals_mean_wait_over_mean_patience():
 def _stationary(**changes) -> Scenario:
     base = stationary_scenario(2 * PER_MIN, 240, 9, 180, 20, 100 * 3600, 2 * 3600).model_dump(by_alias=True)
     base.update(changes)
-    return validate(Scenario, base, "test")
+    return validate(Scenario, base, "test", units_required=False)
 
 
 def test_full_centre_with_two_agent_groups_matches_erlang_a():
@@ -108,5 +108,5 @@ def test_full_centre_with_every_behaviour_part_switched_off_matches_erlang_a():
     scenario = _stationary(behaviour={"enabled": True, **{p: {"enabled": False} for p in parts}})
     data = scenario.model_dump(by_alias=True)
     data["channels"]["phone"]["redial"] = None
-    scenario = validate(Scenario, data, "test")
+    scenario = validate(Scenario, data, "test", units_required=False)
     assert_agrees(queue_kpis(2 * PER_MIN, 240, 9, 180, 20).as_dict(), scenario, replications=10)

@@ -46,7 +46,7 @@ def test_patience_memory_starts_at_the_factor_and_fades_back_to_one():
 
 def _base(size: int = 1000, **behaviour) -> CustomerBase:
     scenario = validate(Scenario, {
-        "channels": {"phone": {"arrivals": {"daily_volume": 10}, "handle_time": {"dist": "fixed", "value": 60}}},
+        "channels": {"phone": {"arrivals": {"daily_volume": 10}, "handle_time": {"dist": "fixed", "value": "60s"}}},
         "agents": {"team": {"staffing": 1}},
         "customers": {"base": {"size": size},
                       "tiers": {"regular": {"share": 0.8, "value": 100}, "gold": {"share": 0.2, "value": 1000}}},
