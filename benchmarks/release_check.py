@@ -1,0 +1,142 @@
+"""This tree against a release, in one run: identical results where the model is unchanged, and the speed ratio.
+
+The release (default: a814e1d, the commit issue 13's speed goal refers to) is checked out in a temporary
+git worktree; each side runs in its own subprocess with ``PYTHONPATH`` pointing at its tree, on the same
+scenario files (taken from the release, so both sides simulate the same centre) with the same seeds.
+
+- **fingerprints**: every table ``sim.run`` returns (runs, intervals, days, weeks, tiers, channels, issues,
+  groups), each column the release has, rounded to 10 significant digits (sums taken in another order differ
+  in the last bits; that is not a model change), hashed. Columns the tree adds are listed, not compared.
+- **speed**: contacts simulated per second by ``sim.model.simulate`` (the engine alone: demand, SimPy, the
+  tallies), best of ``--repeat``, alternating the two sides so that load on the machine hits both alike.
+
+    python benchmarks/release_check.py                      # fingerprints and speed, default sizes
+    python benchmarks/release_check.py --days 10 --repeat 3 # longer timing runs
+    python benchmarks/release_check.py --skip-speed         # fingerprints only
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RELEASE = "a814e1d"
+# (config, overrides, replications): what is compared; horizons short enough for a quick check.
+CASES = (
+    ("configs/phone_line.yaml", ["horizon=2d"], 2),
+    ("configs/service_centre.yaml", ["horizon=3d"], 2),
+    ("configs/service_centre.yaml", ["horizon=8d", "warmup=1d", "customers.base.size=20000"], 1),
+    ("configs/erlang_a_benchmark.yaml", ["horizon=1d"], 2),
+)
+TABLES = ("runs", "intervals", "days", "weeks", "tiers", "channels", "issues", "groups")
+
+CHILD = r"""
+import hashlib, json, sys, time
+import numpy as np, pandas as pd
+mode, config, overrides, reps = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4])
+from sim.config.loader import load_config
+scenario = load_config(config, overrides)
+if mode == "speed":
+    from sim.model.simulate import simulate
+    best = None
+    for rep in range(reps):
+        t = time.perf_counter(); out = simulate(scenario, rep, 1); dt = time.perf_counter() - t
+        rate = out.meta["contacts"] / dt
+        best = rate if best is None or rate > best else best
+    print(json.dumps({"contacts_per_second": best}))
+    sys.exit()
+import sim
+res = sim.run(scenario, reps, 11)
+out = {}
+for name in %(tables)r:
+    frame = getattr(res, name, None)
+    if frame is None:
+        continue
+    cols = {}
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype.kind in "fc":
+            values = values.astype(float).map(lambda x: "nan" if x != x else float(f"{x:.10g}"))
+        cols[str(col)] = hashlib.sha256(json.dumps(list(map(str, values))).encode()).hexdigest()[:12]
+    out[name] = cols
+print(json.dumps(out))
+""" % {"tables": TABLES}
+
+
+def child(tree: Path, *args: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, env=env, cwd=tree)
+    if done.returncode != 0:
+        raise SystemExit(f"{tree}: {' '.join(args)} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def release_tree(commit: str, into: Path) -> Path:
+    subprocess.run(["git", "worktree", "add", "--detach", str(into), commit], cwd=ROOT, check=True,
+                   capture_output=True)
+    return into
+
+
+def fingerprints(release: Path) -> bool:
+    same = True
+    for config, overrides, reps in CASES:
+        path = str(release / config)  # the release's file: both sides simulate the same centre
+        old = child(release, "tables", path, json.dumps(overrides), str(reps))
+        new = child(ROOT, "tables", path, json.dumps(overrides), str(reps))
+        for table in TABLES:
+            if table not in old:
+                continue
+            differ = [c for c, h in old[table].items() if new.get(table, {}).get(c) != h]
+            added = sorted(set(new.get(table, {})) - set(old[table]))
+            verdict = "identical" if not differ else f"DIFFERENT in {differ}"
+            same &= not differ
+            extra = f" (new columns: {', '.join(added)})" if added else ""
+            print(f"{Path(config).name} {' '.join(overrides)} x{reps} {table}: {verdict}{extra}")
+    return same
+
+
+def speed(release: Path, days: int, contacts_days: int, repeat: int) -> None:
+    cases = (("service centre", "configs/service_centre.yaml", [f"horizon={days}d"]),
+             ("M/M/9+M", "configs/erlang_a_benchmark.yaml", [f"horizon={contacts_days}d", "warmup=0"]))
+    for label, config, overrides in cases:
+        rates = {"release": 0.0, "tree": 0.0}
+        for _ in range(repeat):  # alternate, so that the machine's load falls on both alike
+            for side, tree in (("release", release), ("tree", ROOT)):
+                got = child(tree, "speed", str(release / config), json.dumps(overrides), "1")
+                rates[side] = max(rates[side], got["contacts_per_second"])
+        print(f"{label}: release {rates['release']:,.0f} contacts/s, this tree {rates['tree']:,.0f} contacts/s, "
+              f"ratio {rates['tree'] / rates['release']:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--release", default=RELEASE)
+    parser.add_argument("--days", type=int, default=5, help="service-centre horizon for timing (days)")
+    parser.add_argument("--mm9-days", type=int, default=20, help="M/M/9+M horizon for timing (days)")
+    parser.add_argument("--repeat", type=int, default=3, help="timing runs per side (best kept)")
+    parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--skip-fingerprints", action="store_true")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="servsim-release-"))
+    release = release_tree(args.release, scratch / "tree")
+    try:
+        same = True if args.skip_fingerprints else fingerprints(release)
+        if not args.skip_speed:
+            speed(release, args.days, args.mm9_days, args.repeat)
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(release)], cwd=ROOT, capture_output=True)
+        shutil.rmtree(scratch, ignore_errors=True)
+    if not same:
+        raise SystemExit("results differ from the release")
+
+
+if __name__ == "__main__":
+    main()
