@@ -368,7 +368,8 @@ def test_a_scenario_failing_at_run_time_does_not_stop_the_sweep(tmp_path, failin
     failing(staffing)
     results = sim.sweep(plan, tmp_path / "out", executor="serial")
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["status"] == "complete"
+    assert manifest["status"] == "complete_with_failures"  # every planned run is on disk, three as failures
+    assert (manifest["runs_planned"], manifest["runs_done"], manifest["runs_failed"]) == (9, 6, 3)
     failures = manifest["failures"]
     assert sorted((f["scenario"], f["replication"]) for f in failures) == [(bad, r) for r in range(3)]
     assert all(f"injected failure with {staffing} agents" in f["error"] for f in failures)
