@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.config.distributions import DIST_NAMES
+from sim.config.files import anchor_files
 from sim.config.schema import Scenario
 from sim.errors import InputError
 
@@ -122,6 +123,6 @@ def _dist_list() -> str:
 def load_config(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     """The validated scenario in ``path`` with ``overrides`` (``a.b.c=VALUE``) applied."""
     overrides = list(overrides)
-    data = apply_overrides(read_yaml(path), overrides)
+    data = anchor_files(apply_overrides(read_yaml(path), overrides), Path(path).parent)
     source = str(path) + (" (with --set)" if overrides else "")
     return validate(Scenario, data, source)
