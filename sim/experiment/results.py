@@ -108,8 +108,12 @@ class SweepStore:
                 write_atomic(self.out / name, lambda tmp, w=writer: w(tmp, index=False))
         failures = self.failures()
         manifest = self._write_manifest("complete", failures)
-        return SweepResults(runs, tables["intervals.parquet"], tables["tiers.parquet"], tables["summary.csv"],
-                            tables["differences.csv"], tables["contacts.parquet"], manifest, tables["days.parquet"])
+        results = SweepResults(runs, tables["intervals.parquet"], tables["tiers.parquet"], tables["summary.csv"],
+                               tables["differences.csv"], tables["contacts.parquet"], manifest, tables["days.parquet"])
+        from sim.data.excel import sweep_workbook  # results.xlsx beside the tables
+
+        sweep_workbook(results, self.out)
+        return results
 
     def failures(self) -> list[dict]:
         return [json.loads(p.read_text()) for p in sorted(self.parts.glob("*.error.json"))]

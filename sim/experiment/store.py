@@ -69,6 +69,9 @@ def save_results(results: Results, out: Path, command: str | None = None) -> lis
         else:
             write_atomic(path, lambda tmp, f=frame: f.to_parquet(tmp, index=False))
         written.append(path)
+    from sim.data.excel import write_run_files  # results.xlsx, and contacts.csv in the contact-log format
+
+    written += write_run_files(results, out)
     manifest = {
         "servsim_version": sim.__version__,
         "git_commit": git_commit(),
