@@ -65,9 +65,9 @@ def fit_arrivals(arrival: pd.Series, channel: str, first: pd.Timestamp, last: pd
     weights = (weekday_rows.set_index("weekday")["mean"].reindex(range(7), fill_value=0.0) /
                (daily_volume or 1.0)).round(4).tolist()
     pooled = next(e for e in dispersion if e.parameter == "arrivals.day_dispersion")
-    scenario = {"daily_volume": round(daily_volume, 2), "day_weights": weights,
-                "profile": [round(s, 6) for s in profile["share"]],
-                "day_dispersion": round(max(pooled.value, 0.0), 5) if math.isfinite(pooled.value) else 0.0}
+    scenario = {"daily_volume": round(float(daily_volume), 2), "day_weights": [float(w) for w in weights],
+                "profile": [round(float(s), 6) for s in profile["share"]],
+                "day_dispersion": round(float(max(pooled.value, 0.0)), 5) if math.isfinite(pooled.value) else 0.0}
     return ArrivalFit(channel, daily, weekday_rows, profile, estimates, scenario)
 
 

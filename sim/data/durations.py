@@ -85,13 +85,13 @@ def fit_duration(values: np.ndarray, channel: str, what: str) -> DurationFit | N
         normal(f"{what}.cv", channel, best["cv"], best["se_cv"], "", len(x), method, note, floor=0.0),
         empirical,
     ]
-    result.scenario = {"dist": result.chosen, "mean": _seconds(best["mean"]), "cv": round(best["cv"], 4)}
+    result.scenario = {"dist": result.chosen, "mean": _seconds(best["mean"]), "cv": round(float(best["cv"]), 4)}
     return result
 
 
 def _seconds(value: float) -> str:
     """A duration as the scenario writes it: seconds with a unit."""
-    return f"{value:.4g}s" if value < 1000 else f"{value:.1f}s"
+    return f"{float(value):.4g}s" if value < 1000 else f"{float(value):.1f}s"
 
 
 def qq_points(fit: DurationFit, points: int = 200) -> tuple[np.ndarray, np.ndarray]:

@@ -100,7 +100,7 @@ def fit_redials(log: pd.DataFrame, window: float) -> JourneyFit:
                      "s", len(delays), method, tau * se_log_tau, note),
         ]
         fit.redial_delays[channel] = delays
-        fit.redial_scenario[channel] = {"probability": round(p, 4),
+        fit.redial_scenario[channel] = {"probability": round(float(p), 4),
                                         "delay": {"dist": "exponential", "mean": f"{tau:.4g}s"}}
         fit.redials.loc[following.loc[rows.index, "row"].to_numpy()[seen].astype(np.int64)] = True
     return fit

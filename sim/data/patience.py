@@ -66,7 +66,8 @@ def kaplan_meier(times: np.ndarray, abandoned: np.ndarray, channel: str) -> tupl
         return curve, Estimate("patience.median_km", channel, math.nan, math.nan, math.nan, "s", events,
                                "Kaplan-Meier median", math.nan, note)
     median = float(sf.quantile(0.5))
-    low, high = sf.quantile_ci(0.5)
+    with np.errstate(divide="ignore", invalid="ignore"):  # statsmodels takes log(0) at the curve's ends
+        low, high = sf.quantile_ci(0.5)
     return curve, Estimate("patience.median_km", channel, median, float(low), float(np.nan_to_num(high, nan=np.inf)),
                            "s", events, "Kaplan-Meier median, interval by the Brookmeyer-Crowley method",
                            math.nan, weak(events, "abandonments"))
@@ -126,7 +127,8 @@ def fit_patience(queued: pd.DataFrame, channel: str, interval: float) -> Patienc
                      Estimate("patience.choice", channel, math.nan, math.nan, math.nan, "", int(abandoned.sum()),
                               choice)]
     fit.scenario = {"dist": "exponential", "mean": f"{exponential.value:.4g}s"} if fit.chosen == "exponential" else \
-        {"dist": "weibull", "shape": round(weibull["shape"], 4), "scale": f"{weibull['scale']:.4g}s"}
+        {"dist": "weibull", "shape": round(float(weibull["shape"]), 4),
+                                       "scale": f"{float(weibull['scale']):.4g}s"}
     fit.by_interval = _by_interval(queued, interval)
     return fit
 
