@@ -58,8 +58,14 @@ class Calibration:
     def warnings(self) -> list[str]:
         """The notes, then every estimate flagged as weak or not estimable."""
         grouped = ("arrivals.profile.", "arrivals.day_dispersion.")  # one warning per channel for these
-        flagged = [f"{e.channel} {e.parameter}: {e.note}" for e in self.estimates
-                   if e.note.startswith(("weak", "not estimable")) and not e.parameter.startswith(grouped)]
+        families: dict[tuple[str, str, str], list[str]] = {}
+        for e in self.estimates:
+            if e.note.startswith(("weak", "not estimable")) and not e.parameter.startswith(grouped):
+                family, _, name = e.parameter.rpartition(".") if e.parameter.startswith("patience.") else \
+                    (e.parameter, "", "")
+                families.setdefault((e.channel, family, e.note), []).append(name)
+        flagged = [f"{c} {f}{' (' + ', '.join(n) + ')' if any(n) else ''}: {note}"
+                   for (c, f, note), n in families.items()]
         for prefix in grouped:
             weak = sorted({e.channel for e in self.estimates if e.parameter.startswith(prefix) and
                            e.note.startswith("weak")})

@@ -82,7 +82,8 @@ def weibull_patience(times: np.ndarray, abandoned: np.ndarray, channel: str) -> 
     if (t[events] <= 0).any():  # an abandonment after no wait at all: half the shortest positive one
         t[events & (t <= 0)] = 0.5 * t[events & (t > 0)].min()
     data = stats.CensoredData.right_censored(t, ~events)
-    shape, _, scale = stats.weibull_min.fit(data, floc=0)
+    with np.errstate(all="ignore"):  # the optimiser tries extreme shapes on its way
+        shape, _, scale = stats.weibull_min.fit(data, floc=0)
 
     def negloglik(theta: np.ndarray) -> float:
         k, s = np.exp(theta)
@@ -90,7 +91,8 @@ def weibull_patience(times: np.ndarray, abandoned: np.ndarray, channel: str) -> 
                  stats.weibull_min.logsf(t[~events], k, scale=s).sum())
 
     theta = np.log([shape, scale])
-    cov = np.linalg.inv(approx_hess(theta, negloglik))
+    with np.errstate(all="ignore"):
+        cov = np.linalg.inv(approx_hess(theta, negloglik))
     se_log_k, se_log_s = np.sqrt(np.diag(cov))
     mean = scale * math.gamma(1 + 1 / shape)
     # d log(mean) / d(log k, log s) = (-digamma(1 + 1/k) / k, 1)

@@ -31,7 +31,9 @@ def test_an_xlsx_log_in_the_documented_format(tmp_path):
     result = calibrate(tmp_path, small_log(), name="log.xlsx")
     assert result.exit_code == 0, result.output
     assert "handle_time.mean" in result.output
-    assert "the log covers 3 day(s)" in " ".join(result.output.split())  # weak: fewer than two weeks
+    assert "the log covers 2 day(s)" in " ".join(result.output.split())  # weak: fewer than two weeks
+    assert "phone patience (mean, median_km, weibull_shape, weibull_scale, weibull_mean): weak: only 15 " \
+        "abandonments" in " ".join(result.output.split())
     assert (tmp_path / "out" / "calibrated.yaml").read_text().startswith("# Calibrated by servsim")
 
 
