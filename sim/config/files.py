@@ -27,16 +27,17 @@ DAY = 86400.0
 
 
 def _file_specs(data: dict[str, Any]):
-    """Every ``(mapping, key, kind, owner)`` in a raw scenario whose value names a file."""
+    """Every ``(mapping, key, kind, owner)`` in a raw scenario whose value names a file still to read (a dumped
+    scenario keeps the ``file`` it read beside the ``volumes``; those are not read again)."""
     channels = data.get("channels")
     for name, channel in (channels.items() if isinstance(channels, dict) else ()):
         arrivals = channel.get("arrivals") if isinstance(channel, dict) else None
-        if isinstance(arrivals, dict) and "file" in arrivals:
+        if isinstance(arrivals, dict) and arrivals.get("file") is not None and arrivals.get("volumes") is None:
             yield channel, "arrivals", "volumes", name
     agents = data.get("agents")
     for name, group in (agents.items() if isinstance(agents, dict) else ()):
         staffing = group.get("staffing") if isinstance(group, dict) else None
-        if isinstance(staffing, dict) and "file" in staffing:
+        if isinstance(staffing, dict) and staffing.get("file") is not None:
             yield group, "staffing", "staffing", name
 
 
@@ -62,8 +63,6 @@ def resolve_files(data: Any) -> Any:
     for parent, key, kind, owner in _file_specs(data):
         spec = parent[key]
         if kind == "volumes":
-            if spec.get("volumes") is not None:
-                raise ValueError(f"channels.{owner}.arrivals: give 'file' or 'volumes', not both")
             column = spec.get("column") or "volume"
             parent[key] = {**spec, "volumes": list(read_volumes(str(spec["file"]), column, owner, interval))}
         else:

@@ -72,12 +72,22 @@ def test_bad_volume_files_are_one_error_naming_file_row_and_column(tmp_path, fra
     assert str(tmp_path / "scenario.yaml") in str(error.value)
 
 
-def test_a_missing_file_and_volumes_beside_a_file_are_errors(tmp_path):
+def test_a_missing_file_is_an_error(tmp_path):
     with pytest.raises(InputError, match="nowhere.csv: file not found"):
         sim.load_config(write_scenario(tmp_path, arrivals={"file": "nowhere.csv"}))
-    volumes_frame([1, 2, 3, 4]).to_csv(tmp_path / "volumes.csv", index=False)
-    with pytest.raises(InputError, match="give 'file' or 'volumes', not both"):
-        sim.load_config(write_scenario(tmp_path, arrivals={"file": "volumes.csv", "volumes": [1, 2, 3, 4]}))
+
+
+def test_a_dumped_scenario_validates_again_without_reading_its_files(tmp_path):
+    from sim.config.loader import validate
+    from sim.config.schema import Scenario
+
+    volumes_frame([0, 40, 60, 0]).to_csv(tmp_path / "volumes.csv", index=False)
+    scenario = sim.load_config(write_scenario(tmp_path, arrivals={"file": "volumes.csv"}))
+    (tmp_path / "volumes.csv").unlink()
+    again = validate(Scenario, scenario.model_dump(by_alias=True), "dump")
+    assert again.channels.phone.arrivals.volumes == [0, 40, 60, 0]
+    assert validate(Scenario, sim.load_config(write_scenario(tmp_path, arrivals={"rate": "2/min"})).model_dump(
+        by_alias=True), "dump").channels.phone.arrivals.rate > 0
 
 
 def test_a_sweep_reads_files_beside_its_base_scenario(tmp_path):
