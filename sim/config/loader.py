@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.config import yaml12
 from sim.config.distributions import DIST_NAMES
+from sim.config.files import anchor_files
 from sim.config.overrides import apply_overrides, parse_override, set_path
 from sim.config.schema import Scenario
 from sim.config.types import UNITS_REQUIRED
@@ -121,6 +122,6 @@ def _dist_list() -> str:
 def load_config(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     """The validated scenario in ``path`` with ``overrides`` (``a.b.c=VALUE``) applied."""
     overrides = list(overrides)
-    data = apply_overrides(read_yaml(path), overrides, Scenario)
+    data = anchor_files(apply_overrides(read_yaml(path), overrides, Scenario), Path(path).parent)
     source = str(path) + (" (with --set)" if overrides else "")
     return validate(Scenario, data, source)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from sim.config.behaviour import Behaviour, BehaviourField, _lognormal_by_median
 from sim.config.distributions import HandleTime, Patience, patience_shorthand
+from sim.config.files import resolve_files
 from sim.config.types import ClockTime, Duration, HoursAmount, PositiveDuration, Rate
 
 DAY = 86400.0
@@ -43,21 +44,35 @@ class ServiceLevel(_Section):
 
 
 class Arrivals(_Section):
-    """Demand for one channel: a constant ``rate``, or ``daily_volume`` shaped by profiles."""
+    """Demand for one channel: a constant ``rate``, ``daily_volume`` shaped by profiles, or ``volumes`` per interval.
+
+    ``file`` names a CSV or xlsx of interval volumes (read into ``volumes``; see ``sim/config/files.py``).
+    ``day_dispersion`` d makes each day's volume random: every day's expected counts are multiplied by
+    one gamma draw with mean 1 and variance d, so a day's count is negative binomial with variance
+    mu + d mu^2 (0: Poisson days, the default).
+    """
 
     rate: Rate | None = None
     daily_volume: float | None = Field(default=None, ge=0)
     profile: list[Annotated[float, Field(ge=0)]] | None = None
     day_weights: list[Annotated[float, Field(ge=0)]] = Field(default=[1.0] * 7, min_length=7, max_length=7)
+    volumes: list[Annotated[float, Field(ge=0)]] | None = Field(default=None, min_length=1)
+    file: str | None = None
+    column: str | None = None  # the volumes file's column to use (default ``volume``; e.g. ``volume_p80``)
+    day_dispersion: float = Field(default=0.0, ge=0, le=10)
 
     @model_validator(mode="after")
     def _one_way(self) -> Arrivals:
-        if (self.rate is None) == (self.daily_volume is None):
-            raise ValueError("give either 'rate' (e.g. 120/h) or 'daily_volume', not both or neither")
-        if self.rate is not None and self.profile is not None:
-            raise ValueError("'profile' shapes a 'daily_volume'; with a constant 'rate' leave it out")
+        given = [k for k in ("rate", "daily_volume", "volumes") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give one of 'rate' (e.g. 120/h), 'daily_volume' or 'file' (a volumes file), "
+                             f"not {' and '.join(given) if given else 'none'}")
+        if self.profile is not None and self.daily_volume is None:
+            raise ValueError("'profile' shapes a 'daily_volume'; with a constant 'rate' or volumes leave it out")
         if self.profile is not None and sum(self.profile) <= 0:
             raise ValueError("'profile' must have at least one positive weight")
+        if self.column is not None and self.file is None:
+            raise ValueError("'column' picks a column of a volumes 'file'; give the file too")
         return self
 
 
@@ -348,6 +363,12 @@ class Scenario(_Section):
             return spec.response_target
         return spec.threshold if spec.threshold is not None else self.service_level.threshold
 
+    @model_validator(mode="before")
+    @classmethod
+    def _read_files(cls, data: object) -> object:
+        """Volumes and staffing named as files become their values (``sim/config/files.py``)."""
+        return resolve_files(data)
+
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         if not math.isclose(DAY / self.interval, round(DAY / self.interval)):
@@ -375,8 +396,12 @@ class Scenario(_Section):
         return self
 
     def _check_arrivals(self, channel: str, arrivals: Arrivals) -> None:
-        peak = arrivals.rate * self.interval if arrivals.rate is not None else \
-            arrivals.daily_volume * max(arrivals.day_weights)
+        if arrivals.volumes is not None:
+            self._check_volumes(channel, arrivals.volumes)
+            peak = max(arrivals.volumes)
+        else:
+            peak = arrivals.rate * self.interval if arrivals.rate is not None else \
+                arrivals.daily_volume * max(arrivals.day_weights)
         if peak > MAX_EXPECTED_PER_INTERVAL:
             raise ValueError(f"channels.{channel}.arrivals: {peak:.3g} contacts expected in one interval or day; "
                              f"at most {MAX_EXPECTED_PER_INTERVAL:,}")
@@ -389,6 +414,8 @@ class Scenario(_Section):
     def _check_open(self, channel: str, spec: Channel) -> None:
         """A stated volume must fall in opening hours: arrivals at a closed counter or line would be lost."""
         week, arrivals = spec.hours.week_mask(self.interval), spec.arrivals
+        if arrivals.volumes is not None:
+            self._check_open_volumes(channel, week, arrivals.volumes)
         if arrivals.daily_volume is None:
             return  # a constant rate applies while the channel is open
         for day, weight in zip(WEEKDAYS, arrivals.day_weights):
@@ -406,6 +433,28 @@ class Scenario(_Section):
                 f"channels.{channel}.arrivals.profile puts {share:.1%} of the day's volume in intervals when "
                 f"channels.{channel}.hours is closed (the first at {_clock(closed[0] * self.interval)}): those "
                 f"contacts would be lost; set those entries to 0 or widen the hours")
+
+    def _check_open_volumes(self, channel: str, week: np.ndarray, volumes: list[float]) -> None:
+        """Interval volumes must fall in opening hours over the whole horizon."""
+        k = np.arange(self.n_intervals)
+        per_day = self.intervals_per_day
+        lost = (np.asarray(volumes)[k % len(volumes)] > 0) & ~week[(k // per_day) % 7, k % per_day]
+        if lost.any():
+            first = int(np.argmax(lost))
+            raise ValueError(
+                f"channels.{channel}.arrivals: volumes put contacts in intervals when channels.{channel}.hours is "
+                f"closed (the first on day {first // per_day + 1} at {_clock(first % per_day * self.interval)}): "
+                f"those contacts would be lost; set them to 0 or widen the hours")
+
+    def _check_volumes(self, channel: str, volumes: list[float]) -> None:
+        """One day (repeated daily), whole weeks (repeated weekly) or at least the horizon."""
+        per_day, n = self.intervals_per_day, len(volumes)
+        if n != per_day and n % (7 * per_day) and n < self.n_intervals:
+            source = f" (from {getattr(self.channels, channel).arrivals.file})" \
+                if getattr(self.channels, channel).arrivals.file else ""
+            raise ValueError(
+                f"channels.{channel}.arrivals: {n} interval volumes{source}; give one day ({per_day}), "
+                f"whole weeks ({7 * per_day} each) or at least the horizon ({self.n_intervals})")
 
     def _check_skills(self) -> None:
         """Every channel x issue skill that has demand must be served by some group."""

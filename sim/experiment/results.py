@@ -23,8 +23,9 @@ from sim.experiment.store import git_commit, write_atomic, write_json
 from sim.experiment.summary import paired_differences, summarise_scenarios
 
 TABLES = ("runs.parquet", "intervals.parquet", "tiers.parquet", "days.parquet", "summary.csv", "differences.csv",
-          "contacts.parquet")
-OPTIONAL = ("contacts.parquet", "days.parquet")  # contacts only when asked for; days absent in older results
+          "results.xlsx", "contacts.parquet")
+# contacts only when asked for; days and the workbook absent in older results
+OPTIONAL = ("contacts.parquet", "days.parquet", "results.xlsx")
 
 
 @dataclass
@@ -133,9 +134,14 @@ class SweepStore:
         done = len(self._done_keys())
         status = "complete" if done == len(plan.runs) else \
             "complete_with_failures" if done + len(failures) >= len(plan.runs) else "incomplete"
-        manifest = self._write_manifest(status, failures, done)
-        return SweepResults(runs, tables["intervals.parquet"], tables["tiers.parquet"], tables["summary.csv"],
-                            tables["differences.csv"], tables["contacts.parquet"], manifest, tables["days.parquet"])
+        results = SweepResults(runs, tables["intervals.parquet"], tables["tiers.parquet"], tables["summary.csv"],
+                               tables["differences.csv"], tables["contacts.parquet"],
+                               self._write_manifest(status, failures, done), tables["days.parquet"])
+        from sim.data.excel import sweep_workbook  # results.xlsx beside the tables
+
+        sweep_workbook(results, self.out)
+        results.manifest = self._write_manifest(status, failures, done)  # now listing the workbook too
+        return results
 
     def failures(self) -> list[dict]:
         return [json.loads(p.read_text()) for p in sorted(self.parts.glob("*.error.json"))]

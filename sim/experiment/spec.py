@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.config.files import anchor_files
 from sim.config.loader import apply_overrides, read_yaml, set_path, validate
 from sim.config.schema import Scenario
 from sim.errors import InputError
@@ -145,7 +146,8 @@ def load_experiment(path: str | Path, overrides: list[str] | None = None, replic
     experiment = validate(Experiment, data, str(path) + (" (with --replications)" if replications else ""))
     _check_size(experiment, path, max_runs)
     base_path = (path.parent / experiment.base).resolve()
-    scenarios = expand(experiment, read_yaml(base_path), f"{path} (base {experiment.base})", overrides or [])
+    base = anchor_files(read_yaml(base_path), base_path.parent)  # volumes and staffing files beside the base
+    scenarios = expand(experiment, base, f"{path} (base {experiment.base})", overrides or [])
     baseline = _baseline_index(experiment, scenarios, path)
     runs = run_specs(len(scenarios), experiment.replications, experiment.seed)
     return Plan(experiment, path, experiment.output or experiment.name or path.stem, scenarios, baseline, runs,

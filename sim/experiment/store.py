@@ -88,6 +88,9 @@ def _write_tables(results: Results, out: Path, command: str | None) -> list[Path
         else:
             write_atomic(path, lambda tmp, f=frame: f.to_parquet(tmp, index=False))
         written.append(path)
+    from sim.data.excel import write_run_files  # results.xlsx, and contacts.csv in the contact-log format
+
+    written += write_run_files(results, out)
     manifest = {
         "kind": "run",
         "servsim_version": sim.__version__,

@@ -26,6 +26,9 @@ def expected_counts(arrivals: Arrivals, interval: float, horizon: float, hours: 
     starts, lengths = interval_grid(interval, horizon)
     if arrivals.rate is not None:
         return arrivals.rate * lengths
+    if arrivals.volumes is not None:  # one day, whole weeks, or the horizon (the schema checks which)
+        volumes = np.asarray(arrivals.volumes, dtype=float)
+        return np.tile(volumes, -(-len(starts) // len(volumes)))[: len(starts)] * (lengths / interval)
     per_day = round(DAY / interval)
     index = np.arange(len(starts))
     weekday = (index // per_day) % 7
@@ -38,6 +41,17 @@ def expected_counts(arrivals: Arrivals, interval: float, horizon: float, hours: 
         shape = np.divide(week, open_per_day, out=np.zeros_like(week), where=open_per_day > 0)[weekday, index % per_day]
     weights = np.asarray(arrivals.day_weights, dtype=float)[weekday]
     return arrivals.daily_volume * weights * shape * (lengths / interval)
+
+
+def day_volume(expected: np.ndarray, per_day: int, dispersion: float, rng: np.random.Generator) -> np.ndarray:
+    """``expected`` with each day's intervals multiplied by one gamma draw of mean 1 and variance ``dispersion``.
+
+    A Poisson count whose mean is scaled by a gamma(1/d, d) multiplier is negative binomial: a day's
+    count has variance mu + d mu^2 (over-dispersion between days, as in real centres). One draw per day.
+    """
+    n_days = -(-len(expected) // per_day)
+    multiplier = rng.gamma(1.0 / dispersion, dispersion, n_days)
+    return expected * np.repeat(multiplier, per_day)[: len(expected)]
 
 
 def arrivals_in(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config.schema import CHANNELS, Scenario
-from sim.model.arrivals import arrivals_in, expected_counts, interval_grid
+from sim.model.arrivals import arrivals_in, day_volume, expected_counts, interval_grid
 from sim.rng import Streams
 
 # Columns of a drawn block, in order (see ``ContactDraws.draw``).
@@ -155,8 +155,12 @@ def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bo
     per_channel = []
     for channel in layout.channels:
         spec = getattr(scenario.channels, channel)
+        arrivals = spec.arrivals
         hours = spec.hours if channel != "email" else None  # email arrives round the clock
-        expected = expected_counts(spec.arrivals, scenario.interval, scenario.horizon, hours)
+        expected = expected_counts(arrivals, scenario.interval, scenario.horizon, hours)
+        if arrivals.day_dispersion > 0:  # the stream is never touched without day-level randomness
+            expected = day_volume(expected, scenario.intervals_per_day, arrivals.day_dispersion,
+                                  streams[f"{channel}.day_volume"])
         if channel != "email":  # email arrives round the clock and waits for opening hours
             expected = expected * _open_mask(scenario, channel)
         per_channel.append((channel, expected, ContactDraws(scenario, layout, channel, streams, "")))

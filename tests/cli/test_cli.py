@@ -29,7 +29,7 @@ RUN_JSON_KEYS = {
     "scenario", "replications", "seed", "service_level_definition", "service_level_threshold_seconds", "kpis",
 }
 RESULT_FILES = {"manifest.json", "runs.csv", "summary.csv", "intervals.parquet", "days.csv", "weeks.csv", "tiers.csv",
-                "channels.csv", "issues.csv", "groups.csv"}
+                "channels.csv", "issues.csv", "groups.csv", "results.xlsx"}
 ERLANG_9 = ("erlang", "--arrival-rate", "2/min", "--aht", "4min", "--patience", "3min")
 INTERVAL_KEYS = {"mean", "ci_low", "ci_high"}
 

@@ -40,7 +40,7 @@ SMALL = {"name": "small", "grid": {STAFFING: [8, 9, 10]}, "replications": 3, "se
 # 48 runs: long enough (a few seconds) to be interrupted.
 RESUMABLE = {"name": "resumable", "grid": {STAFFING: [8, 9, 10]}, "replications": 16, "seed": 3}
 TOP_FILES = {"manifest.json", "runs.parquet", "intervals.parquet", "tiers.parquet", "days.parquet", "summary.csv",
-             "differences.csv", "runs"}
+             "differences.csv", "runs", "results.xlsx"}
 CLI_FILES = TOP_FILES | {"charts", "report.html"}  # the CLI also draws the charts and writes the report
 
 UNDEFINED_WITHOUT_BEHAVIOUR = {  # these scenarios run with behaviour off and no customer base

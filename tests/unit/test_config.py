@@ -56,7 +56,7 @@ def test_override_can_add_a_tier_mapping(write, make_scenario):
         (lambda d: d["channels"]["phone"].update(arrivals={"daily_volume": 100, "profile": [1, 2]}),
          r"profile has 2 values; with interval 3600s a day has 24"),
         (lambda d: d["channels"]["phone"].update(arrivals={"daily_volume": 100, "rate": "2/min"}),
-         r"channels\.phone\.arrivals: give either 'rate'"),
+         r"channels\.phone\.arrivals: give one of 'rate'"),
         (lambda d: d["channels"].pop("phone"), r"channels: configure at least one of walk_in, phone, email"),
         (lambda d: d.update(interval="7min"), r"interval must divide a day"),
         (lambda d: d.update(warmup="9h"), r"warmup must be shorter than the horizon"),

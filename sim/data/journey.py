@@ -1,0 +1,160 @@
+"""What happens after a contact: redials after abandoning, repeat contacts, first-contact resolution, transfers.
+
+Redials and repeats need ``customer_id``; resolution needs ``resolved``; transfers ``transferred``.
+Without the column the estimate is skipped with a note.
+
+Redials: a customer who abandoned and called again on the same channel within ``redial_window``.
+Each abandoner redials with probability p after an exponential delay of mean tau, or never (a
+"cure" model); those who abandoned near the end of the log are censored at its end. (p, tau) by
+maximum likelihood, intervals from the numerical Hessian on logit / log scale.
+Repeat contacts: an answered contact followed by another contact of the same customer within
+``repeat_window`` (7 days by default, the usual first-contact-resolution window); answered contacts
+closer than that to the end of the log are left out, since a repeat could not yet be seen.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sim.data.estimate import Z, Estimate, proportion, weak
+
+REDIAL_WINDOW = 86400.0
+REPEAT_WINDOW = 7 * 86400.0
+
+
+@dataclass
+class JourneyFit:
+    """Estimates about what follows a contact, and the scenario values they give (phone redial)."""
+
+    estimates: list[Estimate] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    redial_delays: dict[str, np.ndarray] = field(default_factory=dict)  # channel -> observed delays (s)
+    redial_scenario: dict[str, dict] = field(default_factory=dict)  # channel -> {probability, delay}
+    redials: pd.Series | None = None  # True for contacts that are a redial (index of the log)
+
+
+def _seconds_since(log: pd.DataFrame, start: pd.Timestamp) -> np.ndarray:
+    return ((log["arrival_time"] - start) / pd.Timedelta(seconds=1)).to_numpy(float)
+
+
+def next_contact(log: pd.DataFrame, same_channel: bool) -> pd.DataFrame:
+    """For each contact, the customer's next contact: its arrival ``t`` (seconds from the log's start, NaN if
+    none) and its index label ``row``."""
+    start = log["arrival_time"].min()
+    keys = ["customer_id", "channel"] if same_channel else ["customer_id"]
+    ordered = log.assign(t=_seconds_since(log, start), row=log.index).sort_values([*keys, "t"], kind="stable")
+    following = ordered.groupby(keys, sort=False)[["t", "row"]].shift(-1)
+    return following.reindex(log.index)
+
+
+def redial_mle(delays: np.ndarray, censored_at: np.ndarray) -> tuple[float, float, np.ndarray]:
+    """(p, tau, covariance of (logit p, log tau)) of the cure model: redial with p after Exp(tau), else never.
+
+    ``delays``: observed redial delays; ``censored_at``: for abandoners not seen to redial, how long they
+    were watched (up to the window or the end of the log).
+    """
+    from scipy.optimize import minimize
+    from statsmodels.tools.numdiff import approx_hess
+
+    def negloglik(theta: np.ndarray) -> float:
+        p, tau = 1 / (1 + math.exp(-theta[0])), math.exp(theta[1])
+        seen = len(delays) * math.log(p) - len(delays) * math.log(tau) - delays.sum() / tau
+        unseen = np.log1p(-p + p * np.exp(-censored_at / tau)).sum()
+        return -(seen + unseen)
+
+    n = len(delays) + len(censored_at)
+    p0 = min(max(len(delays) / n, 0.01), 0.99)
+    start = np.array([math.log(p0 / (1 - p0)), math.log(max(delays.mean(), 1.0))])
+    theta = minimize(negloglik, start, method="Nelder-Mead", options={"xatol": 1e-8, "fatol": 1e-10}).x
+    cov = np.linalg.inv(approx_hess(theta, negloglik))
+    return 1 / (1 + math.exp(-theta[0])), math.exp(theta[1]), cov
+
+
+def fit_redials(log: pd.DataFrame, window: float) -> JourneyFit:
+    """Redial probability and delay per channel with abandonments, from customer ids."""
+    fit = JourneyFit(redials=pd.Series(False, index=log.index))
+    start = log["arrival_time"].min()
+    end = _seconds_since(log, start).max()
+    following = next_contact(log, same_channel=True)
+    for channel, rows in log[log["outcome"] == "abandoned"].groupby("channel"):
+        left = _seconds_since(rows, start) + rows["wait_seconds"].to_numpy(float)
+        gap = following.loc[rows.index, "t"].to_numpy(float) - left
+        seen = np.isfinite(gap) & (gap >= 0) & (gap <= window)
+        delays, censored_at = gap[seen], np.minimum(window, end - left[~seen]).clip(min=0)
+        if len(delays) < 2:
+            fit.notes.append(f"{channel}: redials not estimable ({len(delays)} redial(s) within the window)")
+            continue
+        p, tau, cov = redial_mle(delays, censored_at)
+        se_logit, se_log_tau = np.sqrt(np.diag(cov))
+        logit = math.log(p / (1 - p))
+        note = weak(len(delays), "redials")
+        method = f"cure-model MLE: redial with p after an exponential delay, within {window / 3600:g} h"
+        fit.estimates += [
+            Estimate("redial.probability", channel, p, _logistic(logit - Z * se_logit), _logistic(logit + Z * se_logit),
+                     "share", len(rows), method, p * (1 - p) * se_logit, note),
+            Estimate("redial.delay_mean", channel, tau, tau * math.exp(-Z * se_log_tau), tau * math.exp(Z * se_log_tau),
+                     "s", len(delays), method, tau * se_log_tau, note),
+        ]
+        fit.redial_delays[channel] = delays
+        fit.redial_scenario[channel] = {"probability": round(float(p), 4),
+                                        "delay": {"dist": "exponential", "mean": f"{tau:.4g}s"}}
+        fit.redials.loc[following.loc[rows.index, "row"].to_numpy()[seen].astype(np.int64)] = True
+    return fit
+
+
+def _logistic(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def fit_repeats(log: pd.DataFrame, window: float) -> list[Estimate]:
+    """Repeat-contact rate and FCR by customer id: answered contacts followed by another within ``window``."""
+    start = log["arrival_time"].min()
+    end = _seconds_since(log, start).max()
+    following = next_contact(log, same_channel=False)
+    estimates = []
+    for channel, rows in log[log["outcome"] == "answered"].groupby("channel"):
+        t = _seconds_since(rows, start)
+        watched = t + window <= end
+        if watched.sum() == 0:
+            continue
+        gap = following.loc[rows.index, "t"].to_numpy(float)[watched] - t[watched]
+        repeats = int((np.isfinite(gap) & (gap <= window)).sum())
+        n = int(watched.sum())
+        method = f"answered contacts followed by another of the same customer within {window / 86400:g} d"
+        note = "" if n >= 30 else f"weak: only {n} answered contacts watched for the whole window"
+        repeat = proportion("repeat_rate", channel, repeats, n, method, note)
+        estimates += [repeat, proportion("fcr_by_customer", channel, n - repeats, n,
+                                         "1 - repeat rate: " + method, note)]
+    return estimates
+
+
+def fit_flags(log: pd.DataFrame, column: str, parameter: str) -> list[Estimate]:
+    """The share of answered contacts whose ``column`` flag is true, per channel (Wilson interval)."""
+    estimates = []
+    answered = log[(log["outcome"] == "answered") & log[column].notna()]
+    for channel, rows in answered.groupby("channel"):
+        estimates.append(proportion(parameter, channel, int(rows[column].sum()), len(rows),
+                                    f"share of answered contacts with {column} true"))
+    return estimates
+
+
+def fit_journey(log: pd.DataFrame, redial_window: float = REDIAL_WINDOW,
+                repeat_window: float = REPEAT_WINDOW) -> JourneyFit:
+    """Every journey estimate the log's columns allow; a note for each one they do not."""
+    if "customer_id" in log.columns and log["customer_id"].notna().any():
+        fit = fit_redials(log[log["customer_id"].notna()], redial_window)
+        fit.redials = fit.redials.reindex(log.index, fill_value=False)
+        fit.estimates += fit_repeats(log[log["customer_id"].notna()], repeat_window)
+    else:
+        fit = JourneyFit(notes=["redial probability and delay, repeat-contact rate and FCR by customer: "
+                                "skipped, the log has no customer_id column"])
+    for column, parameter in (("resolved", "fcr"), ("transferred", "transfer_rate")):
+        if column in log.columns and log[column].notna().any():
+            fit.estimates += fit_flags(log, column, parameter)
+        else:
+            fit.notes.append(f"{parameter}: skipped, the log has no {column} column")
+    return fit

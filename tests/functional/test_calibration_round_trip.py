@@ -1,0 +1,106 @@
+"""The round trip: simulate a known scenario with ``servsim run --out``, calibrate from its contacts.csv, and get
+back every parameter the log carries (volume by weekday, profile, day dispersion, handle time, patience).
+
+The scenario is examples/sample_centre.yaml, the source of the shipped sample log. Each check allows the
+estimator's own standard errors, Bonferroni-corrected over all checks of a test at a family error of 0.001.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+from scipy import stats
+
+import sim
+from sim.cli import cli
+
+FAMILY_ALPHA = 0.001
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+
+
+def check_recovery(table: pd.DataFrame, scenario) -> int:
+    """Assert every estimate in ``table`` (calibration.csv) matches ``scenario``; returns how many were checked."""
+    phone = scenario.channels.phone
+    arrivals = phone.arrivals
+    shares = np.asarray(arrivals.profile) / sum(arrivals.profile)
+    rows = table.set_index("parameter")
+    truths = {f"arrivals.volume.{d}": arrivals.daily_volume * arrivals.day_weights[i] for i, d in enumerate(WEEKDAYS)}
+    truths |= {f"arrivals.profile.{int(k // 2):02d}:{30 * (k % 2):02d}": s for k, s in enumerate(shares) if s > 0}
+    truths |= {"arrivals.daily_volume": arrivals.daily_volume, "arrivals.day_dispersion": arrivals.day_dispersion,
+               "handle_time.mean": phone.handle_time.mean, "handle_time.cv": phone.handle_time.cv,
+               "patience.mean": phone.patience.mean, "patience.weibull_shape": 1.0}
+    checks = len(truths)
+    z = stats.norm.ppf(1 - FAMILY_ALPHA / (2 * checks))
+    for name, truth in truths.items():
+        row = rows.loc[name]
+        if name.startswith("arrivals.volume."):  # a mean over days: Student t
+            tolerance = stats.t.ppf(1 - FAMILY_ALPHA / (2 * checks), row["n"] - 1) * row["se"]
+        else:
+            tolerance = z * row["se"]
+        assert abs(row["estimate"] - truth) <= tolerance, (name, truth, row.to_dict())
+    assert rows.loc["arrivals.volume.sat", "estimate"] == 0 and rows.loc["arrivals.volume.sun", "estimate"] == 0
+    return checks
+
+
+def test_run_out_then_calibrate_recovers_the_scenario(root, tmp_path):
+    runner = CliRunner()
+    scenario_path = root / "examples" / "sample_centre.yaml"
+    result = runner.invoke(cli, ["run", str(scenario_path), "--set", "horizon=8w", "--seed", "7",
+                                 "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    log = pd.read_csv(tmp_path / "run" / "contacts.csv")
+    assert list(log.columns[:6]) == ["arrival_time", "channel", "tier", "wait_seconds", "outcome", "handle_seconds"]
+    result = runner.invoke(cli, ["calibrate", str(tmp_path / "run" / "contacts.csv"), "--out", str(tmp_path / "cal")])
+    assert result.exit_code == 0, result.output
+    assert "patience.mean" in result.output
+    scenario = sim.load_config(scenario_path, ["horizon=8w"])
+    assert check_recovery(pd.read_csv(tmp_path / "cal" / "calibration.csv"), scenario) == 5 + 20 + 6  # weekdays, open half-hours, the rest
+    # the fragment plugs into a scenario: merged over the sample scenario it validates
+    fragment = yaml.safe_load((tmp_path / "cal" / "calibrated.yaml").read_text())
+    data = yaml.safe_load(scenario_path.read_text())
+    data["channels"]["phone"].update(fragment["channels"]["phone"])
+    data["interval"] = fragment["interval"]
+    (tmp_path / "merged.yaml").write_text(yaml.safe_dump(data))
+    merged = sim.load_config(tmp_path / "merged.yaml")
+    assert merged.channels.phone.patience.dist == "exponential"
+    assert merged.channels.phone.arrivals.day_dispersion > 0
+    for name in ("calibration.html", "volumes.csv", "charts/phone_patience.png", "charts/phone_handle_time.png"):
+        assert (tmp_path / "cal" / name).exists(), name
+
+
+def test_the_shipped_sample_log_gives_back_its_scenario(root, tmp_path):
+    from sim.data.calibrate import calibrate
+    from sim.data.contacts import read_contacts
+
+    log = read_contacts(root / "examples" / "contacts.csv")
+    assert (root / "examples" / "contacts.csv").stat().st_size < 2_000_000
+    table = calibrate(log).table()
+    check_recovery(table, sim.load_config(root / "examples" / "sample_centre.yaml"))
+
+
+def test_replications_are_consecutive_weeks_of_one_log(tmp_path):
+    from sim.data.logs import contact_log
+
+    contacts = pd.DataFrame({"replication": [0, 1], "arrival_seconds": [3600.0, 3600.0], "channel": "phone",
+                             "tier": "regular", "wait_seconds": [0.0, 5.0], "handle_seconds": [60.0, 0.0],
+                             "outcome": ["answered", "abandoned"]})
+    log = contact_log(contacts, horizon=5 * 86400)
+    assert log["arrival_time"].tolist() == [pd.Timestamp("2024-01-01 01:00"), pd.Timestamp("2024-01-08 01:00")]
+    assert math.isnan(log["handle_seconds"][1])
+
+
+@pytest.mark.parametrize("columns", [("acw_seconds", "customer", "resolved")])
+def test_columns_the_engine_adds_later_are_written_when_present(columns):
+    from sim.data.logs import contact_log
+
+    contacts = pd.DataFrame({"arrival_seconds": [0.0], "channel": "phone", "tier": "regular", "wait_seconds": [1.0],
+                             "handle_seconds": [100.0], "outcome": ["answered"], "acw_seconds": [30.0],
+                             "customer": [17], "resolved": [True]})
+    log = contact_log(contacts, horizon=86400)
+    assert log["handle_seconds"][0] == 70.0 and log["acw_seconds"][0] == 30.0
+    assert log["customer_id"][0] == 17 and bool(log["resolved"][0])
