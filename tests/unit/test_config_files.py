@@ -84,10 +84,10 @@ def test_a_dumped_scenario_validates_again_without_reading_its_files(tmp_path):
     volumes_frame([0, 40, 60, 0]).to_csv(tmp_path / "volumes.csv", index=False)
     scenario = sim.load_config(write_scenario(tmp_path, arrivals={"file": "volumes.csv"}))
     (tmp_path / "volumes.csv").unlink()
-    again = validate(Scenario, scenario.model_dump(by_alias=True), "dump")
+    again = validate(Scenario, scenario.model_dump(by_alias=True), "dump", units_required=False)  # seconds
     assert again.channels.phone.arrivals.volumes == [0, 40, 60, 0]
     assert validate(Scenario, sim.load_config(write_scenario(tmp_path, arrivals={"rate": "2/min"})).model_dump(
-        by_alias=True), "dump").channels.phone.arrivals.rate > 0
+        by_alias=True), "dump", units_required=False).channels.phone.arrivals.rate > 0
 
 
 def test_a_sweep_reads_files_beside_its_base_scenario(tmp_path):
