@@ -125,7 +125,7 @@ def build_model(columns: Columns, shifts: Shifts, required: np.ndarray, options:
 def solve_cover(columns: Columns, shifts: Shifts, required: np.ndarray, options: Options) -> Solved:
     """Solve the covering model for ``required`` agents per grid step, one independent part at a time."""
     model = build_model(columns, shifts, required, options)
-    parts = independent_parts(model.matrix)
+    parts = independent_parts(model.matrix, model.integrality)
     sizes = np.array([len(v) for v, _ in parts], dtype=float)
     started = time.perf_counter()
     values = np.zeros(len(model.c))
@@ -144,8 +144,9 @@ def solve_cover(columns: Columns, shifts: Shifts, required: np.ndarray, options:
     return _combine(results, values, model, len(parts), time.perf_counter() - started)
 
 
-def independent_parts(matrix: sparse.csr_matrix) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(variables, rows) of each part of the model that shares no constraint with another, largest first.
+def independent_parts(matrix: sparse.csr_matrix, integrality: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(variables, rows) of each part of the model that shares no constraint with another, largest first;
+    the parts without integer variables (steps no shift reaches) are solved together as one.
 
     A week of daily shifts that never cross midnight is seven independent days; a week of tours is one part.
     """
@@ -154,6 +155,10 @@ def independent_parts(matrix: sparse.csr_matrix) -> list[tuple[np.ndarray, np.nd
     graph = sparse.bmat([[None, pattern], [pattern.T, None]], format="csr")
     _, labels = connected_components(graph, directed=False)
     row_label, var_label = labels[:n_rows], labels[n_rows:]
+    integer = np.zeros(labels.max() + 1, dtype=bool)
+    integer[var_label[integrality > 0]] = True
+    var_label = np.where(integer[var_label], var_label, -1)
+    row_label = np.where(integer[row_label], row_label, -1)
     parts = [(np.flatnonzero(var_label == lab), np.flatnonzero(row_label == lab)) for lab in np.unique(var_label)]
     return sorted(parts, key=lambda part: -len(part[0]))
 
@@ -163,7 +168,7 @@ def _combine(results, values: np.ndarray, model: Model, n_parts: int, seconds: f
     found = len(results) == n_parts and all(r.x is not None for r in results)
     worst = max((r.status for r in results), key=lambda s: (s != 0, s))
     objective = sum(r.fun for r in results) if found else float("nan")
-    bound = sum(_number(r, "mip_dual_bound") for r in results) if found else float("nan")
+    bound = sum(_number(r, "mip_dual_bound", r.fun) for r in results) if found else float("nan")
     gap = abs(objective - bound) / max(abs(objective), 1e-9) if found else float("nan")
     messages = sorted({r.message for r in results})
     n, m = model.n_columns, model.n_breaks

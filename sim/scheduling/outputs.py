@@ -7,6 +7,7 @@ The on-floor column is recomputed from the lines, so the two files always agree.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ import yaml
 import sim
 from sim.config.schema import WEEKDAYS
 from sim.config.units import format_duration
+from sim.errors import InputError
 from sim.experiment.store import write_atomic, write_json
 from sim.scheduling.requirement import DAY, clock
 from sim.scheduling.schedule import Schedule
@@ -134,15 +136,75 @@ def staffing_fragment(schedule: Schedule, group: str) -> str:
     return header + yaml.safe_dump(body, sort_keys=False, default_flow_style=None, width=120)
 
 
-def write_outputs(schedule: Schedule, out: Path, group: str) -> list[Path]:
-    """shifts.csv, coverage.csv, staffing.yaml and summary.json in ``out`` (each written atomically)."""
+def write_outputs(schedule: Schedule, out: Path, group: str, scenario: dict | None = None, evaluation=None,
+                  refined: pd.DataFrame | None = None) -> list[Path]:
+    """Every file of a schedule in ``out``, each written atomically; ``summary.json`` last, so its presence means
+    the directory is complete. ``scenario``: settings of a scenario staffed by the schedule (scenario.yaml);
+    ``evaluation`` and ``refined``: the simulation's per-interval results and the refined requirement."""
     out = Path(out)
     tables = {"shifts.csv": shifts_table(schedule), "coverage.csv": coverage_table(schedule)}
+    if evaluation is not None:
+        tables["evaluation.csv"] = evaluation.intervals
+        tables["evaluation_runs.csv"] = evaluation.runs
+    if refined is not None:
+        tables["requirements_refined.csv"] = refined
     written = []
     for name, frame in tables.items():
         write_atomic(out / name, lambda tmp, f=frame: f.to_csv(tmp, index=False))
         written.append(out / name)
-    fragment = staffing_fragment(schedule, group)
-    write_atomic(out / "staffing.yaml", lambda tmp: tmp.write_text(fragment))
-    write_json(out / "summary.json", summary(schedule))
-    return written + [out / "staffing.yaml", out / "summary.json"]
+    texts = {"staffing.yaml": staffing_fragment(schedule, group)}
+    if scenario is not None:
+        texts["scenario.yaml"] = (f"# {scenario.get('name', 'scenario')} staffed by servsim schedule "
+                                  f"({schedule.requirement.path}, {schedule.shifts_path}): agents.{group}.staffing is "
+                                  f"the agents on the floor per interval.\n"
+                                  + yaml.safe_dump(scenario, sort_keys=False, default_flow_style=None, width=120))
+    for name, text in texts.items():
+        write_atomic(out / name, lambda tmp, t=text: tmp.write_text(t))
+        written.append(out / name)
+    written += write_charts(schedule, out / "charts", tables, evaluation.target if evaluation is not None else None)
+    data = summary(schedule)
+    if evaluation is not None:
+        from sim.scheduling.evaluate import evaluation_summary
+
+        data["evaluation"] = evaluation_summary(evaluation)
+    write_json(out / "summary.json", data)
+    return written + [out / "summary.json"]
+
+
+def write_charts(schedule: Schedule, charts: Path, tables: dict[str, pd.DataFrame],
+                 target: float | None = None) -> list[Path]:
+    """Coverage against the requirement, the shifts as a Gantt chart and, if simulated, the service level."""
+    from sim.plots import save
+    from sim.plots.schedule import coverage_chart, evaluation_chart, gantt_chart
+
+    name = schedule.shifts.name
+    paths = save(coverage_chart(tables["coverage.csv"], f"Coverage against the requirement: {name}"),
+                 charts / "coverage")
+    paths += save(gantt_chart(tables["shifts.csv"], f"Shifts: {name}"), charts / "shifts")
+    if "evaluation.csv" in tables:
+        paths += save(evaluation_chart(tables["evaluation.csv"], target, f"Simulated service level: {name}"),
+                      charts / "evaluation")
+    return paths
+
+
+def check_out(out: Path) -> None:
+    """Refuse a results directory holding files of these names that servsim schedule did not write."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: is a file, expected a directory")
+    if not out.is_dir():
+        return
+    ours = {"shifts.csv", "coverage.csv", "staffing.yaml", "scenario.yaml", "evaluation.csv", "evaluation_runs.csv",
+            "requirements_refined.csv", "summary.json", "charts"}
+    clash = sorted(p.name for p in out.iterdir() if p.name in ours)
+    if clash and not _written_by_us(out / "summary.json"):
+        raise InputError(f"--out {out}: holds {', '.join(clash)} that servsim schedule did not write; "
+                         f"choose another directory")
+
+
+def _written_by_us(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and {"servsim_version", "shifts_file", "requirement"} <= set(data)
