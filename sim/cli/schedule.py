@@ -41,9 +41,11 @@ COLUMNS = "net_fte (default), net_agents, gross_agents or any numeric column"
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/schedule"),
               show_default=True, help="Results directory.")
+@click.option("--no-charts", is_flag=True, help="Skip the charts.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def schedule(requirements, shifts_file, column, group, objective, under_penalty, over_penalty, time_limit, mip_gap,
-             scenario_file, evaluate_file, replications, seed, target_sl, refine_step, jobs, out, as_json) -> None:
+             scenario_file, evaluate_file, replications, seed, target_sl, refine_step, jobs, out, no_charts,
+             as_json) -> None:
     """Shifts with breaks and days off that cover a requirement per interval (integer programming).
 
     REQUIREMENTS is a CSV with day, interval_start (HH:MM) and agents needed (servsim staff writes one).
@@ -81,7 +83,7 @@ def schedule(requirements, shifts_file, column, group, objective, under_penalty,
         evaluation, refined = _evaluate(plan, evaluate_file, group, replications, seed, target_sl, refine_step, jobs)
     name = group or requirement.group or (next(iter(scenario["agents"])) if scenario and len(scenario["agents"]) == 1
                                           else "scheduled")
-    write_outputs(plan, out, name, scenario, evaluation, refined)
+    write_outputs(plan, out, name, scenario, evaluation, refined, with_charts=not no_charts)
     data = json.loads((out / "summary.json").read_text())
     if as_json:
         click.echo(json.dumps(_jsonable(data), indent=2))

@@ -16,6 +16,8 @@ MAX_ROWS = 60  # shift lines drawn per day in the Gantt chart
 
 def _hours(clock: pd.Series) -> np.ndarray:
     """``HH:MM`` strings as hours after midnight."""
+    if clock.empty:
+        return np.zeros(0)
     parts = clock.str.split(":", expand=True).astype(int)
     return (parts[0] + parts[1] / 60).to_numpy(float)
 

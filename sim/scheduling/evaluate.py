@@ -78,13 +78,13 @@ def _on_grid(data: dict, scenario: Scenario, step: float, path: Path) -> tuple[d
     for name, channel in (data.get("channels") or {}).items():
         arrivals = (channel or {}).get("arrivals") or {}
         if isinstance(arrivals.get("profile"), list):
-            channel = {**channel, "arrivals": {**arrivals, "profile": list(np.repeat(arrivals["profile"], k))}}
+            channel = {**channel, "arrivals": {**arrivals, "profile": [v for v in arrivals["profile"] for _ in range(k)]}}
         channels[name] = channel
     agents = {}
     for name, spec in data["agents"].items():
         staffing = spec.get("staffing")
         if isinstance(staffing, list) and len(staffing) > 1:
-            spec = {**spec, "staffing": [int(v) for v in np.repeat(staffing, k)]}
+            spec = {**spec, "staffing": [v for v in staffing for _ in range(k)]}
         agents[name] = spec
     data = {**data, "channels": channels, "agents": agents}
     return data, validate(Scenario, data, f"{path} (in {format_duration(step)} intervals)")

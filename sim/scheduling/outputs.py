@@ -137,7 +137,7 @@ def staffing_fragment(schedule: Schedule, group: str) -> str:
 
 
 def write_outputs(schedule: Schedule, out: Path, group: str, scenario: dict | None = None, evaluation=None,
-                  refined: pd.DataFrame | None = None) -> list[Path]:
+                  refined: pd.DataFrame | None = None, with_charts: bool = True) -> list[Path]:
     """Every file of a schedule in ``out``, each written atomically; ``summary.json`` last, so its presence means
     the directory is complete. ``scenario``: settings of a scenario staffed by the schedule (scenario.yaml);
     ``evaluation`` and ``refined``: the simulation's per-interval results and the refined requirement."""
@@ -148,20 +148,25 @@ def write_outputs(schedule: Schedule, out: Path, group: str, scenario: dict | No
         tables["evaluation_runs.csv"] = evaluation.runs
     if refined is not None:
         tables["requirements_refined.csv"] = refined
-    written = []
-    for name, frame in tables.items():
-        write_atomic(out / name, lambda tmp, f=frame: f.to_csv(tmp, index=False))
-        written.append(out / name)
     texts = {"staffing.yaml": staffing_fragment(schedule, group)}
     if scenario is not None:
         texts["scenario.yaml"] = (f"# {scenario.get('name', 'scenario')} staffed by servsim schedule "
                                   f"({schedule.requirement.path}, {schedule.shifts_path}): agents.{group}.staffing is "
                                   f"the agents on the floor per interval.\n"
                                   + yaml.safe_dump(scenario, sort_keys=False, default_flow_style=None, width=120))
+    figures = charts(schedule, tables, evaluation.target if evaluation is not None else None) if with_charts else {}
+    written = []  # everything is computed above, so a failure cannot leave a directory half-written
+    for name, frame in tables.items():
+        write_atomic(out / name, lambda tmp, f=frame: f.to_csv(tmp, index=False))
+        written.append(out / name)
     for name, text in texts.items():
         write_atomic(out / name, lambda tmp, t=text: tmp.write_text(t))
         written.append(out / name)
-    written += write_charts(schedule, out / "charts", tables, evaluation.target if evaluation is not None else None)
+    if figures:
+        from sim.plots import save
+
+        for name, figure in figures.items():
+            written += save(figure, out / "charts" / name)
     data = summary(schedule)
     if evaluation is not None:
         from sim.scheduling.evaluate import evaluation_summary
@@ -171,20 +176,16 @@ def write_outputs(schedule: Schedule, out: Path, group: str, scenario: dict | No
     return written + [out / "summary.json"]
 
 
-def write_charts(schedule: Schedule, charts: Path, tables: dict[str, pd.DataFrame],
-                 target: float | None = None) -> list[Path]:
+def charts(schedule: Schedule, tables: dict[str, pd.DataFrame], target: float | None = None) -> dict:
     """Coverage against the requirement, the shifts as a Gantt chart and, if simulated, the service level."""
-    from sim.plots import save
     from sim.plots.schedule import coverage_chart, evaluation_chart, gantt_chart
 
     name = schedule.shifts.name
-    paths = save(coverage_chart(tables["coverage.csv"], f"Coverage against the requirement: {name}"),
-                 charts / "coverage")
-    paths += save(gantt_chart(tables["shifts.csv"], f"Shifts: {name}"), charts / "shifts")
+    figures = {"coverage": coverage_chart(tables["coverage.csv"], f"Coverage against the requirement: {name}"),
+               "shifts": gantt_chart(tables["shifts.csv"], f"Shifts: {name}")}
     if "evaluation.csv" in tables:
-        paths += save(evaluation_chart(tables["evaluation.csv"], target, f"Simulated service level: {name}"),
-                      charts / "evaluation")
-    return paths
+        figures["evaluation"] = evaluation_chart(tables["evaluation.csv"], target, f"Simulated service level: {name}")
+    return figures
 
 
 def check_out(out: Path) -> None:
