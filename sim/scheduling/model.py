@@ -64,6 +64,7 @@ class Solved:
     nodes: int
     variables: int
     constraints: int
+    parts: int  # independent parts solved one after the other
 
 
 def column_costs(columns: Columns, objective: str) -> np.ndarray:
@@ -176,7 +177,7 @@ def _combine(results, values: np.ndarray, model: Model, n_parts: int, seconds: f
         STATUS.get(worst, "error"), "; ".join(messages) + (f" ({n_parts} independent parts)" if n_parts > 1 else ""),
         np.round(values[:n]).astype(int) if found else None, values[n:n + m] if found else None,
         objective, bound, gap, seconds, int(sum(_number(r, "mip_node_count", 0) for r in results)),
-        len(model.c), model.matrix.shape[0])
+        len(model.c), model.matrix.shape[0], n_parts)
 
 
 def _number(result, name: str, missing: float = float("nan")) -> float:
