@@ -38,20 +38,24 @@ COLUMNS = "net_fte (default), net_agents, gross_agents or any numeric column"
               show_default=True, help="Service level an interval must reach; shortfalls are listed.")
 @click.option("--refine-step", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
               help="Agents added to each short interval in DIR/requirements_refined.csv.")
+@click.option("--refine", type=click.IntRange(min=0), default=0, show_default=True,
+              help="With --evaluate: up to this many more rounds of adding requirement where the simulation "
+                   "fell short and solving again.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/schedule"),
               show_default=True, help="Results directory.")
 @click.option("--no-charts", is_flag=True, help="Skip the charts.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def schedule(requirements, shifts_file, column, group, objective, under_penalty, over_penalty, time_limit, mip_gap,
-             scenario_file, evaluate_file, replications, seed, target_sl, refine_step, jobs, out, no_charts,
+             scenario_file, evaluate_file, replications, seed, target_sl, refine_step, refine, jobs, out, no_charts,
              as_json) -> None:
     """Shifts with breaks and days off that cover a requirement per interval (integer programming).
 
     REQUIREMENTS is a CSV with day, interval_start (HH:MM) and agents needed (servsim staff writes one).
     Without --under-penalty every interval is covered (hard cover); with it, shortfalls are priced and
     listed. --evaluate simulates the schedule with replications and lists the intervals whose service
-    level misses --target-sl; DIR/requirements_refined.csv adds agents there for a second pass.
+    level misses --target-sl; DIR/requirements_refined.csv adds agents there for a second pass, and
+    --refine N makes up to N such passes in one command.
 
     \b
     Examples:
@@ -59,7 +63,9 @@ def schedule(requirements, shifts_file, column, group, objective, under_penalty,
       servsim schedule REQ.csv --shifts SHIFTS.yaml --under-penalty 200 --over-penalty 5 --out results/plan
       servsim schedule REQ.csv --shifts SHIFTS.yaml --evaluate configs/phone_line.yaml -r 10 --out results/plan
       servsim schedule results/plan/requirements_refined.csv --shifts SHIFTS.yaml --evaluate configs/phone_line.yaml
+      servsim schedule REQ.csv --shifts SHIFTS.yaml --evaluate configs/phone_line.yaml --refine 3 --target-sl 0.85
     """
+    from sim.scheduling.evaluate import as_requirement
     from sim.scheduling.model import Options
     from sim.scheduling.outputs import check_out, write_outputs
     from sim.scheduling.requirement import read_requirement
@@ -68,22 +74,32 @@ def schedule(requirements, shifts_file, column, group, objective, under_penalty,
 
     if scenario_file and evaluate_file and scenario_file.resolve() != evaluate_file.resolve():
         raise InputError("--scenario and --evaluate name different scenarios; give one of them")
+    if refine and evaluate_file is None:
+        raise InputError("--refine goes with --evaluate SCENARIO (it refines where the simulation fell short)")
     check_out(out)
     requirement = read_requirement(requirements, column, group)
     shifts = load_shifts(shifts_file)
     options = Options(objective, under_penalty, over_penalty, time_limit, mip_gap)
-    plan = make_schedule(requirement, shifts, shifts_file, options)
+    evaluation, refined, rounds = None, None, []
+    for round_ in range(refine + 1):
+        plan = make_schedule(requirement, shifts, shifts_file, options)
+        if evaluate_file is None:
+            break
+        evaluation, refined = _evaluate(plan, evaluate_file, group, replications, seed, target_sl, refine_step, jobs)
+        rounds.append(_round(round_, plan, evaluation))
+        if evaluation.short.empty or round_ == refine:
+            break
+        requirement = as_requirement(requirement, refined)
     base = evaluate_file or scenario_file
-    scenario, evaluation, refined = None, None, None
+    scenario = None
     if base is not None:
         from sim.scheduling.evaluate import schedule_to_scenario
 
         scenario = schedule_to_scenario(plan, base, group)[0]
-    if evaluate_file is not None:
-        evaluation, refined = _evaluate(plan, evaluate_file, group, replications, seed, target_sl, refine_step, jobs)
     name = group or requirement.group or (next(iter(scenario["agents"])) if scenario and len(scenario["agents"]) == 1
                                           else "scheduled")
-    write_outputs(plan, out, name, scenario, evaluation, refined, with_charts=not no_charts)
+    extra = {"refine_rounds": rounds} if refine else None
+    write_outputs(plan, out, name, scenario, evaluation, refined, with_charts=not no_charts, extra=extra)
     data = json.loads((out / "summary.json").read_text())
     if as_json:
         click.echo(json.dumps(_jsonable(data), indent=2))
@@ -98,6 +114,14 @@ def _evaluate(plan, scenario, group, replications, seed, target_sl, refine_step,
     with progress_callbacks("simulating the schedule") as callbacks:
         evaluation = evaluate(plan, scenario, group, replications, seed, target_sl, jobs=jobs, **callbacks)
     return evaluation, refined_requirement(plan, evaluation, refine_step)
+
+
+def _round(number: int, plan, evaluation) -> dict:
+    """One refining round in numbers, for summary.json and the screen."""
+    sl = evaluation.runs["service_level"]
+    return {"round": number, "requirement_agent_hours": float(plan.required.sum() * plan.grid.hours),
+            "cost": float(plan.columns.cost[plan.lines.column] @ plan.lines.count), "objective_value": plan.objective,
+            "service_level": float(sl.mean()), "short_intervals": int(len(evaluation.short))}
 
 
 def _print(data: dict, out: Path) -> None:
@@ -117,6 +141,10 @@ def _print(data: dict, out: Path) -> None:
     for row in data["short"][:5]:
         console.print(f"  short: {row['day']} {row['interval_start']}: {row['on_floor']:g} on the floor, "
                       f"{row['required']:g} required")
+    for row in data.get("refine_rounds", []):
+        console.print(f"round {row['round']}: requirement {row['requirement_agent_hours']:,.1f} agent-hours, cost "
+                      f"{row['cost']:,.2f}, simulated service level {100 * row['service_level']:.1f}%, "
+                      f"{row['short_intervals']} short intervals")
     evaluation = data.get("evaluation")
     if evaluation:
         sl = evaluation["kpis"].get("service_level", {})

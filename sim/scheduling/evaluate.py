@@ -9,6 +9,7 @@ through its breaks), only this function changes.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from sim.config.units import format_duration
 from sim.errors import InputError
 from sim.experiment.executors import Outcome, execute
 from sim.experiment.spec import RunSpec
-from sim.scheduling.requirement import clock
+from sim.scheduling.requirement import Requirement, clock
 from sim.scheduling.schedule import Schedule, requirement_index
 
 KPIS = ("service_level", "asa_seconds", "mean_wait_seconds", "abandon_rate")
@@ -193,7 +194,8 @@ def _t_interval(grouped) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def refined_requirement(schedule: Schedule, evaluation: Evaluation, step: float = 1.0) -> pd.DataFrame:
     """The requirement file's rows with ``step`` added to the requirement column of every interval the
-    simulation found short (its service level's upper 95% bound below the target); column ``added`` says where."""
+    simulation found short (its service level's upper 95% bound below the target); column ``added`` says where
+    (summed over the rounds, when the requirement was itself refined)."""
     req, grid = schedule.requirement, schedule.grid
     rows = req.rows.copy()
     added = np.zeros(len(rows))
@@ -202,8 +204,14 @@ def refined_requirement(schedule: Schedule, evaluation: Evaluation, step: float 
         day = (int(day) - grid.first_weekday) % 7 if grid.days == 7 else (0 if grid.days == 1 else int(day))
         added[requirement_index(req, grid, day * grid.per_day + int(seconds // grid.step))] = step
     rows[req.column] = pd.to_numeric(rows[req.column]) + added
-    rows["added"] = added
+    rows["added"] = pd.to_numeric(rows["added"]) + added if "added" in rows else added  # over every round
     return rows
+
+
+def as_requirement(requirement: Requirement, refined: pd.DataFrame) -> Requirement:
+    """``requirement`` with the values of its refined rows (same rows, same order), for the next round."""
+    values = pd.to_numeric(refined[requirement.column]).to_numpy(float)
+    return dataclasses.replace(requirement, values=values, rows=refined)
 
 
 def evaluation_summary(evaluation: Evaluation, listed: int = 20) -> dict:

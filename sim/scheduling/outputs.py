@@ -138,7 +138,8 @@ def staffing_fragment(schedule: Schedule, group: str) -> str:
 
 
 def write_outputs(schedule: Schedule, out: Path, group: str, scenario: dict | None = None, evaluation=None,
-                  refined: pd.DataFrame | None = None, with_charts: bool = True) -> list[Path]:
+                  refined: pd.DataFrame | None = None, with_charts: bool = True,
+                  extra: dict | None = None) -> list[Path]:
     """Every file of a schedule in ``out``, each written atomically; ``summary.json`` last, so its presence means
     the directory is complete. ``scenario``: settings of a scenario staffed by the schedule (scenario.yaml);
     ``evaluation`` and ``refined``: the simulation's per-interval results and the refined requirement."""
@@ -173,7 +174,7 @@ def write_outputs(schedule: Schedule, out: Path, group: str, scenario: dict | No
         from sim.scheduling.evaluate import evaluation_summary
 
         data["evaluation"] = evaluation_summary(evaluation)
-    write_json(out / "summary.json", data)
+    write_json(out / "summary.json", {**data, **(extra or {})})
     return written + [out / "summary.json"]
 
 

@@ -128,3 +128,31 @@ def test_cli_evaluate_writes_everything_and_the_scenario_runs(tmp_path):
     assert run.exit_code == 0, run.output
     staffing = yaml.safe_load((out / "scenario.yaml").read_text())["agents"]["team"]["staffing"]
     assert staffing == pd.read_csv(out / "coverage.csv")["on_floor"].astype(int).tolist()
+
+
+def test_cli_refine_adds_requirement_where_the_simulation_fell_short_and_solves_again(tmp_path):
+    req = write_requirement(tmp_path / "req.csv", flat_day(8.5), 30)  # about the load: short almost everywhere
+    shifts = write_shifts(tmp_path / "shifts.yaml", SHIFTS)
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(cli, ["schedule", str(req), "--shifts", str(shifts), "--evaluate",
+                                      str(scenario_file(tmp_path)), "-r", "3", "--jobs", "1", "--refine", "2",
+                                      "--no-charts", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    rounds = json.loads(result.stdout)["refine_rounds"]
+    assert [r["round"] for r in rounds] == [0, 1, 2] and rounds[0]["short_intervals"] > 0
+    needed = [r["requirement_agent_hours"] for r in rounds]
+    assert needed[0] == pytest.approx(8.5 * 14) and needed[0] < needed[1] < needed[2]  # 8.5 agents, 14 hours
+    assert all(b["cost"] >= a["cost"] for a, b in zip(rounds, rounds[1:]))
+    refined = pd.read_csv(out / "requirements_refined.csv")
+    # every round's additions are kept: the file is the original plus the sum of all three rounds' additions
+    assert (refined["net_fte"] - refined["added"]).tolist() == pytest.approx(
+        pd.read_csv(req)["net_fte"].tolist())
+    assert refined["added"].max() <= 3 and refined["added"].sum() > 0
+
+
+def test_refine_without_evaluate_is_an_input_error(tmp_path):
+    req = write_requirement(tmp_path / "req.csv", flat_day(3), 30)
+    shifts = write_shifts(tmp_path / "shifts.yaml", SHIFTS)
+    result = CliRunner().invoke(cli, ["schedule", str(req), "--shifts", str(shifts), "--refine", "2",
+                                      "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "--refine goes with --evaluate" in result.output
