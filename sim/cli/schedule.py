@@ -65,11 +65,9 @@ def schedule(requirements, shifts_file, column, group, objective, under_penalty,
       servsim schedule results/plan/requirements_refined.csv --shifts SHIFTS.yaml --evaluate configs/phone_line.yaml
       servsim schedule REQ.csv --shifts SHIFTS.yaml --evaluate configs/phone_line.yaml --refine 3 --target-sl 0.85
     """
-    from sim.scheduling.evaluate import as_requirement
     from sim.scheduling.model import Options
     from sim.scheduling.outputs import check_out, write_outputs
     from sim.scheduling.requirement import read_requirement
-    from sim.scheduling.schedule import make_schedule
     from sim.scheduling.spec import load_shifts
 
     if scenario_file and evaluate_file and scenario_file.resolve() != evaluate_file.resolve():
@@ -80,16 +78,8 @@ def schedule(requirements, shifts_file, column, group, objective, under_penalty,
     requirement = read_requirement(requirements, column, group)
     shifts = load_shifts(shifts_file)
     options = Options(objective, under_penalty, over_penalty, time_limit, mip_gap)
-    evaluation, refined, rounds = None, None, []
-    for round_ in range(refine + 1):
-        plan = make_schedule(requirement, shifts, shifts_file, options)
-        if evaluate_file is None:
-            break
-        evaluation, refined = _evaluate(plan, evaluate_file, group, replications, seed, target_sl, refine_step, jobs)
-        rounds.append(_round(round_, plan, evaluation))
-        if evaluation.short.empty or round_ == refine:
-            break
-        requirement = as_requirement(requirement, refined)
+    simulate = (evaluate_file, group, replications, seed, target_sl, refine_step, jobs)
+    plan, evaluation, refined, rounds = _rounds(requirement, shifts, shifts_file, options, simulate, refine)
     base = evaluate_file or scenario_file
     scenario = None
     if base is not None:
@@ -105,6 +95,25 @@ def schedule(requirements, shifts_file, column, group, objective, under_penalty,
         click.echo(json.dumps(_jsonable(data), indent=2))
         return
     _print(data, out)
+
+
+def _rounds(requirement, shifts, shifts_file, options, simulate, refine):
+    """Solve; with a scenario, simulate, and up to ``refine`` times add requirement where it fell short and
+    solve again. Returns the last schedule, its evaluation and refined requirement, and each round's numbers."""
+    from sim.scheduling.evaluate import as_requirement
+    from sim.scheduling.schedule import make_schedule
+
+    evaluation, refined, rounds = None, None, []
+    for number in range(refine + 1):
+        plan = make_schedule(requirement, shifts, shifts_file, options)
+        if simulate[0] is None:
+            break
+        evaluation, refined = _evaluate(plan, *simulate)
+        rounds.append(_round(number, plan, evaluation))
+        if evaluation.short.empty or number == refine:
+            break
+        requirement = as_requirement(requirement, refined)
+    return plan, evaluation, refined, rounds
 
 
 def _evaluate(plan, scenario, group, replications, seed, target_sl, refine_step, jobs):

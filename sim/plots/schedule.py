@@ -36,20 +36,16 @@ def coverage_chart(coverage: pd.DataFrame, title: str = "Coverage against the re
     for ax, day in zip(axes, days):
         rows = coverage[coverage["day"] == day]
         start = _hours(rows["interval_start"])
-        step = float(np.diff(start).min()) if len(start) > 1 else 24.0
-        edges = np.r_[start, start[-1] + step]
-
-        def stairs(values):
-            return np.r_[values, values[-1:]]
-        ax.fill_between(edges, stairs(rows["at_work"].to_numpy()), step="post", color=WORK, alpha=0.35,
+        edges = np.r_[start, start[-1] + _step_hours(coverage)]
+        ax.fill_between(edges, _stairs(rows["at_work"].to_numpy()), step="post", color=WORK, alpha=0.35,
                         linewidth=0, label="at work (before breaks)")
-        ax.step(edges, stairs(rows["on_floor"].to_numpy()), where="post", color=FLOOR, linewidth=1.6,
+        ax.step(edges, _stairs(rows["on_floor"].to_numpy()), where="post", color=FLOOR, linewidth=1.6,
                 label="on the floor")
-        ax.step(edges, stairs(rows["required"].to_numpy()), where="post", color=TARGET, linewidth=1.2,
+        ax.step(edges, _stairs(rows["required"].to_numpy()), where="post", color=TARGET, linewidth=1.2,
                 linestyle="--", label="required")
         short = rows["on_floor"].to_numpy() < rows["required"].to_numpy() - 1e-9
-        ax.fill_between(edges, stairs(rows["on_floor"].to_numpy()), stairs(rows["required"].to_numpy()),
-                        where=stairs(short), step="post", color=SHORT, alpha=0.6, linewidth=0, label="short")
+        ax.fill_between(edges, _stairs(rows["on_floor"].to_numpy()), _stairs(rows["required"].to_numpy()),
+                        where=_stairs(short), step="post", color=SHORT, alpha=0.6, linewidth=0, label="short")
         ax.set_ylabel(f"day {day}\nagents")
         ax.set_ylim(0, max(1.0, float(rows[["required", "at_work"]].to_numpy().max())) * 1.15)
     axes[0].legend(loc="upper left", ncol=4)
@@ -58,15 +54,24 @@ def coverage_chart(coverage: pd.DataFrame, title: str = "Coverage against the re
     return fig
 
 
+def _stairs(values: np.ndarray) -> np.ndarray:
+    """``values`` with the last repeated, for a step line that ends at the last interval's end."""
+    return np.r_[values, values[-1:]]
+
+
+def _step_hours(frame: pd.DataFrame) -> float:
+    """The length of one interval of ``frame`` in hours."""
+    starts = np.unique(_hours(frame["interval_start"]))
+    return float(np.diff(starts).min()) if len(starts) > 1 else 24.0
+
+
 def _active_hours(frame: pd.DataFrame, columns: list[str]) -> tuple[float, float]:
     """Whole hours around the intervals where any of ``columns`` is non-zero (the whole day if none is)."""
     busy = frame[(frame[columns].to_numpy() > 0).any(axis=1)]
     if busy.empty:
         return 0.0, 24.0
     hours = _hours(busy["interval_start"])
-    step = float(np.diff(np.unique(_hours(frame["interval_start"]))).min()) if frame["interval_start"].nunique() > 1 \
-        else 24.0
-    return max(0.0, np.floor(hours.min()) - 1), min(24.0, np.ceil(hours.max() + step) + 1)
+    return max(0.0, np.floor(hours.min()) - 1), min(24.0, np.ceil(hours.max() + _step_hours(frame)) + 1)
 
 
 def _hours_axis(ax, span: tuple[float, float]) -> None:
@@ -146,16 +151,20 @@ def evaluation_chart(intervals: pd.DataFrame, target: float, title: str = "Simul
     the intervals whose upper bound misses the target marked."""
     days = _busy_days(intervals, ["offered"])
     fig, axes = figure(9.0, 0.8 + 1.8 * len(days), rows=len(days), sharex=True)
+    step = _step_hours(intervals)
     for ax, day in zip(axes, days):
         rows = intervals[(intervals["day"] == day) & (intervals["offered"] > 0)]
         x = _hours(rows["interval_start"])
-        ax.fill_between(x, 100 * rows["service_level_ci_low"], 100 * rows["service_level_ci_high"], color=FLOOR,
+        edges = np.r_[x, x[-1:] + step]
+        percent = {c: _stairs(100 * rows[c].to_numpy(float)) for c in
+                   ("service_level", "service_level_ci_low", "service_level_ci_high")}
+        ax.fill_between(edges, percent["service_level_ci_low"], percent["service_level_ci_high"], color=FLOOR,
                         alpha=0.25, linewidth=0, step="post", label="95% interval")
-        ax.step(x, 100 * rows["service_level"], where="post", color=FLOOR, linewidth=1.4, label="mean")
+        ax.step(edges, percent["service_level"], where="post", color=FLOOR, linewidth=1.4, label="mean")
         ax.axhline(100 * target, color=TARGET, linestyle="--", linewidth=1.0, label="target")
         short = rows[rows["short"]]
-        ax.plot(_hours(short["interval_start"]), 100 * short["service_level"], "v", color=SHORT, markersize=4,
-                label="short (upper bound below target)")
+        ax.plot(_hours(short["interval_start"]) + step / 2, 100 * short["service_level"], "v", color=SHORT,
+                markersize=5, label="short (upper bound below target)")
         ax.set_ylim(0, 105)
         ax.set_ylabel(f"day {day}\nSL (%)")
     axes[0].legend(loc="lower left", ncol=4)

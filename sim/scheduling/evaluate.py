@@ -79,7 +79,8 @@ def _on_grid(data: dict, scenario: Scenario, step: float, path: Path) -> tuple[d
     for name, channel in (data.get("channels") or {}).items():
         arrivals = (channel or {}).get("arrivals") or {}
         if isinstance(arrivals.get("profile"), list):
-            channel = {**channel, "arrivals": {**arrivals, "profile": [v for v in arrivals["profile"] for _ in range(k)]}}
+            profile = [v for v in arrivals["profile"] for _ in range(k)]
+            channel = {**channel, "arrivals": {**arrivals, "profile": profile}}
         channels[name] = channel
     agents = {}
     for name, spec in data["agents"].items():

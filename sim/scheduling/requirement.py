@@ -133,23 +133,23 @@ def _numbers(frame: pd.DataFrame, column: str, path: Path) -> np.ndarray:
 def _days(frame: pd.DataFrame, path: Path) -> tuple[np.ndarray, list[str], int]:
     """Each row's day as 0, 1, ... from the first day; the labels of the days; the first day's weekday."""
     raw = frame["day"].str.strip()
-    names = raw.str.lower().str[:3]
-    if raw.str.fullmatch(r"\d+").all():
+    numeric = raw.str.fullmatch(r"\d+").to_numpy(bool)
+    named = raw.str.lower().isin([*WEEKDAYS, *_FULL_NAMES]).to_numpy(bool)
+    if numeric.all():
         numbers = raw.astype(int).to_numpy()
-        weekday = numbers
-    elif raw.str.lower().isin([*WEEKDAYS, *(_FULL_NAMES)]).all():
-        numbers = names.map(WEEKDAYS.index).to_numpy()
-        weekday = numbers
+    elif named.all():
+        numbers = raw.str.lower().str[:3].map(WEEKDAYS.index).to_numpy()
     else:
-        bad = raw[~(raw.str.fullmatch(r"\d+") | raw.str.lower().isin([*WEEKDAYS, *_FULL_NAMES]))].index[0]
-        i = frame.index.get_loc(bad)
-        raise InputError(f"{path}: line {frame['_line'].iloc[i]}: day: {raw.iloc[i]!r} is neither a day number "
-                         f"(0 = Monday) nor a weekday (mon ... sun); use one kind throughout")
+        i = int(np.flatnonzero(~(numeric if numeric[0] else named))[0])
+        raise InputError(f"{path}: line {frame['_line'].iloc[i]}: day: {raw.iloc[i]!r} is not a day "
+                         f"{'number (0 = Monday)' if numeric[0] else 'of the week (mon ... sun)'}, as the first "
+                         f"row's is; use one kind throughout")
+    weekday = numbers
     first, last = int(numbers.min()), int(numbers.max())
     present = set(numbers.tolist())
     gap = next((d for d in range(first, last + 1) if d not in present), None)
     if gap is not None:
-        label = WEEKDAYS[gap % 7] if not raw.str.fullmatch(r"\d+").all() else str(gap)
+        label = str(gap) if numeric.all() else WEEKDAYS[gap % 7]
         raise InputError(f"{path}: missing day {label} (the days must follow each other)")
     labels = [raw[numbers == d].iloc[0] for d in range(first, last + 1)]
     return numbers - first, labels, int(weekday.min()) % 7

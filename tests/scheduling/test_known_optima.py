@@ -190,3 +190,14 @@ def test_tiny_instances_match_exhaustive_enumeration(tmp_path, instance):
     plan = solve(tmp_path, [demand], 240, types, under_penalty=soft)
     assert plan.objective == pytest.approx(expected)
     assert plan.solved.bound <= plan.objective + 1e-6
+
+
+def test_sundays_late_shift_covers_monday_morning_in_a_cyclic_week(tmp_path):
+    """Only Monday 00:00-02:00 needs an agent, and the only shift starts Sunday 22:00 for 4 hours: in a cyclic
+    week it runs into Monday (the horizon's first day), so one shift covers it; nothing else is needed."""
+    days = [[0] * 12 for _ in range(7)]
+    days[0][0] = 1  # Monday 00:00-02:00 (2-hour intervals)
+    types = {"late": {"start": "22:00", "length": "4h", "cost_per_shift": 1, "days": ["sun"]}}
+    plan = solve(tmp_path, days, 120, types, labels=WEEK)
+    assert plan.objective == 1 and plan.under.sum() == 0
+    assert plan.on_floor.tolist() == [1] + [0] * 76 + [0, 0, 0, 0, 0, 0, 1]  # Monday 00-02, Sunday 22-24

@@ -88,6 +88,8 @@ REQUIREMENT_CASES = {
     "a day missing": (csv_text(FULL_DAY + [r.replace("0,", "2,", 1) for r in FULL_DAY]), ["missing day 1"]),
     "bad clock": (csv_text(FULL_DAY[:3] + ["0,25:00,1"] + FULL_DAY[4:]), ["line 5", "interval_start"]),
     "empty file": ("", ["req.csv"]),
+    "day kinds mixed": (csv_text(FULL_DAY + [r.replace("0,", "tue,", 1) for r in FULL_DAY]),
+                        ["line 50", "'tue'", "day number"]),
 }
 
 
