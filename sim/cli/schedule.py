@@ -150,6 +150,9 @@ def _print(data: dict, out: Path) -> None:
     for row in data["short"][:5]:
         console.print(f"  short: {row['day']} {row['interval_start']}: {row['on_floor']:g} on the floor, "
                       f"{row['required']:g} required")
+    if data["cover"] == "hard" and data["short_intervals"]:
+        console.print("note: the breaks could not all be placed without a shortfall (the model counted them as "
+                      "fractions); coverage.csv lists every short interval")
     for row in data.get("refine_rounds", []):
         console.print(f"round {row['round']}: requirement {row['requirement_agent_hours']:,.1f} agent-hours, cost "
                       f"{row['cost']:,.2f}, simulated service level {100 * row['service_level']:.1f}%, "
