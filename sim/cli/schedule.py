@@ -150,6 +150,11 @@ def _print(data: dict, out: Path) -> None:
     for row in data["short"][:5]:
         console.print(f"  short: {row['day']} {row['interval_start']}: {row['on_floor']:g} on the floor, "
                       f"{row['required']:g} required")
+    if data.get("repair"):
+        repair = data["repair"]
+        console.print(f"whole breaks cost more than the model's fractional break counts (objective "
+                      f"{repair['relaxed_objective']:,.2f}); solved again with whole break counts "
+                      f"({repair['exact_status']}), kept the {repair['kept']} schedule")
     if data["cover"] == "hard" and data["short_intervals"]:
         console.print("note: the breaks could not all be placed without a shortfall (the model counted them as "
                       "fractions); coverage.csv lists every short interval")

@@ -11,10 +11,12 @@ joint placement of a break group, b_tv = 1 if that placement is a break in step 
 column j works (``columns.py``); r_t: agents required; h: hours per step, so the penalties are per
 agent-hour short or over. With no u_t (hard cover) the requirement is rounded up: the floor is whole agents.
 
-The break counts y are continuous here: the model reserves the break time of every shift exactly, and
-``breaks.py`` places whole agents' breaks afterwards. Leaving y continuous loses nothing in the bound (the
-LP relaxation is the same) and lets HiGHS branch on the shifts alone: on a week of tours with three
-breaks per shift it found schedules within 1.4% of the bound in a minute where integer y stopped at 7-8%.
+The break counts y are continuous by default: the model reserves the break time of every shift, and
+``breaks.py`` places whole agents' breaks afterwards. That is a relaxation with the same LP bound, and it
+lets HiGHS branch on the shifts alone: on a week of tours with three breaks per shift it found schedules
+within 1.4% of the bound in a minute where integer y stopped at 7-8%. When whole breaks cannot keep what
+the fractions promised (one agent's lunch half here, half there), ``schedule.py`` solves again with
+``integer_breaks`` (exact) and keeps the better schedule.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Options:
     over_penalty: float = 0.0
     time_limit: float = 60.0
     mip_gap: float = 0.005
+    integer_breaks: bool = False  # whole-number break counts: exact, slower (see the module's docstring)
 
     @property
     def soft(self) -> bool:
@@ -118,7 +121,8 @@ def build_model(columns: Columns, shifts: Shifts, required: np.ndarray, options:
         rows.append(_pad(limits[0], width))
         lower.append(np.full(len(limits[1]), -np.inf))
         upper.append(limits[1])
-    integrality = np.r_[np.ones(n), np.zeros(width - n)]
+    whole = n + (len(breaks) if options.integer_breaks else 0)
+    integrality = np.r_[np.ones(whole), np.zeros(width - whole)]
     return Model(c, integrality, sparse.vstack(rows, format="csr"), np.concatenate(lower), np.concatenate(upper),
                  n, len(breaks))
 

@@ -123,6 +123,7 @@ def summary(schedule: Schedule) -> dict:
         "short": short[["day", "interval_start", "required", "on_floor", "under"]].head(SHORT_LISTED)
         .to_dict("records"),
         "break_placement": {"status": lines.status, "seconds": round(lines.seconds, 3)},
+        "repair": schedule.repair,
     }
 
 

@@ -20,6 +20,7 @@ from sim.scheduling.requirement import Requirement
 from sim.scheduling.spec import Shifts
 
 MIN_BREAK_SECONDS = 5.0  # time always left for placing breaks, even when the covering model used its limit
+REPAIR_SHARE = 0.25  # the exact re-solve may take this share of --time-limit beyond it, if none is left
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Schedule:
     lines: Lines
     on_shift: np.ndarray  # agents at work (on the floor or on a break) per grid step
     on_floor: np.ndarray  # agents on the floor (breaks taken) per grid step
+    repair: dict | None = None  # the exact re-solve, when placing whole breaks cost more than the model said
 
     @property
     def on_break(self) -> np.ndarray:
@@ -76,10 +78,53 @@ def make_schedule(requirement: Requirement, shifts: Shifts, shifts_path: str | P
     solved = solve_cover(columns, shifts, need, options)
     if solved.x is None:
         _no_schedule(solved, columns, shifts, need, requirement, grid, options)
-    left = options.time_limit - (time.perf_counter() - started)
+    place = (requirement, shifts, shifts_path, grid, columns, options, need)
+    plan = _placed(*place, solved, options.time_limit - (time.perf_counter() - started))
+    if _worse_than_promised(plan):
+        plan = _repaired(plan, place, max(options.time_limit - (time.perf_counter() - started),
+                                          REPAIR_SHARE * options.time_limit))
+    return plan
+
+
+def _worse_than_promised(plan: Schedule) -> bool:
+    """Whether placing whole agents' breaks lost what the model promised: a hard cover now short somewhere,
+    or a soft cover's objective above the model's."""
+    if not plan.options.soft:
+        return bool(plan.under.sum() > 1e-9)
+    return plan.objective > plan.solved.objective + 1e-6 * max(1.0, abs(plan.solved.objective))
+
+
+def _rank(plan: Schedule) -> tuple[float, float]:
+    """Better schedules first: a hard cover's shortfall counts before its price."""
+    return (0.0 if plan.options.soft else float(plan.under.sum()), plan.objective)
+
+
+def _placed(requirement, shifts, shifts_path, grid, columns, options, need, solved: Solved, left: float) -> Schedule:
+    """The schedule of ``solved`` with every agent's breaks placed."""
     lines = place_breaks(columns, solved.x, solved.y, need, max(MIN_BREAK_SECONDS, left))
     on_shift, on_floor = floor_of(columns, lines)
     return Schedule(requirement, shifts, shifts_path, grid, columns, options, need, solved, lines, on_shift, on_floor)
+
+
+def _repaired(plan: Schedule, place: tuple, budget: float) -> Schedule:
+    """Placing whole agents' breaks cost more than the model's fractional break counts promised (one agent's
+    lunch cannot be half in one interval and half in another): solve again with whole break counts, an exact
+    model, and keep the better schedule. Both solves' bounds are valid; the higher is reported."""
+    columns, options, need = place[4], place[5], place[6]
+    exact = solve_cover(columns, place[1], need, replace(options, integer_breaks=True, time_limit=budget))
+    best = plan
+    if exact.x is not None:
+        candidate = _placed(*place, exact, budget - exact.seconds)
+        best = candidate if _rank(candidate) < _rank(plan) else plan
+    bound = max(plan.solved.bound, exact.bound if exact.x is not None else -np.inf)
+    solved = replace(best.solved, bound=bound, seconds=plan.solved.seconds + exact.seconds)
+    repair = {"reason": "whole-agent breaks cost more than the model's fractional break counts",
+              "relaxed_objective": float(plan.objective),
+              "relaxed_under_hours": float(plan.under.sum() * plan.grid.hours),
+              "exact_status": exact.status, "seconds": round(exact.seconds, 3),
+              "exact_objective": float(candidate.objective) if exact.x is not None else None,
+              "kept": "exact" if best is not plan else "relaxed"}
+    return replace(best, solved=solved, repair=repair)
 
 
 def floor_of(columns: Columns, lines: Lines) -> tuple[np.ndarray, np.ndarray]:

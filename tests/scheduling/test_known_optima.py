@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from schedule_helpers import counts_by_type, solve
 
@@ -180,8 +180,15 @@ def brute_force(types: dict, demand: list[float], soft: float | None) -> float:
     return best
 
 
+LUNCH_SPLIT = (  # found by hypothesis: one agent's lunch, counted as a fraction, "covers" two half-agent steps
+    {"t0": {"start": {"earliest": "16:00", "latest": "16:00", "step": "4h"}, "length": "16h", "cost_per_shift": 1,
+            "breaks": [{"name": "lunch", "duration": "4h", "paid": False, "window": ["4h", "8h"]}]}},
+    [0.5, 0, 0, 0, 0, 0.5], 0.75)  # optimum 2: two agents lunching apart (one agent: 1 + 0.75 x 4 x 0.5 = 2.5)
+
+
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(tiny_instances())
+@example(LUNCH_SPLIT)
 def test_tiny_instances_match_exhaustive_enumeration(tmp_path, instance):
     types, demand, soft = instance
     if len(explicit_columns(types)) > 6:  # keep the enumeration small
@@ -190,6 +197,13 @@ def test_tiny_instances_match_exhaustive_enumeration(tmp_path, instance):
     plan = solve(tmp_path, [demand], 240, types, under_penalty=soft)
     assert plan.objective == pytest.approx(expected)
     assert plan.solved.bound <= plan.objective + 1e-6
+
+
+def test_whole_breaks_that_lose_what_the_fractions_promised_are_solved_again_exactly(tmp_path):
+    types, demand, soft = LUNCH_SPLIT
+    plan = solve(tmp_path, [demand], 240, types, under_penalty=soft)
+    assert plan.repair is not None and plan.repair["relaxed_objective"] == pytest.approx(2.5)
+    assert plan.repair["kept"] == "exact" and plan.objective == pytest.approx(2.0) and plan.solved.bound == 2.0
 
 
 def test_sundays_late_shift_covers_monday_morning_in_a_cyclic_week(tmp_path):
