@@ -32,6 +32,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_erlang_a.py
 	$(BIN)/python benchmarks/bench_journey.py
 	$(BIN)/python benchmarks/bench_sweep.py
+	$(BIN)/python benchmarks/bench_schedule.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

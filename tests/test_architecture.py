@@ -118,6 +118,7 @@ LAZY_IMPORTS = [
     ("sim.config", HEAVY),
     ("sim.analytic", HEAVY),
     ("sim.rng", HEAVY),
+    ("sim.scheduling.schedule", HEAVY),  # the solver needs neither the simulator, the CLI nor charts
 ]
 
 

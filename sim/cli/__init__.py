@@ -6,7 +6,8 @@ here and is registered by importing that module below.
 
 from __future__ import annotations
 
-from sim.cli import calibrate, erlang, forecast, run, sweep  # noqa: F401 - importing a module registers its commands
+from sim.cli import (  # noqa: F401 - importing a module registers its commands
+    calibrate, erlang, forecast, run, schedule, sweep)
 from sim.cli.base import cli
 
 __all__ = ["cli", "main"]

@@ -21,11 +21,12 @@ DISTRIBUTION_COUNTS = CSAT_COUNTS + FRUSTRATION_COUNTS
 # Events counted per day from the run's levels, under names that say what they count.
 EVENT_COUNTS = {"quits": "agents_quit", "hires": "agents_hired", "churned": "customers_lost",
                 "acquired": "customers_acquired"}
-CHANNEL_INTERVAL_KPIS = ("offered", "service_level")  # plus mean_queue_length, from the channel's own level
+# plus mean_queue_length, from the channel's own level
+CHANNEL_INTERVAL_KPIS = ("offered", "service_level", "asa_seconds", "mean_wait_seconds", "abandon_rate")
 
 
 def interval_table(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
-    """``interval_kpis`` with ``<channel>_offered``, ``<channel>_service_level`` and
+    """``interval_kpis`` with ``<channel>_<kpi>`` for each of ``CHANNEL_INTERVAL_KPIS`` and
     ``<channel>_mean_queue_length`` (for email: the mean backlog) for every channel of the run."""
     frame = interval_kpis(output, scenario)
     channels = _channel_columns(output, scenario)
