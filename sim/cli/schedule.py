@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import shlex
+import sys
 from pathlib import Path
 
 import click
 
+import sim
 from sim.cli.base import POSITIVE_DURATION, _jsonable, cli
 from sim.errors import InputError
 
@@ -65,18 +68,37 @@ def schedule(requirements, shifts_file, column, group, objective, under_penalty,
       servsim schedule results/plan/requirements_refined.csv --shifts SHIFTS.yaml --evaluate configs/phone_line.yaml
       servsim schedule REQ.csv --shifts SHIFTS.yaml --evaluate configs/phone_line.yaml --refine 3 --target-sl 0.85
     """
-    from sim.scheduling.model import Options
-    from sim.scheduling.outputs import check_out, write_outputs
-    from sim.scheduling.requirement import read_requirement
-    from sim.scheduling.spec import load_shifts
+    from sim.experiment.outdir import OutDir
 
     if scenario_file and evaluate_file and scenario_file.resolve() != evaluate_file.resolve():
         raise InputError("--scenario and --evaluate name different scenarios; give one of them")
     if refine and evaluate_file is None:
         raise InputError("--refine goes with --evaluate SCENARIO (it refines where the simulation fell short)")
-    check_out(out)
-    requirement = read_requirement(requirements, column, group)
+    from sim.scheduling.requirement import read_requirement
+    from sim.scheduling.spec import load_shifts
+
+    requirement = read_requirement(requirements, column, group)  # bad input is refused before anything is written
     shifts = load_shifts(shifts_file)
+    with OutDir(out, "schedule") as directory:
+        directory.claim()  # a new or empty directory, or an earlier schedule's; nothing else is touched
+        data = _solve_and_write(directory, requirement, shifts, shifts_file, group, objective, under_penalty,
+                                over_penalty, time_limit, mip_gap, evaluate_file, scenario_file, replications, seed,
+                                target_sl, refine_step, jobs, refine, no_charts)
+    if as_json:
+        click.echo(json.dumps(_jsonable(data), indent=2))
+        return
+    _print(data, out)
+
+
+def _solve_and_write(directory, requirement, shifts, shifts_file, group, objective, under_penalty, over_penalty,
+                     time_limit, mip_gap, evaluate_file, scenario_file, replications, seed, target_sl, refine_step,
+                     jobs, refine, no_charts) -> dict:
+    """Solve (and simulate, refine) the schedule; write its files and a manifest listing them; its summary."""
+    from sim.experiment.store import write_json
+    from sim.scheduling.model import Options
+    from sim.scheduling.outputs import write_outputs
+
+    out = directory.path
     options = Options(objective, under_penalty, over_penalty, time_limit, mip_gap)
     simulate = (evaluate_file, group, replications, seed, target_sl, refine_step, jobs)
     plan, evaluation, refined, rounds = _rounds(requirement, shifts, shifts_file, options, simulate, refine)
@@ -89,12 +111,12 @@ def schedule(requirements, shifts_file, column, group, objective, under_penalty,
     name = group or requirement.group or (next(iter(scenario["agents"])) if scenario and len(scenario["agents"]) == 1
                                           else "scheduled")
     extra = {"refine_rounds": rounds} if refine else None
-    write_outputs(plan, out, name, scenario, evaluation, refined, with_charts=not no_charts, extra=extra)
-    data = json.loads((out / "summary.json").read_text())
-    if as_json:
-        click.echo(json.dumps(_jsonable(data), indent=2))
-        return
-    _print(data, out)
+    directory.remove_previous()
+    written = write_outputs(plan, out, name, scenario, evaluation, refined, with_charts=not no_charts, extra=extra)
+    write_json(out / "manifest.json", {"kind": "schedule", "servsim_version": sim.__version__,
+                                       "command": shlex.join(["servsim", *sys.argv[1:]]),
+                                       "files": [p.relative_to(out).as_posix() for p in written]})
+    return json.loads((out / "summary.json").read_text())
 
 
 def _rounds(requirement, shifts, shifts_file, options, simulate, refine):

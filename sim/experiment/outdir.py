@@ -49,6 +49,7 @@ class OutDir:
         self.path, self.kind = Path(path), kind
         self.previous: dict | None = None
         self._locked = False
+        self._created = False
 
     def claim(self) -> dict | None:
         """Create or check the directory and lock it; returns the previous manifest (None if there was none)."""
@@ -64,6 +65,7 @@ class OutDir:
             if kind_of(self.previous) != self.kind:
                 raise InputError(f"{path}: holds the results of `servsim {kind_of(self.previous)}`, not of "
                                  f"`servsim {self.kind}`; choose another --out")
+        self._created = not path.exists()
         path.mkdir(parents=True, exist_ok=True)
         self._lock()
         return self.previous
@@ -92,8 +94,10 @@ class OutDir:
     def __enter__(self) -> OutDir:
         return self
 
-    def __exit__(self, *_) -> None:
+    def __exit__(self, error_type, *_) -> None:
         self.release()
+        if error_type is not None and self._created and not any(self.path.iterdir()):
+            self.path.rmdir()  # made for a write that never happened: leave no trace
 
     def _lock(self) -> None:
         lock = self.path / LOCK

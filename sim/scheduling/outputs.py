@@ -7,7 +7,6 @@ The on-floor column is recomputed from the lines, so the two files always agree.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,6 @@ import yaml
 import sim
 from sim.config.schema import WEEKDAYS
 from sim.config.units import format_duration
-from sim.errors import InputError
 from sim.experiment.store import write_atomic, write_json
 from sim.scheduling.requirement import DAY, clock
 from sim.scheduling.schedule import Schedule
@@ -190,26 +188,3 @@ def charts(schedule: Schedule, tables: dict[str, pd.DataFrame], target: float | 
     if "evaluation.csv" in tables:
         figures["evaluation"] = evaluation_chart(tables["evaluation.csv"], target, f"Simulated service level: {name}")
     return figures
-
-
-def check_out(out: Path) -> None:
-    """Refuse a results directory holding files of these names that servsim schedule did not write."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: is a file, expected a directory")
-    if not out.is_dir():
-        return
-    ours = {"shifts.csv", "coverage.csv", "staffing.yaml", "scenario.yaml", "evaluation.csv", "evaluation_runs.csv",
-            "requirements_refined.csv", "summary.json", "charts"}
-    clash = sorted(p.name for p in out.iterdir() if p.name in ours)
-    if clash and not _written_by_us(out / "summary.json"):
-        raise InputError(f"--out {out}: holds {', '.join(clash)} that servsim schedule did not write; "
-                         f"choose another directory")
-
-
-def _written_by_us(path: Path) -> bool:
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return False
-    return isinstance(data, dict) and {"servsim_version", "shifts_file", "requirement"} <= set(data)

@@ -141,7 +141,7 @@ def test_a_foreign_file_in_the_results_directory_is_never_overwritten(tmp_path):
     out.mkdir()
     (out / "shifts.csv").write_text("my own shifts\n")
     result, _ = run(tmp_path)
-    assert result.exit_code == 2 and "did not write" in result.output
+    assert result.exit_code == 2 and "not a servsim results directory" in result.output
     assert (out / "shifts.csv").read_text() == "my own shifts\n"
 
 
