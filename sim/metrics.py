@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.config.schema import DAY, SL_DEFINITIONS, Scenario
-from sim.records import CENTRE_LEVELS, COUNT_FIELDS, LEVEL_FIELDS, SUM_FIELDS, RunOutput
+from sim.config.schema import CHANNELS, DAY, SL_DEFINITIONS, Scenario
+from sim.records import CENTRE_LEVELS, CONTACT_FIELDS, COUNT_FIELDS, LEVEL_FIELDS, SUM_FIELDS, RunOutput
 
 YEAR = 365.25 * DAY
 SNAPSHOTS = ("snapshot", "customers_end", "loyalty_sum_end")  # taken at day ends: a period keeps its last one
@@ -70,7 +70,7 @@ KPI_DOCS = {
     "revenue_at_risk": "revenue that customers lost in the period would have brought over money.lost_value_years",
     "net_value": "revenue - labour - training - hiring cost - revenue at risk",
 }
-for _channel in ("walk_in", "phone", "email"):
+for _channel in CHANNELS:
     KPI_DOCS[f"{_channel}_offered"] = f"{_channel} contacts that arrived"
     KPI_DOCS[f"{_channel}_service_level"] = (
         f"{_channel} service level (email: answered within the response target)")
@@ -140,15 +140,33 @@ def _customer_and_money_kpis(s: pd.DataFrame, out: pd.DataFrame) -> None:
     out["loyalty_mean"] = (s["loyalty_sum_end"] / s["customers_end"]).where(taken)
     out["agent_attrition_rate"] = s["quits"] / s["employed_area"] * YEAR
     out["agents_employed"] = s["employed_area"] / s["length_seconds"]
-    for name in ("revenue", "labour_cost", "training_cost", "hiring_cost", "revenue_at_risk"):
+    for name in MONEY_COLUMNS:
         out[name] = s[name]
     cost = s["labour_cost"] + s["training_cost"] + s["hiring_cost"]
     out["cost_per_contact"] = cost / s["answered"]
     out["net_value"] = s["revenue"] - cost - s["revenue_at_risk"]
 
 
-_SUMMED = list(COUNT_FIELDS + SUM_FIELDS + LEVEL_FIELDS + CENTRE_LEVELS) + [
+MONEY_COLUMNS = ("revenue", "labour_cost", "training_cost", "hiring_cost", "revenue_at_risk")
+_SUMMED = list(COUNT_FIELDS + SUM_FIELDS + LEVEL_FIELDS + CENTRE_LEVELS + MONEY_COLUMNS[1:]) + [
     "length_seconds", "exhaustion_end", "on_floor_end", "employed_area", "quits", "hires"]
+
+
+def money_by_interval(levels: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Labour, training and hiring cost and revenue at risk per interval, priced from the run's levels.
+
+    Labour is the paid agent-time of each group at its hourly cost; training, the agent-time taken off
+    the floor at ``money.training_cost_per_hour``; hiring, each hire at the group's cost per hire; revenue
+    at risk, the yearly revenue of the customers lost times ``money.lost_value_years``.
+    """
+    money = scenario.money
+    frame = pd.DataFrame(index=levels.index)
+    frame["labour_cost"] = sum(levels[f"paid_area.{g}"] / 3600.0 * spec.hourly_cost
+                               for g, spec in scenario.agents.items())
+    frame["training_cost"] = levels["training_area"] / 3600.0 * money.training_cost_per_hour
+    frame["hiring_cost"] = sum(levels[f"hires.{g}"] * spec.cost_per_hire for g, spec in scenario.agents.items())
+    frame["revenue_at_risk"] = levels["value_lost"] * money.lost_value_years
+    return frame
 
 
 def _aggregate(sums: pd.DataFrame, key) -> pd.DataFrame:
@@ -157,16 +175,16 @@ def _aggregate(sums: pd.DataFrame, key) -> pd.DataFrame:
     return sums[_SUMMED].groupby(key).agg(how)
 
 
-def _interval_sums(output: RunOutput) -> pd.DataFrame:
-    """Slot tallies summed over tiers, joined to the interval levels."""
-    counts = output.slots.groupby("interval", observed=True)[list(COUNT_FIELDS + SUM_FIELDS)].sum()
+def _interval_sums(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
+    """Contact sums over channels, joined to the interval levels and the money they price."""
+    counts = output.sums.groupby("interval", observed=True)[list(CONTACT_FIELDS)].sum()
     levels = output.levels.set_index("interval")
-    return counts.join(levels)
+    return counts.join(levels).join(money_by_interval(levels, scenario))
 
 
 def interval_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
     """One row per interval: start time, day, scheduled agents and every KPI."""
-    sums = _interval_sums(output)
+    sums = _interval_sums(output, scenario)
     frame = kpis_from_sums(sums, scenario.service_level.definition)
     frame.insert(0, "start_seconds", sums["start_seconds"])
     frame.insert(1, "day", (sums["start_seconds"] // DAY).astype(int))
@@ -180,11 +198,11 @@ def _after_warmup(sums: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 
 def run_kpis(output: RunOutput, scenario: Scenario) -> dict[str, float]:
     """The whole run's KPIs (intervals before the warm-up left out), with headline KPIs per channel."""
-    sums = _after_warmup(_interval_sums(output), scenario)
+    sums = _after_warmup(_interval_sums(output, scenario), scenario)
     total = _aggregate(sums, np.zeros(len(sums), dtype=int))
     kpis = kpis_from_sums(total, scenario.service_level.definition).iloc[0].to_dict()
     by_channel = channel_kpis(output, scenario).set_index("channel")
-    for channel in ("walk_in", "phone", "email"):
+    for channel in CHANNELS:
         for name in CHANNEL_RUN_KPIS:
             kpis[f"{channel}_{name}"] = by_channel.at[channel, name] if channel in by_channel.index else np.nan
     backlog = output.levels.get("backlog_end.email")
@@ -203,15 +221,14 @@ def weekly_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
 
 
 def _periodic(output: RunOutput, scenario: Scenario, period: float, name: str) -> pd.DataFrame:
-    sums = _after_warmup(_interval_sums(output), scenario)
+    sums = _after_warmup(_interval_sums(output, scenario), scenario)
     key = (sums["start_seconds"] // period).astype(int).rename(name)
     return kpis_from_sums(_aggregate(sums, key), scenario.service_level.definition).reset_index()
 
 
 def _by(output: RunOutput, scenario: Scenario, column: str) -> pd.DataFrame:
-    """Contact KPIs per value of a slot column (after the warm-up); agent-level KPIs are left out."""
-    slots = output.slots[output.slots["start_seconds"] >= scenario.warmup - 1e-9]
-    sums = slots.groupby(column, observed=False)[list(COUNT_FIELDS + SUM_FIELDS)].sum()
+    """Contact KPIs per channel, tier or issue type (after the warm-up); agent-level KPIs are left out."""
+    sums = output.breakdown.groupby(column, observed=False)[list(CONTACT_FIELDS)].sum()
     for name in LEVEL_FIELDS + ("length_seconds",):
         sums[name] = np.nan
     frame = kpis_from_sums(sums, scenario.service_level.definition)

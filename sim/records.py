@@ -1,8 +1,9 @@
-"""Compact recording of a run: running tallies per (interval, tier) slot, time-weighted levels per interval,
-and optional per-contact columns.
+"""Compact recording of a run: one row per ended contact (typed columns), their sums per interval and channel,
+time-weighted levels per interval, and what one replication hands to the KPIs.
 
-The engine only adds numbers to preallocated lists; nothing per contact is kept
-unless per-contact records were asked for, and then only as typed arrays.
+The engine appends a row when a contact ends and adds numbers to preallocated arrays; rows are summed
+into fixed-size tables once a day and then dropped (unless the contact log was asked for), so memory
+grows with the horizon only by the per-interval tables, a few hundred bytes per interval.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 
 # Lower edges of the remembered-frustration bins counted in ``frustration_0`` .. ``frustration_5``.
 FRUSTRATION_BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.6)
-# Contact tallies kept per (interval of arrival, channel, tier, issue) slot.
+# Contact counts, per (interval of arrival, channel) and per (channel, tier, issue).
 COUNT_FIELDS = (
     "offered",  # arrivals (new contacts, repeats, redials and chasers alike)
     "delayed",  # arrivals who found no free agent and queued
@@ -53,12 +54,15 @@ SUM_FIELDS = (
     "effort_sum",  # effort of rated contacts: earlier contacts of the episode + transfers + channel switch
     "word_of_mouth_sum",  # expected net people told (positive minus negative) at the end of episodes
 )
-# Time integrals and snapshots kept per interval, one column per channel or group (see ``Tally``).
+CONTACT_FIELDS = COUNT_FIELDS + SUM_FIELDS
+# Time integrals and snapshots kept per interval, one column per channel or group (see ``Levels``).
 CHANNEL_LEVELS = ("queue_area", "backlog_end")
 GROUP_LEVELS = ("busy_area", "staffed_area", "handled", "exhaustion_end", "on_floor_end",
                 "employed_area",  # agent-seconds employed (positions not vacant, hires in training included)
+                "paid_area",  # agent-seconds paid (the schedule, less vacant positions)
+                "training_area",  # agent-seconds of training taken off the floor
                 "quits", "hires")  # agents who left the job; vacant positions filled by a new hire
-# Per interval, for the whole centre: the customer base and money.
+# Per interval, for the whole centre: the customer base.
 CENTRE_LEVELS = (
     "snapshot",  # 1 where the two below were taken
     "customers_end",  # active customers at the end of the day (last interval of each day and of the run)
@@ -68,61 +72,64 @@ CENTRE_LEVELS = (
     "defected",  # ... of which right after a contact
     "acquired",  # new customers who filled an empty seat
     "revenue",  # revenue earned by active customers
-    "revenue_at_risk",  # revenue churned customers would have brought after the run (money.lost_value_years)
-    "labour_cost",  # paid agent-hours x hourly cost
-    "training_cost",  # training agent-hours off the floor x money.training_cost_per_hour
-    "hiring_cost",  # new hires x cost per hire
+    "value_lost",  # yearly revenue of the customers lost (what money.lost_value_years multiplies)
 )
 LEVEL_FIELDS = ("queue_area", "busy_area", "staffed_area")
 
 OUTCOME_ANSWERED, OUTCOME_ABANDONED, OUTCOME_QUEUED_AT_END, OUTCOME_BALKED = 0, 1, 2, 3
 OUTCOMES = ("answered", "abandoned", "queued_at_end", "balked")
+KINDS = ("first", "repeat", "redial", "chaser")
+# Flags of a row beyond the contact's own (``sim.model.contact``): set when it ended.
+FRUSTRATED, RATED, EPISODE_END = 1 << 10, 1 << 11, 1 << 12
+# The columns of a contact row and their array type codes.
+ROW_COLUMNS = (
+    ("arrival", "d"), ("interval", "q"), ("channel", "b"), ("tier", "b"), ("issue", "b"), ("outcome", "b"),
+    ("kind", "b"), ("flags", "q"), ("wait", "d"), ("busy", "d"), ("frustration", "d"), ("peak", "d"), ("z", "d"),
+    ("loyalty", "d"), ("effort", "d"), ("u_survey", "d"), ("seat", "q"), ("group", "b"), ("agent", "q"),
+)
 
 
-class Tally:
-    """Running totals for one run: plain Python lists.
+class ContactRows:
+    """Rows of ended contacts in typed columns (``ROW_COLUMNS``), appended by the engine, taken in batches."""
 
-    Contact counts are indexed by slot (see ``sim.model.demand.Layout``); levels by
-    ``interval * n + i`` for channel or group ``i`` of ``n``.
+    def __init__(self) -> None:
+        self.columns = {name: array(code) for name, code in ROW_COLUMNS}
+
+    def __len__(self) -> int:
+        return len(self.columns["arrival"])
+
+    def appenders(self) -> tuple:
+        """The ``append`` of each column, in ``ROW_COLUMNS`` order (valid until the next ``take``)."""
+        return tuple(column.append for column in self.columns.values())
+
+    def take(self) -> dict[str, np.ndarray]:
+        """The rows so far as numpy columns; the buffer starts empty again."""
+        taken = {name: np.frombuffer(column, dtype=_DTYPES[code]).copy()
+                 for (name, code), column in zip(ROW_COLUMNS, self.columns.values())}
+        self.columns = {name: array(code) for name, code in ROW_COLUMNS}
+        return taken
+
+
+_DTYPES = {"d": np.float64, "q": np.int64, "b": np.int8}
+
+
+class Levels:
+    """Per-interval levels and counts that are not tied to one contact: queues, agents, the customer base.
+
+    Indexed ``interval * n + i`` for channel or group ``i`` of ``n``; centre-wide ones by interval.
     """
 
-    def __init__(self, n_intervals: int, n_slots_per_interval: int, channels: list[str], groups: list[str]) -> None:
+    def __init__(self, n_intervals: int, channels: list[str], groups: list[str]) -> None:
         self.n_intervals = n_intervals
-        self.per_interval = n_slots_per_interval
         self.channels, self.groups = channels, groups
-        n_slots = n_intervals * n_slots_per_interval
-        for name in COUNT_FIELDS:
-            setattr(self, name, [0] * n_slots)
-        for name in SUM_FIELDS:
-            setattr(self, name, [0.0] * n_slots)
-        self.csat_counts = [getattr(self, f"csat_{a}") for a in (1, 2, 3, 4)] + [self.csat_top]  # by answer 1-5
-        self.frustration_bins = [getattr(self, f"frustration_{i}") for i in range(len(FRUSTRATION_BINS))]
         for name in CHANNEL_LEVELS:
-            setattr(self, name, [0.0] * (n_intervals * len(channels)))
+            setattr(self, name, array("d", bytes(8 * n_intervals * len(channels))))
         for name in GROUP_LEVELS:
-            setattr(self, name, [0.0] * (n_intervals * len(groups)))
+            setattr(self, name, array("d", bytes(8 * n_intervals * len(groups))))
         for name in CENTRE_LEVELS:
-            setattr(self, name, [0.0] * n_intervals)
+            setattr(self, name, array("d", bytes(8 * n_intervals)))
 
-    def slot_frame(self, interval_seconds: float, channels: list[str], tiers: list[str], issues: list[str]) -> pd.DataFrame:
-        """One row per (interval, channel, tier, issue) with every count and sum."""
-        n_c, n_t, n_i = len(channels), len(tiers), len(issues)
-        index = np.arange(self.n_intervals * self.per_interval)
-        intervals = index // self.per_interval
-        frame = pd.DataFrame({
-            "interval": intervals,
-            "start_seconds": intervals * interval_seconds,
-            "channel": pd.Categorical.from_codes((index // (n_t * n_i)) % n_c, channels),
-            "tier": pd.Categorical.from_codes((index // n_i) % n_t, tiers),
-            "issue": pd.Categorical.from_codes(index % n_i, issues),
-        })
-        for name in COUNT_FIELDS:
-            frame[name] = np.asarray(getattr(self, name), dtype=np.int64)
-        for name in SUM_FIELDS:
-            frame[name] = np.asarray(getattr(self, name), dtype=float)
-        return frame
-
-    def level_frame(self, interval_seconds: float, horizon: float, staffing: dict[str, list[int]]) -> pd.DataFrame:
+    def frame(self, interval_seconds: float, horizon: float, staffing: dict[str, list[int]]) -> pd.DataFrame:
         """One row per interval: length, scheduled agents, and levels in total and per channel / group.
 
         Per-channel columns are named ``queue_area.<channel>``; per-group ``busy_area.<group>`` etc.
@@ -136,62 +143,27 @@ class Tally:
         }
         for names, fields in ((self.channels, CHANNEL_LEVELS), (self.groups, GROUP_LEVELS)):
             for field in fields:
-                values = np.asarray(getattr(self, field), dtype=float).reshape(self.n_intervals, len(names))
+                values = np.frombuffer(getattr(self, field)).reshape(self.n_intervals, len(names))
                 columns[field] = values.sum(axis=1)
                 for i, name in enumerate(names):
-                    columns[f"{field}.{name}"] = values[:, i]
+                    columns[f"{field}.{name}"] = values[:, i].copy()
         for name in CENTRE_LEVELS:
-            columns[name] = np.asarray(getattr(self, name), dtype=float)
+            columns[name] = np.frombuffer(getattr(self, name)).copy()
         for g in self.groups:
             columns[f"agents_scheduled.{g}"] = np.asarray(staffing[g], dtype=np.int64)
         return pd.DataFrame(columns)
 
 
-class ContactLog:
-    """Per-contact records in typed columns, filled only when a run asks for them."""
-
-    def __init__(self) -> None:
-        self.arrival = array("d")
-        self.channel = array("b")
-        self.tier = array("b")
-        self.wait = array("d")
-        self.handle = array("d")
-        self.outcome = array("b")
-        self.frustration = array("d")
-
-    def add(self, arrival: float, channel: int, tier: int, wait: float, handle: float, outcome: int,
-            frustration: float = 0.0) -> None:
-        self.arrival.append(arrival)
-        self.channel.append(channel)
-        self.tier.append(tier)
-        self.wait.append(wait)
-        self.handle.append(handle)
-        self.outcome.append(outcome)
-        self.frustration.append(frustration)
-
-    def frame(self, channels: list[str], tier_names: list[str]) -> pd.DataFrame:
-        """The contacts in arrival order, with categorical channel, tier and outcome."""
-        frame = pd.DataFrame(
-            {
-                "arrival_seconds": np.frombuffer(self.arrival, dtype=float),
-                "channel": pd.Categorical.from_codes(np.frombuffer(self.channel, dtype=np.int8), channels),
-                "tier": pd.Categorical.from_codes(np.frombuffer(self.tier, dtype=np.int8), tier_names),
-                "wait_seconds": np.frombuffer(self.wait, dtype=float),
-                "handle_seconds": np.frombuffer(self.handle, dtype=float),
-                "outcome": pd.Categorical.from_codes(np.frombuffer(self.outcome, dtype=np.int8), list(OUTCOMES)),
-                "frustration": np.frombuffer(self.frustration, dtype=float),
-            }
-        )
-        return frame.sort_values("arrival_seconds", kind="stable", ignore_index=True)
-
-
 class RunOutput:
-    """What one replication produced: slot and level tables, optional contacts, and how it was made."""
+    """What one replication produced, for the KPIs.
 
-    def __init__(
-        self, slots: pd.DataFrame, levels: pd.DataFrame, contacts: pd.DataFrame | None, meta: dict
-    ) -> None:
-        self.slots = slots
-        self.levels = levels
-        self.contacts = contacts
-        self.meta = meta
+    ``sums``: contact counts and sums per (interval of arrival, channel); ``breakdown``: the same per
+    (channel, tier, issue) over the contacts that arrived after the warm-up; ``levels``: per interval;
+    ``contacts``: one row per contact, only when the contact log was asked for; ``meta``: how it was made;
+    ``trace``: one row per event, only when the trace was asked for.
+    """
+
+    def __init__(self, sums: pd.DataFrame, breakdown: pd.DataFrame, levels: pd.DataFrame,
+                 contacts: pd.DataFrame | None, meta: dict, trace: pd.DataFrame | None = None) -> None:
+        self.sums, self.breakdown, self.levels, self.contacts, self.meta = sums, breakdown, levels, contacts, meta
+        self.trace = trace

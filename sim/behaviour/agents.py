@@ -64,6 +64,14 @@ def recovered(p: Exhaustion, exhaustion: float, idle_seconds: float) -> float:
     return exhaustion * math.exp(-idle_seconds / p.recovery_time)
 
 
+STRAIN_DAYS = 30.0  # E30: exhaustion at shift ends, averaged over about this many shifts
+
+
+def strain_update(strain: float, exhaustion: float) -> float:
+    """E30 after a shift ending at ``exhaustion``: an exponential moving average over ~30 shifts."""
+    return strain + (exhaustion - strain) / STRAIN_DAYS
+
+
 def quit_probability(p: Attrition, exhaustion_30d, days: float):
     """Chance an agent quits within ``days``: monthly ``q0 multiplier^E30`` as a constant hazard (2.8; numpy-friendly)."""
     monthly = np.minimum(1.0, p.monthly_quit * p.exhaustion_multiplier ** np.asarray(exhaustion_30d))

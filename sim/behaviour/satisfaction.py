@@ -1,20 +1,22 @@
 """Per-contact customer outcomes (evidence note 2.6, 2.7, 2.9): latent satisfaction, the CSAT and recommend
 answers read from it, defection, the loyalty state, survey response and word of mouth.
 
-The scalar functions use only ``math`` (the engine calls them once per contact); the random draws
-(``epsilon`` ~ N(0, 1), the uniform ``u``) come from the caller. ``expected_outcomes`` is the closed-form
-counterpart for calibration and tests: it integrates the same equations over eps with scipy.
+The engine calls ``latent``, ``defection_probability`` and the loyalty functions once per contact, on
+floats; the answers read from z (CSAT, NPS bucket, survey response, word of mouth) are counted for a
+day's contacts at once (``sim.model.ledger``), so those functions take numpy arrays as well as numbers.
+The random draws (``epsilon`` ~ N(0, 1), the uniform ``u``) come from the caller. ``expected_outcomes``
+is the closed-form counterpart for calibration and tests: it integrates the same equations over eps.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from typing import Any
 
 import numpy as np
+from scipy import special
 
-from sim.config.satisfaction import Defection, Loyalty, Memory, Satisfaction, Surveys, WordOfMouth
+from sim.config.satisfaction import CSAT_ANSWERS, Defection, Loyalty, Memory, Satisfaction, Surveys, WordOfMouth
 
 DETRACTOR, PASSIVE, PROMOTER = -1, 0, 1
 SCORE_RANGES = {DETRACTOR: (0, 6), PASSIVE: (7, 8), PROMOTER: (9, 10)}  # 0-10 answers of each NPS bucket
@@ -22,9 +24,11 @@ _SQRT2 = math.sqrt(2.0)
 YEAR_DAYS = 365.25
 
 
-def phi(x: float) -> float:
-    """Standard normal CDF (``erfc`` form: accurate far into the lower tail)."""
-    return 0.5 * math.erfc(-x / _SQRT2)
+def phi(x):
+    """Standard normal CDF (``erfc`` form: accurate far into the lower tail); a float or an array."""
+    if isinstance(x, float):
+        return 0.5 * math.erfc(-x / _SQRT2)
+    return 0.5 * special.erfc(-np.asarray(x, dtype=float) / _SQRT2)
 
 
 def latent(
@@ -50,19 +54,15 @@ def latent(
     return z
 
 
-def csat(p: Satisfaction, z: float) -> int:
+def csat(p: Satisfaction, z):
     """The 1-5 answer: 1 below the first cut-point, one more for each cut-point reached (``z == cut`` goes up)."""
-    return 1 + bisect_right(p.csat_cuts, z)
+    return 1 + np.searchsorted(p.csat_cuts, z, side="right")
 
 
-def recommend_bucket(p: Satisfaction, z: float, loyalty: float) -> int:
+def recommend_bucket(p: Satisfaction, z, loyalty):
     """NPS bucket of ``z_R = z + gamma L``: -1 detractor, 0 passive, 1 promoter."""
-    z_r = z + p.gamma * loyalty
-    if z_r < p.nps_detractor:
-        return DETRACTOR
-    if z_r < p.nps_passive:
-        return PASSIVE
-    return PROMOTER
+    z_r = np.asarray(z) + p.gamma * np.asarray(loyalty)
+    return np.where(z_r < p.nps_detractor, DETRACTOR, np.where(z_r < p.nps_passive, PASSIVE, PROMOTER))
 
 
 def recommend_score(bucket: int, u: float) -> int:
@@ -97,9 +97,11 @@ def loyalty_update(p: Loyalty, loyalty: float, z: float, n_episodes: int) -> flo
     return loyalty + loyalty_change(p, z, n_episodes)
 
 
-def loyalty_decay(p: Loyalty, loyalty: float, seconds: float) -> float:
-    """L after ``seconds`` without contact: exponential decay toward 0."""
-    return loyalty * math.exp(-seconds / p.time_constant)
+def loyalty_decay(p: Loyalty, loyalty, seconds):
+    """L after ``seconds`` without contact: exponential decay toward 0 (floats, or arrays for the whole base)."""
+    if isinstance(seconds, float):
+        return loyalty * math.exp(-seconds / p.time_constant)
+    return loyalty * np.exp(-np.asarray(seconds) / p.time_constant)
 
 
 def churn_probability(p: Loyalty, loyalty, days: float):
@@ -112,9 +114,10 @@ def patience_memory(p: Memory, since_bad: float) -> float:
     return 1.0 - (1.0 - p.patience_factor) * math.exp(-since_bad / p.time_constant)
 
 
-def survey_response_probability(p: Surveys, csat_answer: int) -> float:
+def survey_response_probability(p: Surveys, csat_answer):
     """Probability that an offered survey is answered: ``r0 m(CSAT)``, at most 1."""
-    return min(1.0, p.response_base * p.response_factor[csat_answer])
+    factor = np.array([p.response_factor[a] for a in CSAT_ANSWERS])
+    return np.minimum(1.0, p.response_base * factor[np.asarray(csat_answer) - 1])
 
 
 def word_of_mouth(p: WordOfMouth, resolved: bool, csat_answer: int) -> tuple[float, float, int]:
@@ -128,6 +131,14 @@ def word_of_mouth(p: WordOfMouth, resolved: bool, csat_answer: int) -> tuple[flo
     if not resolved and csat_answer <= 2:
         return p.negative_probability, p.negative_mean, -1
     return p.other_probability, p.other_mean, 0
+
+
+def word_of_mouth_net(p: WordOfMouth, resolved, csat_answer):
+    """Expected net people told at the end of an episode (``word_of_mouth``: probability x mean x sign)."""
+    resolved, answer = np.asarray(resolved, dtype=bool), np.asarray(csat_answer)
+    positive, negative = resolved & (answer == 5), ~resolved & (answer <= 2)
+    return np.where(positive, p.positive_probability * p.positive_mean,
+                    np.where(negative, -p.negative_probability * p.negative_mean, 0.0))
 
 
 def expected_outcomes(

@@ -31,6 +31,11 @@ def learning_factor_at(p: Learning, new: float) -> float:
     return 1.0 + p.aht_new_hire_excess * new
 
 
+def proficiency_factor(proficiency: float) -> float:
+    """Handle-time multiplier of an agent with ``proficiency`` (0-1] in the contact's skill: ``2 - proficiency``."""
+    return 2.0 - proficiency
+
+
 def frustration_factor(p: HandleTimeEffects, frustration: float) -> float:
     """Handle-time multiplier for a customer starting service at frustration F."""
     return 1.0 + p.frustration * frustration
@@ -39,6 +44,11 @@ def frustration_factor(p: HandleTimeEffects, frustration: float) -> float:
 def exhaustion_factor(p: Exhaustion, exhaustion: float) -> float:
     """Handle-time multiplier for an agent at exhaustion E."""
     return 1.0 + p.handle_effect * exhaustion
+
+
+def pressure_resolution_factor(p: Pressure, cut: float) -> float:
+    """Resolution probability multiplier when ``cut`` of the contact was cut short: ``1 - penalty * cut``."""
+    return 1.0 - p.resolution_penalty * cut
 
 
 def pressured(p: Pressure, handle: float) -> tuple[float, float]:

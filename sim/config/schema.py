@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from sim.config.behaviour import Behaviour, BehaviourField, _lognormal_by_median
 from sim.config.distributions import HandleTime, Patience, patience_shorthand
 from sim.config.files import resolve_files
+from sim.config.traits import TRAITS
 from sim.config.types import ClockTime, Duration, HoursAmount, PositiveDuration, Rate
 
 DAY = 86400.0
@@ -76,7 +77,7 @@ class Arrivals(_Section):
         return self
 
 
-CHANNELS = ("walk_in", "phone", "email")  # also the default order in which agents serve them
+CHANNELS = tuple(TRAITS)  # also the default order in which agents serve them
 ChannelName = Literal["walk_in", "phone", "email"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -326,7 +327,10 @@ class Money(_Section):
 
 
 class Output(_Section):
+    """What a run keeps beyond its KPIs: the contact log, and an event trace for debugging."""
+
     contacts: bool = False
+    trace: bool = False
 
 
 class Scenario(_Section):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sim.config.schema import DAY, Scenario
 from sim.metrics import daily_kpis, interval_kpis, kpis_from_sums
-from sim.records import COUNT_FIELDS, FRUSTRATION_BINS, LEVEL_FIELDS, SUM_FIELDS, RunOutput
+from sim.records import CONTACT_FIELDS, FRUSTRATION_BINS, LEVEL_FIELDS, RunOutput
 
 CSAT_COUNTS = ("csat_1", "csat_2", "csat_3", "csat_4", "csat_top")  # served contacts answering 1, 2, 3, 4, 5
 FRUSTRATION_COUNTS = tuple(f"frustration_{i}" for i in range(len(FRUSTRATION_BINS)))  # ended contacts per bin
@@ -37,8 +37,8 @@ def day_table(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
     """``daily_kpis`` with the day's CSAT answer counts (1-5), remembered-frustration bin counts, and the agents
     who quit or were hired and the customers lost or acquired that day."""
     frame = daily_kpis(output, scenario)
-    slots = _after_warmup(output.slots, scenario)
-    counts = slots.groupby(_day(slots))[list(DISTRIBUTION_COUNTS)].sum()
+    sums = _after_warmup(output.sums, scenario)
+    counts = sums.groupby(_day(sums))[list(DISTRIBUTION_COUNTS)].sum()
     levels = _after_warmup(output.levels, scenario)
     events = levels.groupby(_day(levels))[list(EVENT_COUNTS)].sum().round().astype("int64").rename(columns=EVENT_COUNTS)
     return frame.join(counts, on="day").join(events, on="day")
@@ -54,13 +54,13 @@ def _day(frame: pd.DataFrame) -> pd.Series:
 
 def _channel_columns(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
     """One row per interval, the headline KPIs of each channel side by side."""
-    sums = output.slots.groupby(["interval", "channel"], observed=False)[list(COUNT_FIELDS + SUM_FIELDS)].sum()
+    sums = output.sums.groupby(["interval", "channel"], observed=False)[list(CONTACT_FIELDS)].sum()
     for name in LEVEL_FIELDS + ("length_seconds",):
         sums[name] = np.nan  # agent levels are per group, not per channel
     kpis = kpis_from_sums(sums, scenario.service_level.definition)[list(CHANNEL_INTERVAL_KPIS)].unstack("channel")
     levels = output.levels.set_index("interval")
     wide = {}
-    for channel in output.slots["channel"].cat.categories:
+    for channel in output.sums["channel"].cat.categories:
         for kpi in CHANNEL_INTERVAL_KPIS:
             wide[f"{channel}_{kpi}"] = kpis[(kpi, channel)]
         wide[f"{channel}_mean_queue_length"] = levels[f"queue_area.{channel}"] / levels["length_seconds"]

@@ -15,6 +15,7 @@ import math
 from collections import deque
 
 from sim.behaviour import agents as rules
+from sim.config.behaviour import Exhaustion
 from sim.config.schema import DAY, Scenario
 from sim.rng import Streams
 
@@ -75,10 +76,9 @@ class Group:
         return min(self.scheduled[k], self.positions - self.vacant)
 
 
-def interval_costs(group: Group, k: int, hours: float, money) -> tuple[float, float]:
-    """Labour (paid agent-hours x hourly cost) and training (agent-hours off the floor x course cost) in interval ``k``."""
-    training = group.scheduled[k] - group.plan[k]
-    return group.paid(k) * hours * group.spec.hourly_cost, training * hours * money.training_cost_per_hour
+def plan_levels(group: Group, k: int, seconds: float) -> tuple[float, float]:
+    """Agent-seconds paid and taken off the floor for training in interval ``k`` (of ``seconds``), as scheduled."""
+    return group.paid(k) * seconds, (group.scheduled[k] - group.plan[k]) * seconds
 
 
 class Roster:
@@ -95,6 +95,7 @@ class Roster:
         self.left_at: list[float] = []  # when the agent last went off shift
         self.quitting: list[bool] = []  # will leave the job at the end of this shift
         self.gone: list[bool] = []  # has left the job
+        self.serving: list = []  # the contact each agent is serving (None if none)
         self.attrition = scenario.behaviour.attrition if scenario.behaviour.on("attrition") else None
 
     def hire(self, group: Group, now: float, tenure: float | None = None) -> int:
@@ -111,6 +112,7 @@ class Roster:
         self.left_at.append(now)
         self.quitting.append(False)
         self.gone.append(False)
+        self.serving.append(None)
         return agent
 
     def on_shift(self, group: Group, now: float, rested: float) -> int:
@@ -127,15 +129,15 @@ class Roster:
         self.idle_since[agent] = now
         return agent
 
-    def exhaustion_at(self, agent: int, now: float, recovery_time: float) -> float:
+    def exhaustion_at(self, agent: int, now: float, p: Exhaustion) -> float:
         """An idle agent's exhaustion at ``now`` (recovery since going idle), without changing it."""
-        return self.exhaustion[agent] * math.exp(-(now - self.idle_since[agent]) / recovery_time)
+        return rules.recovered(p, self.exhaustion[agent], now - self.idle_since[agent])
 
     def leave(self, agent: int, now: float) -> None:
         """``agent`` goes off shift; it comes back before anyone new is hired, unless it is quitting."""
         group = self.groups[self.group[agent]]
         self.left_at[agent] = now
-        self.strain[agent] += (self.exhaustion[agent] - self.strain[agent]) / 30.0
+        self.strain[agent] = rules.strain_update(self.strain[agent], self.exhaustion[agent])
         if self.quitting[agent]:
             self.depart(agent, now)
         else:

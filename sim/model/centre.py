@@ -3,8 +3,9 @@
 Event-lean by design (see DESIGN.md, Performance and docs/engine.md): every handler
 is a callback on a SimPy timeout. A contact costs one arrival event, one service-end
 event per agent who handles it, and a patience event if it queues; the behaviour
-model (sim/behaviour) is evaluated in closed form at those events, never by polling.
-Levels (queue per channel, busy and present agents per group) are integrated exactly.
+model (``journey``, on the equations of ``sim.behaviour``) is evaluated at those events,
+never by polling. Levels (queue per channel, busy and present agents per group) are
+integrated exactly; each contact ends as one row of the ``Ledger``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,17 @@ import math
 
 import simpy
 
-from sim.model.agents import Group, Roster, interval_costs
-from sim.model.contact import (ACW, ARRIVAL, CH, GONE, HANDLE, BUSY, ISSUE, LEVEL, PAT, QAT, SEAT, SEG, SERVING, SLOT,
-                               ST, WAIT, WAITING)
+from sim.config.schema import Scenario
+from sim.config.traits import TRAITS
+from sim.model.agents import Group, Roster, plan_levels
+from sim.model.contact import DELAYED, GONE, SERVING, SHORT, WAITING, WITHIN, Contact
+from sim.model.customers import CustomerBase
+from sim.model.demand import Demand, FollowUps, Layout
 from sim.model.journey import Journey
+from sim.model.ledger import Ledger
 from sim.model.routing import POLICIES, Queues
-from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, OUTCOME_QUEUED_AT_END
+from sim.model.trace import Trace
+from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, OUTCOME_QUEUED_AT_END, Levels
 
 INF = math.inf
 
@@ -26,13 +32,13 @@ INF = math.inf
 class Centre:
     """Agents of several groups serving queues per (channel, skill, level), staffed per interval."""
 
-    def __init__(self, env: simpy.Environment, scenario, demand, roster: Roster, layout, tally, log=None,
-                 followups=None, base=None) -> None:
-        self.env, self.demand, self.roster, self.layout = env, demand, roster, layout
+    def __init__(self, env: simpy.Environment, scenario: Scenario, demand: Demand, roster: Roster, layout: Layout,
+                 ledger: Ledger, levels: Levels, draws: FollowUps, base: CustomerBase | None = None,
+                 trace: Trace | None = None) -> None:
+        self.env, self.demand, self.roster, self.ledger, self.levels = env, demand, roster, ledger, levels
         self.base = base  # a ``CustomerBase``, or None: every contact is an anonymous customer
-        self.money = scenario.money
+        self.trace = trace
         self.per_day = scenario.intervals_per_day
-        self.tally, self.log = tally, log
         self.interval = scenario.interval
         self.n_intervals = scenario.n_intervals
         self.channels = layout.channels
@@ -44,101 +50,31 @@ class Centre:
         issues = list(scenario.customers.issues.values())
         self.route = [[(c, [self.queues.index[(c, i.skill, v)] for v in range(n_levels)],
                         self.policy.candidates[(c, i.skill)]) for i in issues] for c in self.channels]
-        self.journey = Journey(self, scenario, followups)
+        self.journey = Journey(scenario, self, roster, ledger, draws, base)
         self.active = self.journey.active
+        self.customer = self.journey.customer
         self.threshold = [scenario.threshold_for(c) for c in self.channels]
+        self.abandons = [TRAITS[c].abandons for c in self.channels]
         self.short_abandon = scenario.service_level.short_abandon
         self.is_open = {c: True for c in self.channels}
-        self.open_plan = {}
+        self.open_plan: dict[str, list[bool]] = {}
         n_c, n_g = len(self.channels), len(self.groups)
         self._n_c, self._n_g = n_c, n_g
         self.level = [0] * (n_c + 2 * n_g)  # queue per channel, busy per group, present per group
         self._since = [0.0] * len(self.level)
         self._area = [0.0] * len(self.level)
-        self.serving: dict[int, list] | None = {} if log is not None else None  # only to log contacts in service at the end
         self._block: tuple[list, ...] = ((),)
         self._i = 0
         self.k = 0  # current interval
+        self._handled_at = 0
 
-    # --- levels -------------------------------------------------------------------------------------------
+    # --- what the journey may ask (``journey.CentrePort``) ----------------------------------------------------
 
-    def bump(self, i: int, delta: int, now: float) -> None:
-        """Change level ``i`` by ``delta`` at ``now``, integrating it up to then."""
-        self._area[i] += self.level[i] * (now - self._since[i])
-        self._since[i] = now
-        self.level[i] += delta
+    def waiting(self, channel: int) -> int:
+        return self.level[channel]
 
-    def _flush(self, k: int, now: float) -> None:
-        """Close interval ``k``: level integrals, backlogs and agent snapshots into the tally."""
-        tally, n_c, n_g = self.tally, self._n_c, self._n_g
-        for i in range(len(self.level)):
-            self.bump(i, 0, now)
-        for c in range(n_c):
-            tally.queue_area[k * n_c + c] += self._area[c]
-            tally.backlog_end[k * n_c + c] += self.level[c]
-        length = now - k * self.interval
-        for g, group in enumerate(self.groups):
-            tally.busy_area[k * n_g + g] += self._area[n_c + g]
-            tally.staffed_area[k * n_g + g] += self._area[n_c + n_g + g]
-            tally.on_floor_end[k * n_g + g] += self.level[n_c + n_g + g]
-            tally.exhaustion_end[k * n_g + g] += self.journey.group_exhaustion(group, now)
-            tally.employed_area[k * n_g + g] += (group.positions - group.vacant) * length
-            labour, training = interval_costs(group, k, length / 3600.0, self.money)
-            tally.labour_cost[k] += labour
-            tally.training_cost[k] += training
-        self._area = [0.0] * len(self.level)
-        base = self.base
-        if base is not None:
-            tally.customer_area[k], tally.revenue[k] = base.take_areas(now)
-            if (k + 1) % self.per_day == 0 or k == self.n_intervals - 1:
-                tally.snapshot[k] = 1
-                tally.customers_end[k] = base.count
-                tally.loyalty_sum_end[k] = base.loyalty_sum(now)
-
-    def _end_of_day(self, k: int, now: float, days: float = 1.0) -> None:
-        """A day ends (``days``: the part of a day the run's last one had), booked in its last interval ``k``:
-        the customer base churns and grows; agents quit and vacant positions are filled."""
-        tally = self.tally
-        if self.base is not None:
-            churned, at_risk, joined = self.base.new_day(now, days)
-            tally.churned[k] += churned
-            tally.revenue_at_risk[k] += at_risk
-            tally.acquired[k] += joined
-        roster = self.roster
-        if roster.attrition is not None:
-            for g, (quits, hires) in enumerate(roster.new_day(now, days)):
-                group = self.groups[g]
-                tally.quits[k * self._n_g + g] += quits
-                tally.hires[k * self._n_g + g] += hires
-                tally.hiring_cost[k] += hires * group.spec.cost_per_hire
-                for agent in [a for a in group.idle if roster.quitting[a]]:  # idle quitters go now, busy ones
-                    group.idle.remove(agent)  # when their contact ends (``_free``)
-                    self.bump(self._n_c + self._n_g + g, -1, now)
-                    roster.depart(agent, now)
-
-    # --- set-up, staffing, wrap-up -----------------------------------------------------------------------
-
-    def start(self, open_plan: dict[str, list[bool]]) -> None:
-        """Staff interval 0 and schedule the first arrival and interval boundary."""
-        self.open_plan = open_plan
-        self._set_interval(0)
-        if self.n_intervals > 1:
-            self.env.timeout(self.interval, 1).callbacks.append(self._on_interval)
-        self._load_next_block()
-
-    def finish(self, horizon: float) -> None:
-        """End the last day, close the last interval and count contacts still queued at ``horizon``."""
-        day = self.per_day * self.interval
-        self._end_of_day(self.n_intervals - 1, horizon, (horizon - math.floor((horizon - 1e-9) / day) * day) / day)
-        self._flush(self.n_intervals - 1, horizon)
-        for queue in self.queues.queues:
-            for contact in queue:
-                if contact[ST] == WAITING and contact[SEG] == 0:
-                    contact[ST] = GONE
-                    self.tally.in_queue_end[contact[SLOT]] += 1
-                    self.journey.ended(contact, horizon - contact[ARRIVAL], 0.0, OUTCOME_QUEUED_AT_END)
-        for contact in (self.serving or {}).values():
-            self.journey.ended(contact, contact[WAIT], contact[BUSY], OUTCOME_ANSWERED, count=False)
+    def is_open_now(self, channel: int) -> bool:
+        return self.is_open[self.channels[channel]]
 
     def next_open(self, channel: str, at: float) -> float:
         """``at`` if ``channel`` is open then, else a time in the first two hours after it next opens (inf if never).
@@ -155,10 +91,114 @@ class Centre:
                 return later * self.interval + at % 7200.0
         return INF
 
+    def book_defection(self, value: float) -> None:
+        """A customer left right after a contact: counted, with their yearly revenue, in this interval."""
+        levels, k = self.levels, self.k
+        levels.value_lost[k] += value
+        levels.churned[k] += 1
+        levels.defected[k] += 1
+
+    def follow_up(self, contact: Contact) -> None:
+        """A follow-up contact (repeat, redial, chaser) is due now."""
+        if not self.journey.came_back(contact):
+            return  # the customer churned in the meantime and does not come back
+        now = self.env.now
+        contact.interval = self.k
+        contact.arrival = contact.queued_at = now
+        if self.trace is not None:
+            self.trace.event(now, "follow_up", contact)
+        self.arrive(contact, now)
+
+    # --- levels -------------------------------------------------------------------------------------------
+
+    def bump(self, i: int, delta: int, now: float) -> None:
+        """Change level ``i`` by ``delta`` at ``now``, integrating it up to then."""
+        self._area[i] += self.level[i] * (now - self._since[i])
+        self._since[i] = now
+        self.level[i] += delta
+
+    def _flush(self, k: int, now: float) -> None:
+        """Close interval ``k``: level integrals, backlogs, agent snapshots and paid time into the levels."""
+        levels, n_c, n_g = self.levels, self._n_c, self._n_g
+        for i in range(len(self.level)):
+            self.bump(i, 0, now)
+        for c in range(n_c):
+            levels.queue_area[k * n_c + c] += self._area[c]
+            levels.backlog_end[k * n_c + c] += self.level[c]
+        length = now - k * self.interval
+        service = self.journey.service
+        for g, group in enumerate(self.groups):
+            at = k * n_g + g
+            levels.busy_area[at] += self._area[n_c + g]
+            levels.staffed_area[at] += self._area[n_c + n_g + g]
+            levels.on_floor_end[at] += self.level[n_c + n_g + g]
+            levels.exhaustion_end[at] += service.group_exhaustion(group, now)
+            levels.employed_area[at] += (group.positions - group.vacant) * length
+            paid, training = plan_levels(group, k, length)
+            levels.paid_area[at] += paid
+            levels.training_area[at] += training
+        self._area = [0.0] * len(self.level)
+        base = self.base
+        if base is not None:
+            levels.customer_area[k], levels.revenue[k] = base.take_areas(now)
+            if (k + 1) % self.per_day == 0 or k == self.n_intervals - 1:
+                levels.snapshot[k] = 1
+                levels.customers_end[k] = base.count
+                levels.loyalty_sum_end[k] = base.loyalty_sum(now)
+
+    def _end_of_day(self, k: int, now: float, days: float = 1.0) -> None:
+        """A day ends (``days``: the part of a day the run's last one had), booked in its last interval ``k``:
+        the customer base churns and grows; agents quit, vacancies are filled."""
+        levels = self.levels
+        if self.base is not None:
+            churned, value, joined = self.base.new_day(now, days)
+            levels.churned[k] += churned
+            levels.value_lost[k] += value
+            levels.acquired[k] += joined
+        roster = self.roster
+        if roster.attrition is not None:
+            for g, (quits, hires) in enumerate(roster.new_day(now, days)):
+                group = self.groups[g]
+                levels.quits[k * self._n_g + g] += quits
+                levels.hires[k * self._n_g + g] += hires
+                for agent in [a for a in group.idle if roster.quitting[a]]:  # idle quitters go now, busy ones
+                    group.idle.remove(agent)  # when their contact ends (``_free``)
+                    self.bump(self._n_c + self._n_g + g, -1, now)
+                    roster.depart(agent, now)
+
+    # --- set-up, staffing, wrap-up -----------------------------------------------------------------------
+
+    def start(self, open_plan: dict[str, list[bool]]) -> None:
+        """Staff interval 0 and schedule the first arrival and interval boundary."""
+        self.open_plan = open_plan
+        self._set_interval(0)
+        if self.n_intervals > 1:
+            self.env.timeout(self.interval, 1).callbacks.append(self._on_interval)
+        self._load_next_block()
+
+    def finish(self, horizon: float) -> None:
+        """End the last day and interval; every contact still queued or in service ends as a row."""
+        day = self.per_day * self.interval
+        self._end_of_day(self.n_intervals - 1, horizon, (horizon - math.floor((horizon - 1e-9) / day) * day) / day)
+        self._flush(self.n_intervals - 1, horizon)
+        for queue in self.queues.queues:
+            for contact in queue:
+                if contact.state == WAITING:
+                    contact.state = GONE
+                    if contact.segment == 0:  # never answered
+                        self.customer.ended(contact, OUTCOME_QUEUED_AT_END, horizon - contact.arrival, horizon)
+                    else:  # answered, and waiting again after a transfer
+                        self.customer.ended(contact, OUTCOME_ANSWERED, contact.wait, horizon, counted=False)
+        for contact in self.roster.serving:
+            if contact is not None:
+                self.customer.ended(contact, OUTCOME_ANSWERED, contact.wait, horizon, counted=False)
+        self.ledger.fold()
+
     def _on_interval(self, event: simpy.events.Event) -> None:
         k = event.value
         if k % self.per_day == 0:
             self._end_of_day(k - 1, self.env.now)
+            self.ledger.fold()  # the day's ended contacts into the tables
         self._flush(k - 1, self.env.now)
         self._set_interval(k)
         if k + 1 < self.n_intervals:
@@ -189,11 +229,11 @@ class Centre:
             group.leaving -= recalled
             for _ in range(target - current - recalled):
                 self.bump(present, 1, now)
-                group.idle.append(self.roster.on_shift(group, now, self.journey.rested))
+                group.idle.append(self.roster.on_shift(group, now, self.journey.service.rested))
         elif target < current:
             released = min(current - target, len(group.idle))
             for _ in range(released):
-                self.journey.off_shift(group.idle.pop(), now, idle=True)
+                self.journey.service.off_shift(group.idle.pop(), now, idle=True)
             self.bump(present, -released, now)
             group.leaving += current - target - released
 
@@ -213,31 +253,29 @@ class Centre:
             self.env.timeout(times[i + 1] - now).callbacks.append(self._on_arrival)
         else:
             self._load_next_block()
-        contact = [WAITING, *rows[i], 0, None, 0, 0.0, 0.0, 0.0]
-        if self.base is not None:
-            seat = contact[SEAT]
-            if not self.base.active[seat]:
+        contact = Contact(*rows[i])
+        base = self.base
+        if base is not None:
+            seat = contact.seat
+            if not base.active[seat]:
                 return  # this customer has churned: the contact never happens
-            contact[PAT] *= self.base.patience_factor(seat, now)
-        contact[ARRIVAL] = contact[QAT] = now  # the clock's own value: waits never come out a hair below zero
-        self.tally.offered[contact[SLOT]] += 1
-        if self.active:
-            self.arrive(contact, now)
-        else:
-            self.place(contact, now)
+            contact.patience *= base.patience_factor(seat, now)
+        contact.arrival = contact.queued_at = now  # the clock's own value: waits never come out a hair below zero
+        if self.trace is not None:
+            self.trace.event(now, "arrive", contact)
+        self.arrive(contact, now)
 
-    def arrive(self, contact: list, now: float) -> None:
-        """A contact (new or follow-up, already counted as offered) balks, is answered, or queues."""
-        journey = self.journey
-        if journey.active:
-            journey.started(contact)
-            if journey.balks(contact):
-                return
+    def arrive(self, contact: Contact, now: float) -> None:
+        """A contact (new or follow-up) balks, is answered, or queues."""
+        if self.active and not self.journey.arrived(contact, now):
+            if self.trace is not None:
+                self.trace.event(now, "balk", contact)
+            return
         self.place(contact, now)
 
-    def place(self, contact: list, now: float) -> None:
+    def place(self, contact: Contact, now: float) -> None:
         """Give ``contact`` to an idle eligible agent or queue it (with a patience clock unless transferred)."""
-        channel, queue_ids, candidates = self.route[contact[CH]][contact[ISSUE]]
+        channel, queue_ids, candidates = self.route[contact.channel][contact.issue]
         if self.is_open[channel]:
             group = self.policy.group_for(candidates)
             if group is not None:
@@ -247,53 +285,51 @@ class Centre:
                 self.level[i] += 1
                 self._take(group.idle.popleft(), group, contact, now, False)
                 return
-        contact[ST], contact[QAT] = WAITING, now
-        self.queues.queues[queue_ids[contact[LEVEL]]].append(contact)
-        self.bump(contact[CH], 1, now)
-        if contact[SEG] == 0:
-            self.tally.delayed[contact[SLOT]] += 1
-            if contact[PAT] != INF:
-                self.env.timeout(contact[PAT], contact).callbacks.append(self._on_abandon)
+        contact.state, contact.queued_at = WAITING, now
+        self.queues.queues[queue_ids[contact.level]].append(contact)
+        self.bump(contact.channel, 1, now)
+        if contact.segment == 0:
+            contact.flags |= DELAYED
+            if contact.patience != INF and self.abandons[contact.channel]:
+                self.env.timeout(contact.patience, contact).callbacks.append(self._on_abandon)
             if self.active:
                 self.journey.queued(contact, now)
+        if self.trace is not None:
+            self.trace.event(now, "queue", contact)
 
     # --- service ------------------------------------------------------------------------------------------
 
-    def _take(self, agent: int, group: Group, contact: list, now: float, queued: bool) -> None:
+    def _take(self, agent: int, group: Group, contact: Contact, now: float, queued: bool) -> None:
         """``agent`` (already counted busy) starts ``contact``, just taken off a queue if ``queued``."""
         if queued:
-            self.bump(contact[CH], -1, now)
-        contact[ST] = SERVING
-        wait = now - contact[QAT]
-        slot = contact[SLOT]
-        tally = self.tally
-        if contact[SEG] == 0:
-            contact[WAIT] = wait
-            tally.answered[slot] += 1
-            tally.wait_answered_sum[slot] += wait
-            if wait <= self.threshold[contact[CH]]:
-                tally.answered_within[slot] += 1
-        tally.handled[self._handled_at + group.index] += 1
-        if self.serving is not None:
-            self.serving[id(contact)] = contact
+            self.bump(contact.channel, -1, now)
+        contact.state = SERVING
+        wait = now - contact.queued_at
+        if contact.segment == 0:
+            contact.wait = wait
+            if wait <= self.threshold[contact.channel]:
+                contact.flags |= WITHIN
+        self.levels.handled[self._handled_at + group.index] += 1
+        contact.group, contact.agent = group.index, agent
+        self.roster.serving[agent] = contact
         if self.active:
-            busy = self.journey.served(agent, group, contact, wait, now) + contact[ACW]
+            busy = self.journey.served(agent, group, contact, wait, now) + contact.acw
         else:
-            busy = contact[HANDLE] + contact[ACW]
-        tally.handle_sum[slot] += busy
-        contact[BUSY] += busy
+            busy = contact.handle + contact.acw
+        contact.busy += busy
+        if self.trace is not None:
+            self.trace.event(now, "answer", contact, agent)
         self.env.timeout(busy, (agent, group, contact)).callbacks.append(self._on_done)
 
     def _on_done(self, event: simpy.events.Event) -> None:
         now = self.env.now
         agent, group, contact = event.value
-        journey = self.journey
-        transferred = self.active and journey.done(agent, group, contact, now)
+        self.roster.serving[agent] = None
+        transferred = self.active and self.journey.done(agent, group, contact, now)
+        if self.trace is not None:
+            self.trace.event(now, "transfer" if transferred else "done", contact, agent)
         if not transferred:
-            if self.serving is not None:
-                del self.serving[id(contact)]
-            if self.active or self.log is not None:
-                journey.ended(contact, contact[WAIT], contact[BUSY], OUTCOME_ANSWERED)
+            self.customer.ended(contact, OUTCOME_ANSWERED, contact.wait, now)
         self._free(agent, group, now)
         if transferred:  # placed after the agent moved on, so it goes to another agent if one is free
             self.place(contact, now)
@@ -313,7 +349,7 @@ class Centre:
                 group.leaving -= 1
                 self.bump(self._n_c + group.index, -1, now)
                 self.bump(self._n_c + self._n_g + group.index, -1, now)
-                self.journey.off_shift(agent, now, idle=False)
+                self.journey.service.off_shift(agent, now, idle=False)
                 return
         else:
             nxt = self.policy.next_contact(group, self.is_open)
@@ -327,18 +363,16 @@ class Centre:
             group.idle.append(agent)
 
     def _on_abandon(self, event: simpy.events.Event) -> None:
-        contact = event.value
-        if contact[ST] != WAITING or contact[SEG]:  # answered before its patience ran out (a transferred
+        contact: Contact = event.value
+        if contact.state != WAITING or contact.segment:  # answered before its patience ran out (a transferred
             return  # contact waiting again for its next agent does not hang up: its first clock is stale)
         now = self.env.now
-        contact[ST] = GONE
-        self.bump(contact[CH], -1, now)
-        slot, wait = contact[SLOT], now - contact[QAT]
-        tally = self.tally
-        tally.abandoned[slot] += 1
-        tally.wait_abandoned_sum[slot] += wait
+        contact.state = GONE
+        self.bump(contact.channel, -1, now)
+        wait = now - contact.queued_at
         if wait <= self.short_abandon:
-            tally.short_abandoned[slot] += 1
-        if self.journey.active:
-            self.journey.abandoned(contact, wait, now)
-        self.journey.ended(contact, wait, 0.0, OUTCOME_ABANDONED)
+            contact.flags |= SHORT
+        z, flags = self.journey.abandoned(contact, wait, now) if self.active else (math.nan, 0)
+        if self.trace is not None:
+            self.trace.event(now, "abandon", contact)
+        self.customer.ended(contact, OUTCOME_ABANDONED, wait, now, z, flags)

@@ -45,7 +45,6 @@ class CustomerBase:
         self.size = n
         self.loyalty_model = b.loyalty if b.on("loyalty") else None
         self.memory = b.memory if b.on("memory") else None
-        self.lost_value_years = scenario.money.lost_value_years
         h0 = b.loyalty.background_churn if self.loyalty_model is not None else 0.0
         self.new_per_day = spec.new_per_day if spec.new_per_day is not None else n * h0 / 365.25
         self._churn_u = streams["customers.churn"]
@@ -86,21 +85,21 @@ class CustomerBase:
         self.bad_at[seat] = now
 
     def churn(self, seat: int, now: float) -> float:
-        """The customer leaves: the seat empties. Returns their revenue lost after the run (revenue at risk)."""
+        """The customer leaves: the seat empties. Returns their yearly revenue (the value lost)."""
         self._integrate(now)
         self.active[seat] = 0
         self.count -= 1
         value = self.value[seat]
         self.value_active -= value
         self._vacated.append(seat)
-        return value * self.lost_value_years
+        return value
 
     # --- per day -------------------------------------------------------------------------------------------
 
     def new_day(self, now: float, days: float = 1.0) -> tuple[int, float, int]:
         """``days`` (a day, or the end of a run's last) have passed: background churn, then new customers.
 
-        Returns (churned, revenue at risk, joined).
+        Returns (churned, their yearly revenue, joined).
         """
         churned, at_risk = 0, 0.0
         if self.loyalty_model is not None:
@@ -131,8 +130,7 @@ class CustomerBase:
 
     def _decayed(self, now: float) -> np.ndarray:
         """Every seat's L at ``now``."""
-        at = np.frombuffer(self.loyalty_at)
-        return np.frombuffer(self.loyalty) * np.exp(-(now - at) / self.loyalty_model.time_constant)
+        return outcomes.loyalty_decay(self.loyalty_model, np.frombuffer(self.loyalty), now - np.frombuffer(self.loyalty_at))
 
     def take_areas(self, now: float) -> tuple[float, float]:
         """Customer-seconds and revenue since the last call (for one interval's tally)."""

@@ -8,16 +8,38 @@ contacts (repeats, redials, chasers) draw from separate ``followup`` streams.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from sim.config.schema import CHANNELS, Scenario
+from sim.config.schema import Scenario
+from sim.config.traits import TRAITS
 from sim.model.arrivals import arrivals_in, day_volume, expected_counts, interval_grid
 from sim.rng import Streams
 
-# Columns of a drawn block, in order (see ``ContactDraws.draw``).
-COLUMNS = ("time", "slot", "channel", "tier", "issue", "level", "patience", "tolerance", "handle", "acw",
-           "angry", "u_resolve", "u_transfer", "u_empathy", "u_next", "u_aux", "epsilon", "u_survey", "u_defect")
 N_UNIFORMS = 5
+
+
+class Draw(NamedTuple):
+    """One contact's drawn attributes (``ContactDraws.draw`` returns these as columns)."""
+
+    channel: int
+    tier: int
+    issue: int
+    level: int  # queue level of its tier (0 = served first; transferred contacts go ahead of all)
+    patience: float
+    tolerance: float
+    handle: float
+    acw: float
+    anger: float
+    u_resolve: float
+    u_transfer: float
+    u_empathy: float
+    u_next: float
+    u_aux: float
+    noise: float
+    u_survey: float
+    u_defect: float
 
 
 class Demand:
@@ -41,16 +63,12 @@ class Demand:
 
 
 class Layout:
-    """Tally slots: ``slot = interval * size + (channel * n_tiers + tier) * n_issues + issue``."""
+    """The names behind the codes a contact carries: channels, tiers and issue types, in scenario order."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.channels = scenario.channels.names
         self.tiers = list(scenario.customers.tiers)
         self.issues = list(scenario.customers.issues)
-        self.size = len(self.channels) * len(self.tiers) * len(self.issues)
-
-    def base(self, channel: int, tier: int, issue: int) -> int:
-        return (channel * len(self.tiers) + tier) * len(self.issues) + issue
 
 
 def cumulative_shares(shares: list[float]) -> np.ndarray:
@@ -83,14 +101,12 @@ class ContactDraws:
         self.tolerance_factor = np.array([t.tolerance_factor for t in tiers])
         self.handle_factor = np.array([i.handle_factor for i in issues])
         self.frustration = scenario.behaviour.frustration if scenario.behaviour.on("frustration") else None
-        self.base_slot = np.array([[layout.base(self.index, k, x) for x in range(len(issues))]
-                                   for k in range(len(tiers))])
 
     def _stream(self, name: str) -> np.random.Generator:
         return self.streams[f"{self.prefix}.{name}"]
 
     def draw(self, n: int, plain: bool = False, tier: np.ndarray | None = None) -> list[np.ndarray]:
-        """Per-contact columns ``COLUMNS[2:]`` (everything but time and slot) for ``n`` contacts.
+        """Per-contact columns, the fields of ``Draw`` in order, for ``n`` contacts.
 
         ``plain``: only what the plain queue reads (tier, level, patience, handle, after-contact work);
         the other columns are zeros. Each column has its own stream, so the ones drawn are unchanged.
@@ -145,23 +161,23 @@ def open_by_interval(scenario: Scenario) -> dict[str, list[bool]]:
 def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bool = False, seat_tiers=None):
     """A function drawing all channels' arrivals in intervals [first, stop), merged in time order.
 
-    It returns the arrival times and one tuple per arrival holding the contact's fields from
-    ``CH`` to ``QAT`` in ``sim.model.contact`` order, so the centre builds a contact in one step.
-    ``plain``: the columns ``PlainCentre`` reads instead (times, slots, levels, tiers, patience, busy time).
+    It returns the arrival times and one tuple per arrival holding the first fields of
+    ``sim.model.contact.Contact`` in order, so the centre builds a contact in one call.
+    ``plain``: the columns ``PlainCentre`` reads instead (times, intervals, levels, tiers, patience, busy time).
     ``seat_tiers``: with a customer base, every arrival is one of its seats (uniformly, from the channel's
     ``customer`` stream) and has that customer's tier; the seat is -1 without one.
     """
     starts, lengths = interval_grid(scenario.interval, scenario.horizon)
     per_channel = []
     for channel in layout.channels:
-        spec = getattr(scenario.channels, channel)
+        spec, traits = getattr(scenario.channels, channel), TRAITS[channel]
         arrivals = spec.arrivals
-        hours = spec.hours if channel != "email" else None  # email arrives round the clock
+        hours = None if traits.backlog else spec.hours  # written contacts arrive round the clock
         expected = expected_counts(arrivals, scenario.interval, scenario.horizon, hours)
         if arrivals.day_dispersion > 0:  # the stream is never touched without day-level randomness
             expected = day_volume(expected, scenario.intervals_per_day, arrivals.day_dispersion,
                                   streams[f"{channel}.day_volume"])
-        if channel != "email":  # email arrives round the clock and waits for opening hours
+        if not traits.backlog:  # a counter or line takes arrivals only while open
             expected = expected * _open_mask(scenario, channel)
         per_channel.append((channel, expected, ContactDraws(scenario, layout, channel, streams, "")))
 
@@ -177,16 +193,15 @@ def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bo
             else:
                 seat = (streams[f"{channel}.customer"].random(times.size) * len(seat_tiers)).astype(np.int64)
                 columns = draws.draw(times.size, plain, seat_tiers[seat])
-            slot = interval * layout.size + draws.base_slot[columns[1], columns[2]]
-            parts.append([times, slot, *columns, seat])
+            parts.append([times, interval, *columns, seat])
         merged = [np.concatenate(c) for c in zip(*parts)] if len(parts) > 1 else parts[0]
         if len(parts) > 1:
             order = np.argsort(merged[0], kind="stable")
             merged = [c[order] for c in merged]
-        times, slot, channel, tier, issue, level, patience, tolerance, handle, acw, angry, *uniforms, seat = merged
+        times, interval, channel, tier, issue, level, patience, tolerance, handle, acw, anger, *uniforms, seat = merged
         if plain:
-            return tuple(c.tolist() for c in (times, slot, level, tier, patience, handle + acw))
-        columns = [channel, tier, issue, level + 1, times, slot, handle, acw, patience, tolerance, angry,
+            return tuple(c.tolist() for c in (times, interval, level, tier, patience, handle + acw))
+        columns = [channel, tier, issue, level + 1, times, interval, handle, acw, patience, tolerance, anger,
                    *uniforms, seat, times]
         return times.tolist(), list(zip(*(c.tolist() for c in columns)))
 
@@ -207,19 +222,19 @@ class FollowUps:
         self._buffers: dict[str, list] = {c: [] for c in layout.channels}
         self._delay_streams = streams
 
-    def next(self, channel: str) -> list:
-        """One contact's columns ``COLUMNS[2:]`` for ``channel``."""
+    def next(self, channel: str) -> Draw:
+        """One contact's drawn attributes for ``channel``."""
         buffer = self._buffers[channel]
         if not buffer:
             columns = [c.tolist() for c in self._draws[channel].draw(self.BLOCK)]
-            buffer.extend(zip(*columns))
+            buffer.extend(map(Draw._make, zip(*columns)))
             buffer.reverse()
-        return list(buffer.pop())
+        return buffer.pop()
 
     def delays(self, name: str, dist, n: int = 256) -> list[float]:
         """A block of follow-up delays from their own stream."""
         return dist.sample(self._delay_streams[f"followup.{name}"], n).tolist()
 
 
-__all__ = ["CHANNELS", "COLUMNS", "ContactDraws", "Demand", "FollowUps", "Layout", "block_drawer", "cumulative_shares",
+__all__ = ["ContactDraws", "Demand", "Draw", "FollowUps", "Layout", "block_drawer", "cumulative_shares",
            "open_by_interval", "pick"]

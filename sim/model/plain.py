@@ -1,8 +1,9 @@
 """The plain queue: one phone line, one agent group, one issue type, behaviour off (the Erlang-A case).
 
-``simulate`` uses it instead of the full centre for such scenarios, because it is about
-40% faster there; tests/property/test_engines_agree.py checks that both engines give
-identical tallies on them. Event-lean by design (see DESIGN.md, Performance): each contact costs one
+``simulate`` uses it instead of the full centre for such scenarios (``is_plain``: an allow-list of the
+settings it understands), because it is faster there; tests/property/test_engines_agree.py draws every
+allowed setting and checks that both engines give identical results. Event-lean by design (see
+DESIGN.md, Performance): each contact costs one
 arrival event, one service-end event if answered, and one patience event if
 it had to queue. Handlers are callbacks on SimPy timeouts, not processes; the
 contact's fate is decided at those events, never by polling. Levels (queue,
@@ -16,7 +17,9 @@ from collections import deque
 
 import simpy
 
-from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, OUTCOME_QUEUED_AT_END, ContactLog, Tally
+from sim.model.contact import DELAYED, SHORT, WITHIN
+from sim.model.ledger import Ledger
+from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, OUTCOME_QUEUED_AT_END, Levels
 
 INF = math.inf
 
@@ -30,22 +33,24 @@ class PlainCentre:
         demand,
         staffing: list[int],
         interval: float,
+        per_day: int,
         n_levels: int,
         threshold: float,
         short_abandon: float,
-        tally: Tally,
-        log: ContactLog | None = None,
+        ledger: Ledger,
+        levels: Levels,
     ) -> None:
         self.env = env
         self.demand = demand
         self.staffing = staffing
         self.interval = interval
+        self.per_day = per_day
         self.threshold = threshold
         self.short_abandon = short_abandon
-        self.tally = tally
-        self.log = log
+        self.record = ledger.record_plain
+        self.ledger, self.levels = ledger, levels
         self.queues = [deque() for _ in range(n_levels)]  # index 0 = highest priority
-        self.waiting: dict[int, tuple] = {}  # queued contact id -> (arrival, slot, handle, tier)
+        self.waiting: dict[int, tuple] = {}  # queued contact id -> (arrival, interval, busy time, tier)
         self.idle: deque[int] = deque()  # agent ids, longest idle on the left
         self.present = 0  # agents on the floor: idle + busy
         self.busy = 0
@@ -72,11 +77,9 @@ class PlainCentre:
         """Close the last interval and count contacts still queued at ``horizon``."""
         self._advance(horizon)
         self._flush(len(self.staffing) - 1)
-        in_queue_end = self.tally.in_queue_end
-        for arrival, slot, handle, tier in self.waiting.values():
-            in_queue_end[slot] += 1
-            if self.log is not None:
-                self.log.add(arrival, 0, tier, horizon - arrival, 0.0, OUTCOME_QUEUED_AT_END)
+        for arrival, interval, _, tier in self.waiting.values():
+            self.record(arrival, interval, tier, OUTCOME_QUEUED_AT_END, DELAYED, horizon - arrival, 0.0)
+        self.ledger.fold()
 
     # --- levels ---------------------------------------------------------------------------------
 
@@ -91,13 +94,13 @@ class PlainCentre:
             self._last = now
 
     def _flush(self, k: int) -> None:
-        """Move the level integrals of interval ``k`` into the tally."""
-        tally, areas = self.tally, self._areas
-        tally.queue_area[k] += areas[0]
-        tally.busy_area[k] += areas[1]
-        tally.staffed_area[k] += areas[2]
-        tally.backlog_end[k] += self.queued
-        tally.on_floor_end[k] += self.present
+        """Move the level integrals of interval ``k`` into the levels."""
+        levels, areas = self.levels, self._areas
+        levels.queue_area[k] += areas[0]
+        levels.busy_area[k] += areas[1]
+        levels.staffed_area[k] += areas[2]
+        levels.backlog_end[k] += self.queued
+        levels.on_floor_end[k] += self.present
         self._areas = [0.0, 0.0, 0.0]
 
     # --- staffing -------------------------------------------------------------------------------
@@ -106,6 +109,8 @@ class PlainCentre:
         k = event.value
         self._advance(self.env.now)
         self._flush(k - 1)
+        if k % self.per_day == 0:
+            self.ledger.fold()  # the day's ended contacts into the tables
         self._k = k
         self._set_staffing(k)
         if k + 1 < len(self.staffing):
@@ -145,40 +150,32 @@ class PlainCentre:
         env = self.env
         now = env.now
         i = self._i
-        times, slots, levels, tiers, patience, handle = self._block
+        times, intervals, levels, tiers, patience, handle = self._block
         self._i = i + 1
         if i + 1 < len(times):
             env.timeout(times[i + 1] - now).callbacks.append(self._on_arrival)
         else:
             self._load_next_block()
-        slot = slots[i]
-        self.tally.offered[slot] += 1
         self._advance(now)
         if self.idle:
             self.busy += 1
-            self._answer(self.idle.popleft(), now, now, slot, handle[i], tiers[i])
+            self._answer(self.idle.popleft(), now, now, intervals[i], handle[i], tiers[i], 0)
             return
         self.queued += 1
-        self.tally.delayed[slot] += 1
         cid = self._next_contact
         self._next_contact = cid + 1
-        self.waiting[cid] = (now, slot, handle[i], tiers[i])
+        self.waiting[cid] = (now, intervals[i], handle[i], tiers[i])
         self.queues[levels[i]].append(cid)
         if patience[i] != INF:
             env.timeout(patience[i], cid).callbacks.append(self._on_abandon)
 
-    def _answer(self, agent: int, now: float, arrival: float, slot: int, handle: float, tier: int) -> None:
+    def _answer(self, agent: int, now: float, arrival: float, interval: int, handle: float, tier: int,
+                delayed: int = DELAYED) -> None:
         """Record an answered contact and keep ``agent`` busy for its handle time."""
-        tally = self.tally
         wait = now - arrival
-        tally.answered[slot] += 1
-        tally.wait_answered_sum[slot] += wait
-        tally.handle_sum[slot] += handle
-        tally.handled[self._k] += 1
-        if wait <= self.threshold:
-            tally.answered_within[slot] += 1
-        if self.log is not None:
-            self.log.add(arrival, 0, tier, wait, handle, OUTCOME_ANSWERED)
+        self.levels.handled[self._k] += 1
+        self.record(arrival, interval, tier, OUTCOME_ANSWERED, delayed | (WITHIN if wait <= self.threshold else 0),
+                    wait, handle)
         self.env.timeout(handle, agent).callbacks.append(self._on_done)
 
     def _serve_next(self, agent: int, now: float) -> bool:
@@ -212,14 +209,9 @@ class PlainCentre:
         if entry is None:  # answered before its patience ran out
             return
         now = self.env.now
-        arrival, slot, handle, tier = entry
+        arrival, interval, _, tier = entry
         self._advance(now)
         self.queued -= 1
-        tally = self.tally
         wait = now - arrival
-        tally.abandoned[slot] += 1
-        tally.wait_abandoned_sum[slot] += wait
-        if wait <= self.short_abandon:
-            tally.short_abandoned[slot] += 1
-        if self.log is not None:
-            self.log.add(arrival, 0, tier, wait, 0.0, OUTCOME_ABANDONED)
+        self.record(arrival, interval, tier, OUTCOME_ABANDONED, DELAYED | (SHORT if wait <= self.short_abandon else 0),
+                    wait, 0.0)

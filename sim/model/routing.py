@@ -10,25 +10,25 @@ from __future__ import annotations
 from collections import deque
 
 from sim.config.schema import ROUTING_POLICIES, Scenario
+from sim.config.traits import TRAITS
 from sim.model.agents import Group, Roster
-
-from sim.model.contact import QAT as QUEUED_AT
-from sim.model.contact import WAITING
+from sim.model.contact import WAITING, Contact
 
 
 class Queues:
     """All queues, indexed; ``key(channel, skill, level)`` -> index."""
 
     def __init__(self, channels: list[str], skills: list[str], n_levels: int) -> None:
+        self.channels = channels
         self.keys = [(c, s, v) for c in channels for s in skills for v in range(n_levels)]
         self.index = {key: i for i, key in enumerate(self.keys)}
         self.queues: list[deque] = [deque() for _ in self.keys]
 
-    def head(self, q: int) -> list | None:
+    def head(self, q: int) -> Contact | None:
         """The first contact still waiting in queue ``q`` (dropping those who left)."""
         queue = self.queues[q]
         while queue:
-            if queue[0][0] == WAITING:
+            if queue[0].state == WAITING:
                 return queue[0]
             queue.popleft()
         return None
@@ -53,7 +53,7 @@ class LongestIdle:
 
     def rank(self, channel: str, level: int) -> tuple:
         """Sort key of a queue for a freed agent: lower is served first."""
-        return (self.live_first and channel == "email", level)
+        return (self.live_first and not TRAITS[channel].live, level)
 
     def _buckets(self, group: Group) -> list[list[int]]:
         """The group's queues, grouped by rank; within a bucket the longest-waiting head wins."""
@@ -74,7 +74,7 @@ class LongestIdle:
                 best, since = group, idle_since[group.idle[0]]
         return best
 
-    def next_contact(self, group: Group, is_open: dict[str, bool], after_closing: bool = False) -> list | None:
+    def next_contact(self, group: Group, is_open: dict[str, bool], after_closing: bool = False) -> Contact | None:
         """The contact a freed agent of ``group`` takes, removed from its queue; None if nobody waits.
 
         ``after_closing``: the agent's shift has ended; it only serves those a closed channel still holds:
@@ -87,7 +87,7 @@ class LongestIdle:
                 if after_closing and not self._held_after_closing(keys[q], is_open):
                     continue
                 contact = head(q)
-                if contact is not None and (best is None or contact[QUEUED_AT] < best[QUEUED_AT]) \
+                if contact is not None and (best is None or contact.queued_at < best.queued_at) \
                         and (after_closing or is_open[keys[q][0]]):
                     best, best_q = contact, q
             if best is not None:
@@ -95,11 +95,12 @@ class LongestIdle:
                 return best
         return None
 
-
     @staticmethod
     def _held_after_closing(key: tuple[str, str, int], is_open: dict[str, bool]) -> bool:
+        """Still served after closing: those a counter holds, and live customers on hold after a transfer."""
         channel, _, level = key
-        return not is_open[channel] and (channel == "walk_in" or (level == 0 and channel != "email"))
+        traits = TRAITS[channel]
+        return not is_open[channel] and (traits.held_after_closing or (level == 0 and traits.live))
 
 
 class MostProficient(LongestIdle):

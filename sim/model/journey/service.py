@@ -1,0 +1,107 @@
+"""The agent's side of a contact: how long it takes (skill, tenure, frustration, exhaustion, pressure), whether
+it is resolved, transferred or comes back, and what it does to the agent's exhaustion."""
+
+from __future__ import annotations
+
+from sim.behaviour import agents as agent_rules
+from sim.behaviour import service as rules
+from sim.config.schema import Scenario
+from sim.model.agents import Group, Roster
+from sim.model.contact import RESOLVED, TRANSFER, UNRESOLVED, Contact
+
+
+class ServiceSide:
+    """Handle time and outcome at service start; the agent's exhaustion at service end."""
+
+    def __init__(self, scenario: Scenario, roster: Roster) -> None:
+        b = scenario.behaviour
+        self.roster = roster
+        self.res = b.resolution if b.on("resolution") else None
+        self.learn = b.learning if b.on("learning") else None
+        self.exh = b.exhaustion if b.on("exhaustion") else None
+        self.hte = b.handle_time if b.on("handle_time") else None
+        self.pressure = b.pressure if b.on("pressure") else None
+        self.empathy_on = b.on("frustration")  # empathy eases frustration; without it, it does nothing
+        self.rested = b.exhaustion.between_shifts if self.exh else 1.0
+        self.skill_off = b.learning.skill_base  # skill of every agent when learning is off
+        issues = list(scenario.customers.issues.values())
+        self.resolution_factor = [i.resolution_factor for i in issues]
+        self.skill_of = [i.skill for i in issues]
+        tiers = list(scenario.customers.tiers.values())
+        self.hostility = [t.hostility_weight for t in tiers]
+
+    def exhaustion(self, agent: int, now: float) -> float:
+        """The agent's exhaustion at service start (recovered while idle), kept as its new value."""
+        if self.exh is None:
+            return 0.0
+        roster = self.roster
+        value = roster.exhaustion_at(agent, now, self.exh)
+        roster.exhaustion[agent] = value
+        return value
+
+    def shows_empathy(self, group: Group, contact: Contact, exhaustion: float) -> bool:
+        """Whether the agent is empathetic with this customer (once per contact, not again after a transfer)."""
+        if not self.empathy_on or contact.segment:
+            return False
+        empathy = agent_rules.empathy(self.exh, group.empathy, exhaustion) if self.exh else group.empathy
+        return contact.u_empathy < empathy
+
+    def handle_time(self, agent: int, group: Group, contact: Contact, exhaustion: float, now: float) -> float:
+        """Handle time of this segment; sets the contact's result (resolved, unresolved or to be transferred)."""
+        frustration = contact.f_start
+        proficiency = group.skills[self.skill_of[contact.issue]]
+        handle = contact.handle * rules.proficiency_factor(proficiency)
+        if self.learn is not None:
+            new = agent_rules.newness(self.learn, self.roster.tenure[agent] + now)
+            skill = agent_rules.skill_at(self.learn, group.skill_ceiling, new) * proficiency
+            handle *= rules.learning_factor_at(self.learn, new)
+        else:
+            skill = self.skill_off * proficiency
+        if self.hte is not None:
+            handle *= rules.frustration_factor(self.hte, frustration)
+        if self.exh is not None:
+            handle *= rules.exhaustion_factor(self.exh, exhaustion)
+        cut = 0.0
+        if self.pressure is not None:
+            handle, cut = rules.pressured(self.pressure, handle)
+        contact.result = self._result(contact, skill, frustration, exhaustion, cut)
+        return handle
+
+    def _result(self, contact: Contact, skill: float, frustration: float, exhaustion: float, cut: float) -> int:
+        p = self.res
+        if p is None:
+            return RESOLVED
+        if contact.episode.transfers < p.max_transfers and contact.u_transfer < rules.transfer_probability(p, skill):
+            return TRANSFER
+        chance = rules.resolution_probability(p, skill, self.resolution_factor[contact.issue], frustration, exhaustion)
+        if self.pressure is not None:
+            chance *= rules.pressure_resolution_factor(self.pressure, cut)
+        return RESOLVED if contact.u_resolve < chance else UNRESOLVED
+
+    def tired(self, agent: int, group: Group, contact: Contact) -> None:
+        """After the contact the agent is more exhausted, the more so the angrier the customer was."""
+        if self.exh is not None:
+            roster = self.roster
+            roster.exhaustion[agent] = agent_rules.after_contact(
+                self.exh, roster.exhaustion[agent], contact.f_start, group.resilience, self.hostility[contact.tier])
+
+    def comes_back(self, contact: Contact) -> bool:
+        """An unresolved customer comes back (a repeat contact) unless they have tried too often."""
+        p = self.res
+        return p is not None and contact.episode.contacts < p.max_contacts and contact.u_next < p.repeat_probability
+
+    def off_shift(self, agent: int, now: float, idle: bool) -> None:
+        """An agent leaves the floor, keeping the recovery of its idle time so far."""
+        roster = self.roster
+        if self.exh is not None and idle:
+            roster.exhaustion[agent] = roster.exhaustion_at(agent, now, self.exh)
+        roster.leave(agent, now)
+
+    def group_exhaustion(self, group: Group, now: float) -> float:
+        """Summed exhaustion of the group's agents on the floor at ``now`` (idle ones recovered so far)."""
+        if self.exh is None:
+            return 0.0
+        roster, p = self.roster, self.exh
+        off, idle = set(group.off), set(group.idle)
+        return sum(roster.exhaustion_at(a, now, p) if a in idle else roster.exhaustion[a]
+                   for a in group.members if a not in off and not roster.gone[a])

@@ -1,0 +1,255 @@
+"""The run's books: a row for every contact that ends, summed once a day into fixed-size tables.
+
+The event loop only records what it must decide on the spot (the latent satisfaction z, when the
+customer base needs it; flags; times). Everything that only counts (the CSAT answer and its
+distribution, the NPS bucket, the survey response, word of mouth, expected defections, frustration
+bins) is computed here for a day's contacts at once, with numpy, from the same equations
+(``sim.behaviour``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from sim.behaviour import satisfaction as outcomes
+from sim.config.schema import Scenario
+from sim.model.contact import (CHASER, DELAYED, FINISHED, REDIAL, REPEAT, SHORT, SOLVED, SWITCHED, TRANSFERRED,
+                               WITHIN, Contact)
+from sim.records import (CONTACT_FIELDS, EPISODE_END, FRUSTRATED, FRUSTRATION_BINS, KINDS, OUTCOME_ABANDONED,
+                         OUTCOME_ANSWERED, OUTCOME_BALKED, OUTCOME_QUEUED_AT_END, OUTCOMES, RATED, ContactRows)
+
+FIELD = {name: i for i, name in enumerate(CONTACT_FIELDS)}
+
+
+class Ledger:
+    """Contact rows, and their sums per (interval, channel) and per (channel, tier, issue) after the warm-up."""
+
+    def __init__(self, scenario: Scenario, channels: list[str], tiers: list[str], issues: list[str],
+                 keep_contacts: bool) -> None:
+        self.rows = ContactRows()
+        self.channels, self.tiers, self.issues = channels, tiers, issues
+        self.n_intervals = scenario.n_intervals
+        self.warm = round(scenario.warmup / scenario.interval)  # first interval after the warm-up
+        self.sums = np.zeros((self.n_intervals * len(channels), len(CONTACT_FIELDS)))
+        self.breakdown = np.zeros((len(channels) * len(tiers) * len(issues), len(CONTACT_FIELDS)))
+        self.kept: list[dict[str, np.ndarray]] | None = [] if keep_contacts else None
+        self.scoring = Scoring(scenario)
+        self._bind()
+
+    def _bind(self) -> None:
+        (self._arrival, self._interval, self._channel, self._tier, self._issue, self._outcome, self._kind,
+         self._flags, self._wait, self._busy, self._frustration, self._peak, self._z, self._loyalty, self._effort,
+         self._u_survey, self._seat, self._group, self._agent) = self.rows.appenders()
+
+    def record(self, c: Contact, outcome: int, wait: float, flags: int, frustration: float = 0.0,
+               peak: float = 0.0, z: float = math.nan, loyalty: float = 0.0, effort: float = 0.0) -> None:
+        """The row of contact ``c``, which ended with ``outcome`` after waiting ``wait`` (the hot path)."""
+        self._arrival(c.arrival)
+        self._interval(c.interval)
+        self._channel(c.channel)
+        self._tier(c.tier)
+        self._issue(c.issue)
+        self._outcome(outcome)
+        self._kind(c.kind)
+        self._flags(c.flags | flags)
+        self._wait(wait)
+        self._busy(c.busy)
+        self._frustration(frustration)
+        self._peak(peak)
+        self._z(z)
+        self._loyalty(loyalty)
+        self._effort(effort)
+        self._u_survey(c.u_survey)
+        self._seat(c.seat)
+        self._group(c.group)
+        self._agent(c.agent)
+
+    def record_plain(self, arrival: float, interval: int, tier: int, outcome: int, flags: int, wait: float,
+                     busy: float) -> None:
+        """The row of a contact of the plain queue (one channel, one issue, no journey)."""
+        self._arrival(arrival)
+        self._interval(interval)
+        self._channel(0)
+        self._tier(tier)
+        self._issue(0)
+        self._outcome(outcome)
+        self._kind(0)
+        self._flags(flags)
+        self._wait(wait)
+        self._busy(busy)
+        self._frustration(0.0)
+        self._peak(0.0)
+        self._z(math.nan)
+        self._loyalty(0.0)
+        self._effort(0.0)
+        self._u_survey(0.0)
+        self._seat(-1)
+        self._group(0)
+        self._agent(-1)
+
+    def fold(self) -> None:
+        """Sum the rows recorded since the last fold into the tables (and keep them if the log was asked for)."""
+        if not len(self.rows):
+            return
+        rows = self.rows.take()
+        self._bind()
+        values = self.scoring.fields(rows)
+        n_c, n_t, n_i = len(self.channels), len(self.tiers), len(self.issues)
+        by_interval = rows["interval"] * n_c + rows["channel"]
+        _add(self.sums, by_interval, values)
+        after = rows["interval"] >= self.warm
+        kind = ((rows["channel"] * n_t + rows["tier"]) * n_i + rows["issue"])[after]
+        _add(self.breakdown, kind, values[after])
+        if self.kept is not None:
+            self.kept.append(rows)
+
+    def sums_frame(self, interval_seconds: float) -> pd.DataFrame:
+        """One row per (interval, channel): every count and sum."""
+        n_c = len(self.channels)
+        index = np.arange(self.sums.shape[0])
+        frame = pd.DataFrame({
+            "interval": index // n_c,
+            "start_seconds": (index // n_c) * interval_seconds,
+            "channel": pd.Categorical.from_codes(index % n_c, self.channels),
+        })
+        return pd.concat([frame, _fields(self.sums)], axis=1)
+
+    def breakdown_frame(self) -> pd.DataFrame:
+        """One row per (channel, tier, issue): the counts and sums of contacts that arrived after the warm-up."""
+        n_t, n_i = len(self.tiers), len(self.issues)
+        index = np.arange(self.breakdown.shape[0])
+        frame = pd.DataFrame({
+            "channel": pd.Categorical.from_codes(index // (n_t * n_i), self.channels),
+            "tier": pd.Categorical.from_codes((index // n_i) % n_t, self.tiers),
+            "issue": pd.Categorical.from_codes(index % n_i, self.issues),
+        })
+        return pd.concat([frame, _fields(self.breakdown)], axis=1)
+
+    def contacts_frame(self, groups: list[str]) -> pd.DataFrame | None:
+        """The contact log: one row per contact in arrival order (None unless it was asked for)."""
+        if self.kept is None:
+            return None
+        rows = {k: np.concatenate([part[k] for part in self.kept]) if self.kept else np.array([])
+                for k in self.kept[0]} if self.kept else {}
+        if not rows:
+            return pd.DataFrame(columns=["arrival_seconds", "channel", "tier", "issue", "wait_seconds",
+                                         "handle_seconds", "outcome", "frustration"])
+        flags = rows["flags"]
+        frame = pd.DataFrame({
+            "arrival_seconds": rows["arrival"],
+            "channel": pd.Categorical.from_codes(rows["channel"], self.channels),
+            "tier": pd.Categorical.from_codes(rows["tier"], self.tiers),
+            "issue": pd.Categorical.from_codes(rows["issue"], self.issues),
+            "kind": pd.Categorical.from_codes(rows["kind"], list(KINDS)),
+            "wait_seconds": rows["wait"],
+            "handle_seconds": rows["busy"],
+            "outcome": pd.Categorical.from_codes(rows["outcome"], list(OUTCOMES)),
+            "transferred": (flags & TRANSFERRED) != 0,
+            "resolved": np.where((flags & FINISHED) != 0, (flags & SOLVED) != 0, pd.NA),
+            "frustration": rows["frustration"],
+            "customer": rows["seat"],
+            "group": pd.Categorical.from_codes(rows["group"], groups),
+            "agent": rows["agent"],
+        })
+        return frame.sort_values("arrival_seconds", kind="stable", ignore_index=True)
+
+
+def _add(table: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
+    """Add each row of ``values`` into ``table`` at ``index`` (rows of one index summed in order)."""
+    if not len(index):
+        return
+    size = table.shape[0]
+    for j in range(values.shape[1]):
+        table[:, j] += np.bincount(index, weights=values[:, j], minlength=size)
+
+
+def _fields(table: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame(table, columns=list(CONTACT_FIELDS))
+    for name in CONTACT_FIELDS:
+        if not name.endswith("_sum"):
+            frame[name] = frame[name].round().astype(np.int64)
+    return frame
+
+
+class Scoring:
+    """What the rows count: the answers read from z and every count and sum of ``CONTACT_FIELDS``, vectorised."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        b = scenario.behaviour
+        self.sat = b.satisfaction if b.on("satisfaction") else None
+        self.defection = b.defection if b.on("defection") else None
+        self.surveys = b.surveys if b.on("surveys") else None
+        self.wom = b.word_of_mouth if b.on("word_of_mouth") else None
+
+    def fields(self, rows: dict[str, np.ndarray]) -> np.ndarray:
+        """One value per row and field of ``CONTACT_FIELDS`` (a 2-D array, rows x fields)."""
+        out = np.zeros((len(rows["outcome"]), len(CONTACT_FIELDS)))
+        outcome, flags, kind = rows["outcome"], rows["flags"], rows["kind"]
+
+        def put(name: str, values) -> None:
+            out[:, FIELD[name]] = values
+
+        def flag(bit: int) -> np.ndarray:
+            return (flags & bit) != 0
+
+        answered, abandoned = outcome == OUTCOME_ANSWERED, outcome == OUTCOME_ABANDONED
+        put("offered", 1.0)
+        put("delayed", flag(DELAYED))
+        put("answered", answered)
+        put("answered_within", answered & flag(WITHIN))
+        put("abandoned", abandoned)
+        put("short_abandoned", abandoned & flag(SHORT))
+        put("balked", outcome == OUTCOME_BALKED)
+        put("in_queue_end", outcome == OUTCOME_QUEUED_AT_END)
+        put("finished", flag(FINISHED))
+        put("resolved", flag(FINISHED) & flag(SOLVED))
+        put("transfers", flag(TRANSFERRED))
+        put("repeats", (kind == REPEAT) | (kind == CHASER))
+        put("redials", kind == REDIAL)
+        put("chasers", kind == CHASER)
+        put("switches", flag(SWITCHED))
+        put("wait_answered_sum", np.where(answered, rows["wait"], 0.0))
+        put("wait_abandoned_sum", np.where(abandoned, rows["wait"], 0.0))
+        put("handle_sum", np.where(answered, rows["busy"], 0.0))
+        self._frustration(rows, flag(FRUSTRATED), put)
+        self._satisfaction(rows, flag(RATED), flag(EPISODE_END), flag(SOLVED), put)
+        return out
+
+    @staticmethod
+    def _frustration(rows, frustrated: np.ndarray, put) -> None:
+        remembered = np.where(frustrated, rows["frustration"], 0.0)
+        put("frustrated_n", frustrated)
+        put("frustration_sum", remembered)
+        put("frustration_peak_sum", np.where(frustrated, rows["peak"], 0.0))
+        bins = np.searchsorted(FRUSTRATION_BINS, remembered, side="right") - 1
+        for i in range(len(FRUSTRATION_BINS)):
+            put(f"frustration_{i}", frustrated & (bins == i))
+
+    def _satisfaction(self, rows, rated: np.ndarray, ended: np.ndarray, solved: np.ndarray, put) -> None:
+        if self.sat is None:
+            return
+        z = np.nan_to_num(rows["z"])
+        answer = outcomes.csat(self.sat, z)
+        put("rated", rated)
+        for a in range(1, 5):
+            put(f"csat_{a}", rated & (answer == a))
+        put("csat_top", rated & (answer == 5))
+        put("csat_sum", np.where(rated, answer, 0))
+        bucket = outcomes.recommend_bucket(self.sat, z, rows["loyalty"])
+        put("promoters", rated & (bucket == outcomes.PROMOTER))
+        put("detractors", rated & (bucket == outcomes.DETRACTOR))
+        put("effort_sum", np.where(rated, rows["effort"], 0.0))
+        if self.surveys is not None:
+            chance = self.surveys.offer_probability * outcomes.survey_response_probability(self.surveys, answer)
+            surveyed = rated & (rows["u_survey"] < chance)
+            put("surveyed", surveyed)
+            put("surveyed_csat_sum", np.where(surveyed, answer, 0))
+        put("episodes", ended)
+        if self.defection is not None:
+            put("defection_sum", np.where(ended, outcomes.defection_probability(self.defection, z), 0.0))
+        if self.wom is not None:
+            told = outcomes.word_of_mouth_net(self.wom, solved, answer)
+            put("word_of_mouth_sum", np.where(ended, told, 0.0))
