@@ -87,7 +87,7 @@ class Ledger:
         self._effort(0.0)
         self._u_survey(0.0)
         self._seat(-1)
-        self._group(0)
+        self._group(0 if outcome == OUTCOME_ANSWERED else -1)
         self._agent(-1)
 
     def fold(self) -> None:
@@ -132,11 +132,8 @@ class Ledger:
         """The contact log: one row per contact in arrival order (None unless it was asked for)."""
         if self.kept is None:
             return None
-        rows = {k: np.concatenate([part[k] for part in self.kept]) if self.kept else np.array([])
-                for k in self.kept[0]} if self.kept else {}
-        if not rows:
-            return pd.DataFrame(columns=["arrival_seconds", "channel", "tier", "issue", "wait_seconds",
-                                         "handle_seconds", "outcome", "frustration"])
+        parts = self.kept or [ContactRows().take()]
+        rows = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
         flags = rows["flags"]
         frame = pd.DataFrame({
             "arrival_seconds": rows["arrival"],

@@ -50,7 +50,7 @@ def test_customers_who_all_defect_after_one_episode_stop_the_demand():
     out = simulate(phone(size, **always), 0, SEED)
     kpis = run_kpis(out, phone(size, **always))
     levels = out.levels
-    episodes = out.slots["episodes"].sum()
+    episodes = out.sums["episodes"].sum()
     assert kpis["active_customers_end"] == size - levels["churned"].sum()
     # at most one episode per customer, but for the few who call again while their first is still open
     assert kpis["first_contacts"] <= 1.05 * size

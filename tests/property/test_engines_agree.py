@@ -18,9 +18,11 @@ def test_plain_and_full_engines_agree_on_every_tally_level_and_contact(data, rep
     assert is_plain(s)
     plain, full = simulate(s, replication, seed), simulate(s, replication, seed, engine="full")
     assert (plain.meta["engine"], full.meta["engine"]) == ("plain", "full")
-    pd.testing.assert_frame_equal(plain.slots, full.slots, rtol=1e-9, atol=1e-6)
-    pd.testing.assert_frame_equal(plain.levels, full.levels, rtol=1e-9, atol=1e-6)
-    pd.testing.assert_frame_equal(plain.contacts, full.contacts, rtol=1e-9, atol=1e-6)
+    for table in ("sums", "breakdown", "levels"):
+        pd.testing.assert_frame_equal(getattr(plain, table), getattr(full, table), rtol=1e-9, atol=1e-6, obj=table)
+    # the same contacts (the plain queue numbers its agents as they come on shift, the centre keeps them)
+    pd.testing.assert_frame_equal(plain.contacts.drop(columns="agent"), full.contacts.drop(columns="agent"),
+                                  rtol=1e-9, atol=1e-6)
 
 
 def test_behaviour_on_or_several_groups_use_the_full_centre():

@@ -121,7 +121,7 @@ def run(data: dict, replication: int = 0, seed: int = 1):
 
 
 def totals(out) -> pd.Series:
-    return out.slots.drop(columns=["interval", "start_seconds", "channel", "tier", "issue"]).sum()
+    return out.sums.drop(columns=["interval", "start_seconds", "channel"]).sum()
 
 
 def by_outcome(contacts: pd.DataFrame, outcome: str) -> pd.DataFrame:
@@ -138,14 +138,14 @@ def close(a: float, b: float, scale: float = 1.0) -> bool:
 @PROPERTY
 @given(data=scenario_dicts(), replication=replications, seed=seeds)
 def test_every_offered_contact_is_answered_abandoned_or_still_queued_in_each_slot(data, replication, seed):
-    slots = run(data, replication, seed).slots
+    slots = run(data, replication, seed).sums
     assert (slots["offered"] == slots["answered"] + slots["abandoned"] + slots["in_queue_end"]).all()
 
 
 @PROPERTY
 @given(data=scenario_dicts(), replication=replications, seed=seeds)
 def test_sub_counts_never_exceed_their_parent_counts(data, replication, seed):
-    slots = run(data, replication, seed).slots
+    slots = run(data, replication, seed).sums
     assert (slots["answered_within"] <= slots["answered"]).all()
     assert (slots["short_abandoned"] <= slots["abandoned"]).all()
     assert (slots["delayed"] <= slots["offered"]).all()
@@ -158,7 +158,7 @@ def test_sub_counts_never_exceed_their_parent_counts(data, replication, seed):
 def test_waits_and_handle_times_are_never_negative(data, replication, seed):
     out = run(data, replication, seed)
     for column in ("wait_answered_sum", "wait_abandoned_sum", "handle_sum"):
-        assert (out.slots[column] >= 0).all(), column
+        assert (out.sums[column] >= 0).all(), column
     assert (out.contacts["wait_seconds"] >= 0).all()
     assert (out.contacts["handle_seconds"] >= 0).all()
     assert (out.levels[["queue_area", "busy_area", "staffed_area"]] >= 0).all().all()
@@ -180,7 +180,7 @@ def test_contact_log_agrees_with_the_slot_tallies(data, replication, seed):
     s = scenario(data)
     out = simulate(s, replication, seed)
     contacts = out.contacts
-    assert len(contacts) == out.slots["offered"].sum()
+    assert len(contacts) == out.sums["offered"].sum()
     assert (contacts["arrival_seconds"] >= 0).all() and (contacts["arrival_seconds"] < s.horizon).all()
     per_slot = contacts.assign(
         interval=(contacts["arrival_seconds"] // s.interval).astype(int),
@@ -193,10 +193,14 @@ def test_contact_log_agrees_with_the_slot_tallies(data, replication, seed):
     )
     per_slot["offered"] = 1
     counts = ["offered", "answered", "abandoned", "in_queue_end", "answered_within", "short_abandoned"]
-    from_log = per_slot.groupby(["interval", "tier"], observed=False)[counts].sum()
-    from_tally = out.slots.set_index(["interval", "tier"])[counts]
+    from_log = per_slot.groupby(["interval", "channel"], observed=False)[counts].sum()
+    from_tally = out.sums.set_index(["interval", "channel"])[counts]
     from_log = from_log.reindex(from_tally.index, fill_value=0).astype(np.int64)
     pd.testing.assert_frame_equal(from_log, from_tally, check_names=False)
+    after = per_slot[per_slot["arrival_seconds"] >= s.warmup - 1e-9]  # the per-tier table starts after the warm-up
+    by_tier = after.groupby("tier", observed=False)[counts].sum().astype(np.int64)
+    pd.testing.assert_frame_equal(by_tier, out.breakdown.groupby("tier", observed=False)[counts].sum(),
+                                  check_names=False)
 
     t = totals(out)
     answered, abandoned = by_outcome(contacts, "answered"), by_outcome(contacts, "abandoned")
@@ -232,7 +236,7 @@ def test_occupancy_never_exceeds_one_and_busy_time_never_exceeds_handle_time(dat
     levels = out.levels
     slack = 1e-9 * levels["length_seconds"].max()
     assert (levels["busy_area"] <= levels["staffed_area"] + slack).all()
-    assert levels["busy_area"].sum() <= out.slots["handle_sum"].sum() + slack
+    assert levels["busy_area"].sum() <= out.sums["handle_sum"].sum() + slack
 
 
 @PROPERTY
@@ -264,9 +268,9 @@ def test_littles_law_holds_exactly_over_the_run(data, replication, seed):
 @PROPERTY
 @given(data=scenario_dicts(), replication=replications, seed=seeds)
 def test_same_scenario_replication_and_seed_give_identical_slots_with_or_without_the_log(data, replication, seed):
-    first = run(data, replication, seed).slots
-    pd.testing.assert_frame_equal(first, run(data, replication, seed).slots)
-    pd.testing.assert_frame_equal(first, run({**data, "output": {"contacts": False}}, replication, seed).slots)
+    first = run(data, replication, seed).sums
+    pd.testing.assert_frame_equal(first, run(data, replication, seed).sums)
+    pd.testing.assert_frame_equal(first, run({**data, "output": {"contacts": False}}, replication, seed).sums)
 
 
 @PROPERTY
@@ -277,7 +281,7 @@ def test_same_scenario_replication_and_seed_give_identical_slots_with_or_without
 )
 def test_a_different_replication_gives_different_slots(data, replication, seed):
     s = scenario(data)
-    a, b = simulate(s, replication, seed).slots, simulate(s, replication + 1, seed).slots
+    a, b = simulate(s, replication, seed).sums, simulate(s, replication + 1, seed).sums
     assert not a.equals(b)
 
 
@@ -288,7 +292,7 @@ def test_changing_only_staffing_keeps_the_same_customers(data, other, replicatio
     restaffed = {**data, "agents": {"team": {"staffing": other.draw(
         st.lists(st.integers(0, MAX_AGENTS), min_size=n, max_size=n), label="staffing")}}}
     a, b = run(data, replication, seed), run(restaffed, replication, seed)
-    assert (a.slots["offered"] == b.slots["offered"]).all()
+    assert (a.sums["offered"] == b.sums["offered"]).all()
     key = ["arrival_seconds", "tier"]
     pd.testing.assert_frame_equal(a.contacts[key], b.contacts[key])
 
@@ -303,7 +307,7 @@ def test_higher_priority_tier_waits_less_under_heavy_load():
         customers={"tiers": {"regular": {"share": 0.5, "priority": 0}, "gold": {"share": 0.5, "priority": 1}}},
         agents={"team": {"staffing": 8}},
     )
-    slots = run(data, 0, 7).slots
+    slots = run(data, 0, 7).breakdown  # per tier (no warm-up here: the whole run)
     per_tier = slots.groupby("tier", observed=False)[["wait_answered_sum", "answered", "abandoned"]].sum()
     asa = per_tier["wait_answered_sum"] / per_tier["answered"]
     assert per_tier["answered"].min() > 1000  # both tiers were well represented

@@ -39,7 +39,7 @@ minutes = st.floats(min_value=0.5, max_value=20.0)  # handle and patience scales
 shares = st.floats(min_value=0.05, max_value=1.0)
 probabilities = st.floats(min_value=0.0, max_value=1.0)
 
-SLOT_KEYS = ["interval", "start_seconds", "channel", "tier", "issue"]
+SLOT_KEYS = ["interval", "start_seconds", "channel"]
 OUTCOME_COLUMNS = {  # contact-log outcome -> slot tally
     "answered": "answered", "abandoned": "abandoned", "balked": "balked", "queued_at_end": "in_queue_end",
 }
@@ -276,12 +276,12 @@ def assert_every_contact_ends_once(slots: pd.DataFrame) -> None:
 @transferred_then_abandoned
 @given(data=journey_scenarios(), replication=replications, seed=seeds)
 def test_every_contact_is_answered_abandoned_balked_or_still_queued_in_each_slot_and_channel(data, replication, seed):
-    assert_every_contact_ends_once(simulate(scenario(data), replication, seed).slots)
+    assert_every_contact_ends_once(simulate(scenario(data), replication, seed).sums)
 
 
 def test_a_transferred_contact_is_not_abandoned_by_the_patience_clock_of_its_first_wait():
     out = simulate(scenario(TRANSFERRED_THEN_ABANDONED), 0, 2)
-    totals = counts(out.slots).sum()
+    totals = counts(out.sums).sum()
     assert totals["offered"] == totals["answered"] + totals["abandoned"] + totals["in_queue_end"], totals.to_dict()
     assert len(out.contacts) == totals["offered"]
 
@@ -290,7 +290,7 @@ def test_a_transferred_contact_is_not_abandoned_by_the_patience_clock_of_its_fir
 @given(data=journey_scenarios(), replication=replications, seed=seeds)
 def test_journey_sub_counts_stay_within_their_parents(data, replication, seed):
     s = scenario(data)
-    slots = simulate(s, replication, seed).slots
+    slots = simulate(s, replication, seed).sums
     assert (slots["finished"] <= slots["answered"]).all()
     assert (slots["resolved"] <= slots["finished"]).all()
     assert (slots["transfers"] <= slots["answered"]).all()
@@ -321,7 +321,7 @@ def test_journey_sub_counts_stay_within_their_parents(data, replication, seed):
 @given(data=journey_scenarios(), replication=replications, seed=seeds)
 def test_frustration_and_exhaustion_stay_between_zero_and_one(data, replication, seed):
     out = simulate(scenario(data), replication, seed)
-    slots, levels, contacts = out.slots, out.levels, out.contacts
+    slots, levels, contacts = out.sums, out.levels, out.contacts
     slack = 1e-9 * np.maximum(1, slots["frustrated_n"])
     assert (slots["frustration_sum"] >= 0).all()
     assert (slots["frustration_sum"] <= slots["frustration_peak_sum"] + slack).all()  # peak-end <= peak
@@ -336,14 +336,14 @@ def test_frustration_and_exhaustion_stay_between_zero_and_one(data, replication,
 
 
 def assert_log_agrees_with_tallies(s: Scenario, out) -> None:
-    contacts, slots = out.contacts, out.slots
+    contacts, slots = out.contacts, out.sums
     assert len(contacts) == slots["offered"].sum()
     assert (contacts["arrival_seconds"] >= 0).all() and (contacts["arrival_seconds"] < s.horizon).all()
     log = contacts.assign(interval=(contacts["arrival_seconds"] // s.interval).astype(int), offered=1)
     for outcome, column in OUTCOME_COLUMNS.items():
         log[column] = (contacts["outcome"] == outcome).astype(np.int64)
     columns = ["offered", *OUTCOME_COLUMNS.values()]
-    keys = ["interval", "channel", "tier"]
+    keys = ["interval", "channel"]
     from_log = log.groupby(keys, observed=False)[columns].sum()
     from_tally = slots.groupby(keys, observed=False)[columns].sum()
     from_log = from_log.reindex(from_tally.index, fill_value=0).astype(np.int64)
@@ -378,12 +378,12 @@ def test_contact_log_has_one_row_per_offered_contact_with_the_tallied_outcome(da
 def test_same_seed_gives_identical_slots_levels_and_contacts_with_or_without_the_log(data, replication, seed):
     s = scenario(data)
     first, again = simulate(s, replication, seed), simulate(s, replication, seed)
-    pd.testing.assert_frame_equal(first.slots, again.slots)
+    pd.testing.assert_frame_equal(first.sums, again.sums)
     pd.testing.assert_frame_equal(first.levels, again.levels)
     pd.testing.assert_frame_equal(first.contacts, again.contacts)
     unlogged = simulate(scenario({**data, "output": {"contacts": False}}), replication, seed)
     assert unlogged.contacts is None
-    pd.testing.assert_frame_equal(first.slots, unlogged.slots)
+    pd.testing.assert_frame_equal(first.sums, unlogged.sums)
     pd.testing.assert_frame_equal(first.levels, unlogged.levels)
 
 
@@ -394,13 +394,13 @@ def test_same_seed_gives_identical_slots_levels_and_contacts_with_or_without_the
 @given(data=journey_scenarios(behaviour_on=False), replication=replications, seed=seeds)
 def test_with_behaviour_off_nobody_repeats_redials_chases_is_transferred_or_balks(data, replication, seed):
     out = simulate(scenario(data), replication, seed)
-    totals = counts(out.slots).sum()
+    totals = counts(out.sums).sum()
     for name in ("repeats", "redials", "chasers", "transfers", "balked", "switches", "finished", "resolved",
                  "frustrated_n", "rated"):
         assert totals[name] == 0, (name, totals[name])
     assert totals["frustration_sum"] == 0
     assert (out.contacts["frustration"] == 0).all()
-    slots = out.slots
+    slots = out.sums
     assert (slots["offered"] == slots["answered"] + slots["abandoned"] + slots["in_queue_end"]).all()
     # No follow-ups: every contact is a first contact, so the log holds exactly the offered ones.
     assert len(out.contacts) == totals["offered"]

@@ -5,21 +5,26 @@ from __future__ import annotations
 import math
 
 import simpy
+from types import SimpleNamespace
+
+import numpy as np
 
 from sim.config.schema import Scenario
 from sim.model.agents import Roster
 from sim.model.centre import Centre
-from sim.model.demand import Demand, Layout
-from sim.records import ContactLog, Tally
+from sim.model.demand import Demand, Layout, FollowUps
+from sim.model.ledger import Ledger
+from sim.records import CONTACT_FIELDS, Levels
 from sim.rng import Streams
 
 INF = math.inf
 
 
 def simulate(arrivals, staffing, interval, horizon, threshold=20.0, n_tiers=1, levels_of_tier=(0,)):
-    """Run the centre on ``arrivals`` = [(time, tier, patience, handle)]; return its tally and contact log.
+    """Run the centre on ``arrivals`` = [(time, tier, patience, handle)]; return its tallies and contact log.
 
-    One phone channel, one issue, behaviour off: the queue alone.
+    One phone channel, one issue, behaviour off: the queue alone. The tallies are lists per
+    ``interval * n_tiers + tier`` of every contact count and sum, and per interval of the levels.
     """
     tiers = {f"t{i}": {"share": 1.0 if i == 0 else 0.0, "priority": -levels_of_tier[i]} for i in range(n_tiers)}
     scenario = Scenario.model_validate({
@@ -29,21 +34,32 @@ def simulate(arrivals, staffing, interval, horizon, threshold=20.0, n_tiers=1, l
         "customers": {"tiers": tiers}, "agents": {"team": {"staffing": staffing}},
     })
     times = [a[0] for a in arrivals]
-    tier = [a[1] for a in arrivals]
-    slots = [int(t // interval) * n_tiers + k for t, k in zip(times, tier)]
-    rows = [(0, k, 0, levels_of_tier[k] + 1, t, slot, a[3], 0.0, a[2], INF, 0.0, *[0.5] * 5, 0.0, 0.5, 0.5, -1, t)
-            for t, k, slot, a in zip(times, tier, slots, arrivals)]
-    block = (times, rows)
-    blocks = iter([block])
+    rows = [(0, a[1], 0, levels_of_tier[a[1]] + 1, a[0], int(a[0] // interval), a[3], 0.0, a[2], INF, 0.0,
+             *[0.5] * 5, 0.0, 0.5, 0.5, -1, a[0]) for a in arrivals]
+    blocks = iter([(times, rows)])
     demand = Demand(lambda first, stop: next(blocks, ((),)), len(staffing), len(staffing))
     env = simpy.Environment()
     layout = Layout(scenario)
-    tally, log = Tally(len(staffing), layout.size, layout.channels, ["team"]), ContactLog()
-    centre = Centre(env, scenario, demand, Roster(scenario, Streams(1, 0)), layout, tally, log)
+    ledger = Ledger(scenario, layout.channels, layout.tiers, layout.issues, keep_contacts=True)
+    levels = Levels(len(staffing), layout.channels, ["team"])
+    centre = Centre(env, scenario, demand, Roster(scenario, Streams(1, 0)), layout, ledger, levels,
+                    FollowUps(scenario, layout, Streams(1, 0)))
     centre.start({"phone": [True] * len(staffing)})
     env.run(until=horizon)
     centre.finish(horizon)
-    return tally, log.frame(layout.channels, [f"t{i}" for i in range(n_tiers)])
+    return _tallies(ledger, levels, len(staffing), n_tiers), ledger.contacts_frame(["team"])
+
+
+def _tallies(ledger: Ledger, levels: Levels, n_intervals: int, n_tiers: int) -> SimpleNamespace:
+    """Every count and sum per (interval, tier) slot, from the ledger's rows; the levels per interval."""
+    rows = {k: np.concatenate([part[k] for part in ledger.kept]) for k in ledger.kept[0]}
+    values = ledger.scoring.fields(rows)
+    slot = rows["interval"] * n_tiers + rows["tier"]
+    out = {name: [round(v, 9) for v in np.bincount(slot, weights=values[:, j], minlength=n_intervals * n_tiers)]
+           for j, name in enumerate(CONTACT_FIELDS)}
+    for name in ("queue_area", "busy_area", "staffed_area"):
+        out[name] = list(getattr(levels, name))
+    return SimpleNamespace(**out)
 
 
 def test_queued_contacts_abandon_when_patience_runs_out():

@@ -110,18 +110,17 @@ def test_a_refilled_seat_is_a_new_customer_to_contacts_still_in_flight():
 
 
 def test_the_journey_ignores_contacts_of_a_customer_who_left_the_seat():
-    from sim.model.journey import GENERATION, Journey
-    from sim.model.contact import EP, SEAT
+    from sim.model.contact import Contact, Episode
+    from sim.model.journey.customer import CustomerSide
 
     base = _base(10, loyalty={"background_churn": 0.0})
-    journey = Journey.__new__(Journey)
-    journey.base = base
-    contact = [None] * 28
-    contact[SEAT], contact[EP] = 3, [0.0] * 8
-    contact[EP][GENERATION] = base.generation[3]
-    assert journey._customer(contact) == 3
+    side = CustomerSide.__new__(CustomerSide)
+    side.base = base
+    contact = Contact(0, 0, 0, 1, 0.0, 0, 60.0, 0.0, 300.0, 60.0, 0.0, *[0.5] * 5, 0.0, 0.5, 0.5, 3, 0.0)
+    contact.episode = Episode(0.0, 0, base.generation[3])
+    assert side.customer(contact) == 3
     base.churn(3, 0.0)
-    assert journey._customer(contact) == -1  # churned: the seat is empty
+    assert side.customer(contact) == -1  # churned: the seat is empty
     base.new_per_day = 5.0
     base.new_day(DAY)
-    assert base.active[3] and journey._customer(contact) == -1  # refilled: someone else now
+    assert base.active[3] and side.customer(contact) == -1  # refilled: someone else now
