@@ -14,7 +14,7 @@ from rich.progress import (
 from rich.table import Table
 
 from sim.formatting import fmt, fmt_difference, fmt_interval
-from sim.metrics import SUMMARY_KPIS
+from sim.kpis import LOWER_IS_BETTER, SUMMARY_KPIS
 
 def summary_table(summary: pd.DataFrame, kpis: tuple[str, ...] = SUMMARY_KPIS) -> Table:
     """KPI | mean | 95% interval, for the rows of ``summary`` named in ``kpis``."""
@@ -111,7 +111,6 @@ def _twins(summary, a: str, b: str) -> bool:
 
 def print_ranking(results, plan, kpi: str, top: int = 5) -> None:
     """The best scenarios by ``kpi``, with intervals and the paired difference from the baseline."""
-    from sim.experiment.spec import LOWER_IS_BETTER
     from sim.experiment.summary import rank
 
     console = stdout()

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import math
 
-PERCENT_KPIS = ("service_level", "p_wait", "abandon_rate", "occupancy", "fcr", "transfer_rate", "repeat_rate",
-                "balk_rate", "redial_rate", "channel_switch_rate", "csat_top_box", "survey_response_rate",
-                "defection_rate", "churn_rate", "agent_attrition_rate")
-
+from sim.kpis import REGISTRY
+from sim.kpis import is_percent as registered_percent
 
 def is_percent(kpi: str) -> bool:
-    """Rates shown as percentages, including per-channel ones (``phone_service_level``)."""
-    return kpi.startswith(PERCENT_KPIS) or kpi.endswith(PERCENT_KPIS)
-COUNT_KPIS = ("offered", "answered", "abandoned", "in_queue_end", "agents", "active_customers_end")
+    """Rates shown as percentages (per-channel ones included), from the KPI registry."""
+    return registered_percent(kpi)
+
+
+def is_count(kpi: str) -> bool:
+    """Whole numbers of contacts or customers, shown without decimals."""
+    entry = REGISTRY.get(kpi)
+    return entry is not None and entry.unit == "count"
 
 
 def fmt(kpi: str, value: float | None) -> str:
@@ -23,7 +26,7 @@ def fmt(kpi: str, value: float | None) -> str:
         return "∞"
     if is_percent(kpi):
         return f"{100 * value:.1f}%"
-    if kpi in COUNT_KPIS:
+    if is_count(kpi):
         return f"{value:,.0f}"
     return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.1f}"
 

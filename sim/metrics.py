@@ -11,80 +11,14 @@ import pandas as pd
 from scipy import stats
 
 from sim.config.schema import CHANNELS, DAY, SL_DEFINITIONS, Scenario
+from sim.config.traits import TRAITS
+from sim.kpis import CHANNEL_KPIS, KPI_DOCS, KPIS, SUMMARY_KPIS
 from sim.records import CENTRE_LEVELS, CONTACT_FIELDS, COUNT_FIELDS, LEVEL_FIELDS, SUM_FIELDS, RunOutput
 
 YEAR = 365.25 * DAY
 SNAPSHOTS = ("snapshot", "customers_end", "loyalty_sum_end")  # taken at day ends: a period keeps its last one
 
-KPI_DOCS = {
-    "offered": "contacts that arrived",
-    "answered": "contacts whose service started",
-    "abandoned": "contacts that left the queue before service",
-    "in_queue_end": "contacts still queued when the run ended (not in any rate)",
-    "service_level": "answered within the threshold, over the denominator of the chosen definition",
-    "service_level_offered": "answered within the threshold / (answered + abandoned)",
-    "service_level_answered": "answered within the threshold / answered",
-    "service_level_offered_excl_short_abandons": "answered within the threshold / (answered + abandoned - short abandons)",
-    "asa_seconds": "average speed of answer: mean wait of answered contacts",
-    "mean_wait_seconds": "mean wait of all contacts, abandoners counting their time until they left",
-    "p_wait": "share of arrivals who found no free agent and queued",
-    "abandon_rate": "abandoned / (answered + abandoned)",
-    "occupancy": "agent time busy (handling + after-contact work) / agent time on duty",
-    "aht_seconds": "average handle time of answered contacts, including after-contact work",
-    "mean_queue_length": "time-average number of contacts waiting",
-    "agents_mean": "time-average number of agents on duty",
-    "first_contacts": "contacts that open an episode: offered minus repeats and redials (the same in every scenario of a sweep)",
-    "balked": "walk-ins who saw the queue and turned away",
-    "balk_rate": "balked / offered",
-    "fcr": "first-contact resolution: contacts finished with the issue resolved / contacts finished "
-           "(undefined with behaviour.resolution off)",
-    "transfer_rate": "answered contacts transferred at least once / answered contacts",
-    "repeat_rate": "repeat contacts for an unresolved issue (including email chasers) / offered",
-    "redial_rate": "redials / abandoned contacts",
-    "channel_switch_rate": "contacts on another channel than their episode's first / offered",
-    "frustration_mean": "remembered (peak-end) frustration of contacts that ended, 0-1",
-    "frustration_peak_mean": "peak frustration of contacts that ended, 0-1",
-    "exhaustion_mean": "mean exhaustion (0-1) of agents on the floor, sampled at interval ends",
-    "email_backlog_end": "emails still waiting when the run ended",
-    "csat_mean": "mean true CSAT (1-5) of served contacts, everyone's answer whether surveyed or not",
-    "csat_top_box": "share of served contacts whose true CSAT is 5",
-    "csat_surveyed_mean": "mean CSAT of the contacts who answered the survey (response bias included)",
-    "survey_response_rate": "served contacts who answered the survey / served contacts rated",
-    "nps": "net promoter score of served contacts: % promoters - % detractors (-100 to 100)",
-    "effort_mean": "customer effort per served contact: earlier contacts for the issue + transfers + channel switch",
-    "defection_rate": "expected share of episodes after which the customer defects at once (sum of probabilities / "
-                      "episodes ended, served or given up)",
-    "word_of_mouth_net": "expected net people told per episode ended (positive minus negative)",
-    "churn_rate": "customers lost (defections after an episode plus background churn) per customer-year, "
-                  "annualised (needs customers.base)",
-    "active_customers_end": "active customers at the end of the period (needs customers.base)",
-    "loyalty_mean": "mean loyalty state L of active customers at the end of the period, 0 = neutral "
-                    "(needs customers.base)",
-    "agent_attrition_rate": "agents who quit per agent-year employed, annualised",
-    "agents_employed": "time-average agents employed (positions not vacant, hires in training included)",
-    "revenue": "revenue earned by active customers during the period (tier value per year, pro rata)",
-    "labour_cost": "paid agent-hours (schedule less vacant positions) x agents.NAME.hourly_cost",
-    "training_cost": "training agent-hours off the floor x money.training_cost_per_hour",
-    "hiring_cost": "new hires x agents.NAME.hiring_cost (default two months' pay)",
-    "cost_per_contact": "(labour + training + hiring cost) / answered contacts",
-    "revenue_at_risk": "revenue that customers lost in the period would have brought over money.lost_value_years",
-    "net_value": "revenue - labour - training - hiring cost - revenue at risk",
-}
-for _channel in CHANNELS:
-    KPI_DOCS[f"{_channel}_offered"] = f"{_channel} contacts that arrived"
-    KPI_DOCS[f"{_channel}_service_level"] = (
-        f"{_channel} service level (email: answered within the response target)")
-    KPI_DOCS[f"{_channel}_asa_seconds"] = f"{_channel} average speed of answer"
-    KPI_DOCS[f"{_channel}_abandon_rate"] = f"{_channel} abandoned / (answered + abandoned)"
-KPIS = tuple(KPI_DOCS)
-SUMMARY_KPIS = (
-    "service_level", "asa_seconds", "mean_wait_seconds", "p_wait", "abandon_rate",
-    "occupancy", "aht_seconds", "mean_queue_length", "offered", "answered", "abandoned",
-    "fcr", "transfer_rate", "repeat_rate", "balk_rate", "frustration_mean", "exhaustion_mean",
-    "csat_mean", "csat_top_box", "csat_surveyed_mean", "nps", "defection_rate",
-    "churn_rate", "loyalty_mean", "agent_attrition_rate", "cost_per_contact", "net_value",
-)
-CHANNEL_RUN_KPIS = ("offered", "service_level", "asa_seconds", "abandon_rate")
+CHANNEL_RUN_KPIS = CHANNEL_KPIS  # run-level KPIs also given per channel (sim.kpis)
 
 
 def kpis_from_sums(sums: pd.DataFrame, definition: str) -> pd.DataFrame:
@@ -107,6 +41,7 @@ def kpis_from_sums(sums: pd.DataFrame, definition: str) -> pd.DataFrame:
         out["aht_seconds"] = s["handle_sum"] / s["answered"]
         out["mean_queue_length"] = s["queue_area"] / s["length_seconds"]
         out["agents_mean"] = s["staffed_area"] / s["length_seconds"]
+        out["agents_busy"] = s["busy_area"] / s["length_seconds"]
         out["first_contacts"] = s["offered"] - s["repeats"] - s["redials"]
         out["balked"] = s["balked"]
         out["balk_rate"] = s["balked"] / s["offered"]
@@ -205,8 +140,10 @@ def run_kpis(output: RunOutput, scenario: Scenario) -> dict[str, float]:
     for channel in CHANNELS:
         for name in CHANNEL_RUN_KPIS:
             kpis[f"{channel}_{name}"] = by_channel.at[channel, name] if channel in by_channel.index else np.nan
-    backlog = output.levels.get("backlog_end.email")
-    kpis["email_backlog_end"] = float(backlog.iloc[-1]) if backlog is not None else np.nan
+    for channel, traits in TRAITS.items():
+        if traits.backlog:
+            backlog = output.levels.get(f"backlog_end.{channel}")
+            kpis[f"{channel}_backlog_end"] = float(backlog.iloc[-1]) if backlog is not None else np.nan
     return kpis
 
 

@@ -89,28 +89,29 @@ ROW_COLUMNS = (
 )
 
 
+_DTYPES = {"d": np.float64, "q": np.int64, "b": np.int8}
+
+
 class ContactRows:
-    """Rows of ended contacts in typed columns (``ROW_COLUMNS``), appended by the engine, taken in batches."""
+    """Rows of ended contacts (``ROW_COLUMNS``, in order) packed in one typed buffer, taken in batches.
+
+    A row goes in with one ``extend`` call (the hot path); ``take`` unpacks the columns with numpy.
+    """
+
+    WIDTH = len(ROW_COLUMNS)
 
     def __init__(self) -> None:
-        self.columns = {name: array(code) for name, code in ROW_COLUMNS}
+        self.buffer = array("d")
 
     def __len__(self) -> int:
-        return len(self.columns["arrival"])
-
-    def appenders(self) -> tuple:
-        """The ``append`` of each column, in ``ROW_COLUMNS`` order (valid until the next ``take``)."""
-        return tuple(column.append for column in self.columns.values())
+        return len(self.buffer) // self.WIDTH
 
     def take(self) -> dict[str, np.ndarray]:
         """The rows so far as numpy columns; the buffer starts empty again."""
-        taken = {name: np.frombuffer(column, dtype=_DTYPES[code]).copy()
-                 for (name, code), column in zip(ROW_COLUMNS, self.columns.values())}
-        self.columns = {name: array(code) for name, code in ROW_COLUMNS}
+        table = np.frombuffer(self.buffer, dtype=np.float64).reshape(-1, self.WIDTH)
+        taken = {name: table[:, j].astype(_DTYPES[code]) for j, (name, code) in enumerate(ROW_COLUMNS)}
+        self.buffer = array("d")
         return taken
-
-
-_DTYPES = {"d": np.float64, "q": np.int64, "b": np.int8}
 
 
 class Levels:

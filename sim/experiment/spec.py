@@ -22,18 +22,7 @@ from sim.config.files import anchor_files
 from sim.config.loader import apply_overrides, read_yaml, set_path, validate
 from sim.config.schema import Scenario
 from sim.errors import InputError
-from sim.metrics import KPIS, SUMMARY_KPIS
-
-# KPIs where smaller is better; every other KPI ranks larger-is-better.
-LOWER_IS_BETTER = frozenset({
-    "asa_seconds", "mean_wait_seconds", "p_wait", "abandon_rate", "aht_seconds", "mean_queue_length",
-    "abandoned", "in_queue_end", "transfer_rate", "repeat_rate", "balk_rate", "redial_rate", "channel_switch_rate",
-    "frustration_mean", "frustration_peak_mean", "exhaustion_mean", "email_backlog_end",
-    "phone_asa_seconds", "walk_in_asa_seconds", "email_asa_seconds", "phone_abandon_rate", "walk_in_abandon_rate",
-    "email_abandon_rate", "defection_rate", "effort_mean",
-    "churn_rate", "agent_attrition_rate", "labour_cost", "training_cost", "hiring_cost", "cost_per_contact",
-    "revenue_at_risk",
-})
+from sim.kpis import KPIS, SUMMARY_KPIS
 
 
 class Experiment(BaseModel):

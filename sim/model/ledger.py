@@ -37,65 +37,25 @@ class Ledger:
         self.breakdown = np.zeros((len(channels) * len(tiers) * len(issues), len(CONTACT_FIELDS)))
         self.kept: list[dict[str, np.ndarray]] | None = [] if keep_contacts else None
         self.scoring = Scoring(scenario)
-        self._bind()
-
-    def _bind(self) -> None:
-        (self._arrival, self._interval, self._channel, self._tier, self._issue, self._outcome, self._kind,
-         self._flags, self._wait, self._busy, self._frustration, self._peak, self._z, self._loyalty, self._effort,
-         self._u_survey, self._seat, self._group, self._agent) = self.rows.appenders()
 
     def record(self, c: Contact, outcome: int, wait: float, flags: int, frustration: float = 0.0,
                peak: float = 0.0, z: float = math.nan, loyalty: float = 0.0, effort: float = 0.0) -> None:
         """The row of contact ``c``, which ended with ``outcome`` after waiting ``wait`` (the hot path)."""
-        self._arrival(c.arrival)
-        self._interval(c.interval)
-        self._channel(c.channel)
-        self._tier(c.tier)
-        self._issue(c.issue)
-        self._outcome(outcome)
-        self._kind(c.kind)
-        self._flags(c.flags | flags)
-        self._wait(wait)
-        self._busy(c.busy)
-        self._frustration(frustration)
-        self._peak(peak)
-        self._z(z)
-        self._loyalty(loyalty)
-        self._effort(effort)
-        self._u_survey(c.u_survey)
-        self._seat(c.seat)
-        self._group(c.group)
-        self._agent(c.agent)
+        self.rows.buffer.extend((c.arrival, c.interval, c.channel, c.tier, c.issue, outcome, c.kind, c.flags | flags,
+                                 wait, c.busy, frustration, peak, z, loyalty, effort, c.u_survey, c.seat, c.group,
+                                 c.agent))
 
     def record_plain(self, arrival: float, interval: int, tier: int, outcome: int, flags: int, wait: float,
                      busy: float) -> None:
-        """The row of a contact of the plain queue (one channel, one issue, no journey)."""
-        self._arrival(arrival)
-        self._interval(interval)
-        self._channel(0)
-        self._tier(tier)
-        self._issue(0)
-        self._outcome(outcome)
-        self._kind(0)
-        self._flags(flags)
-        self._wait(wait)
-        self._busy(busy)
-        self._frustration(0.0)
-        self._peak(0.0)
-        self._z(math.nan)
-        self._loyalty(0.0)
-        self._effort(0.0)
-        self._u_survey(0.0)
-        self._seat(-1)
-        self._group(0 if outcome == OUTCOME_ANSWERED else -1)
-        self._agent(-1)
+        """The row of a contact of the plain queue (one channel, one issue, no journey; agents not named)."""
+        self.rows.buffer.extend((arrival, interval, 0, tier, 0, outcome, 0, flags, wait, busy, 0.0, 0.0, math.nan,
+                                 0.0, 0.0, 0.0, -1, 0 if outcome == OUTCOME_ANSWERED else -1, -1))
 
     def fold(self) -> None:
         """Sum the rows recorded since the last fold into the tables (and keep them if the log was asked for)."""
         if not len(self.rows):
             return
         rows = self.rows.take()
-        self._bind()
         values = self.scoring.fields(rows)
         n_c, n_t, n_i = len(self.channels), len(self.tiers), len(self.issues)
         by_interval = rows["interval"] * n_c + rows["channel"]

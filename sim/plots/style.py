@@ -18,7 +18,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from sim.experiment.spec import LOWER_IS_BETTER
+from sim.config.traits import TRAITS
+from sim.kpis import LOWER_IS_BETTER, REGISTRY
 from sim.formatting import is_percent
 
 # Okabe & Ito (2008): told apart with every common colour-vision deficiency, and in greyscale by lightness.
@@ -34,48 +35,8 @@ RC = {
     "grid.alpha": 0.3, "figure.titlesize": 12,
     "svg.fonttype": "none", "svg.hashsalt": "servsim",  # text stays text; the same chart gives the same file
 }
-LABELS = {
-    "service_level": "Service level (%)",
-    "abandon_rate": "Abandon rate (%)",
-    "p_wait": "Calls that waited (%)",
-    "occupancy": "Occupancy (%)",
-    "asa_seconds": "ASA (s)",
-    "mean_wait_seconds": "Mean wait (s)",
-    "aht_seconds": "AHT (s)",
-    "mean_queue_length": "Queue length (calls, time-average)",
-    "agents_mean": "Agents on duty (time-average)",
-    "offered": "Calls offered",
-    "answered": "Calls answered",
-    "abandoned": "Calls abandoned",
-    "in_queue_end": "Calls still queued at the end",
-    "fcr": "First-contact resolution (%)",
-    "transfer_rate": "Contacts transferred (%)",
-    "repeat_rate": "Repeat contacts (% of offered)",
-    "balk_rate": "Walk-ins who balked (%)",
-    "frustration_mean": "Remembered frustration (0-1)",
-    "exhaustion_mean": "Agent exhaustion (0-1)",
-    "phone_service_level": "Phone service level (%)",
-    "phone_asa_seconds": "Phone ASA (s)",
-    "walk_in_service_level": "Walk-in service level (%)",
-    "email_service_level": "Email answered within target (%)",
-    "csat_mean": "CSAT (1-5, mean of all served contacts)",
-    "csat_top_box": "CSAT top box (% answering 5)",
-    "csat_surveyed_mean": "Surveyed CSAT (1-5, mean)",
-    "nps": "NPS (points, -100 to 100)",
-    "defection_rate": "Defection after a contact (%)",
-    "effort_mean": "Customer effort (extra contacts, transfers, switches)",
-    "churn_rate": "Churn (% of customers per year)",
-    "active_customers_end": "Active customers (at the end)",
-    "loyalty_mean": "Loyalty (mean state, 0 = neutral)",
-    "agent_attrition_rate": "Agent attrition (% of agents per year)",
-    "agents_employed": "Agents employed (time-average)",
-    "revenue": "Revenue ({currency})",
-    "labour_cost": "Labour cost ({currency})",
-    "training_cost": "Training cost ({currency})",
-    "hiring_cost": "Hiring cost ({currency})",
-    "cost_per_contact": "Cost per contact ({currency})",
-    "revenue_at_risk": "Revenue at risk ({currency})",
-    "net_value": "Net value ({currency})",
+# Chart labels beyond the KPI registry's: counts the day table adds.
+EXTRA_LABELS = {
     "agents_quit": "Agents who quit (since the start)",
     "customers_lost": "Customers lost (since the start)",
 }
@@ -85,8 +46,8 @@ ANNUAL_RATES = frozenset({"churn_rate", "agent_attrition_rate"})
 # KPIs that can be negative, with their lower bound.
 SIGNED = {"nps": -100.0, "loyalty_mean": float("-inf"), "net_value": float("-inf"),
           "word_of_mouth_net": float("-inf")}
-CHANNEL_NAMES = {"walk_in": "walk-in", "phone": "phone", "email": "email"}
-CHANNEL_COLOURS = {"walk_in": PALETTE[2], "phone": PALETTE[0], "email": PALETTE[1]}
+CHANNEL_NAMES = {name: traits.label for name, traits in TRAITS.items()}
+CHANNEL_COLOURS = dict(zip(TRAITS, (PALETTE[2], PALETTE[0], PALETTE[1], *PALETTE[3:])))
 F = TypeVar("F", bound=Callable)
 # KPIs that are a cost on a trade-off chart: less is better there although no ranking says so.
 COSTS = frozenset({"agents_mean"})
@@ -111,12 +72,14 @@ def figure(width: float = 7.5, height: float = 4.5, rows: int = 1, sharex: bool 
 def kpi_label(kpi: str, currency: str = CURRENCY) -> str:
     """A KPI's axis label with its unit (money in ``currency``); unknown names (factors) read as their last
     dotted component."""
-    return (LABELS.get(kpi) or factor_label(kpi)).replace("{currency}", currency)
+    entry = REGISTRY.get(kpi)
+    return entry.axis(currency) if entry is not None else EXTRA_LABELS.get(kpi) or factor_label(kpi)
 
 
 def kpi_name(kpi: str) -> str:
     """A KPI's label without its unit, for titles and captions."""
-    return kpi_label(kpi).split(" (")[0]
+    entry = REGISTRY.get(kpi)
+    return entry.label if entry is not None else kpi_label(kpi).split(" (")[0]
 
 
 def currency_of(manifest: dict) -> str:

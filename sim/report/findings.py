@@ -7,21 +7,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.experiment.spec import LOWER_IS_BETTER
+from sim.kpis import LOWER, LOWER_IS_BETTER, REGISTRY, in_sentence
 from sim.experiment.summary import rank
 
 KEY_KPIS = ("service_level", "abandon_rate", "asa_seconds", "mean_wait_seconds", "csat_mean", "churn_rate",
             "cost_per_contact", "net_value")
-LABELS = {
-    "service_level": "Highest service level",
-    "abandon_rate": "Lowest abandonment",
-    "asa_seconds": "Shortest average speed of answer",
-    "mean_wait_seconds": "Shortest mean wait",
-    "csat_mean": "Highest CSAT",
-    "churn_rate": "Lowest churn",
-    "cost_per_contact": "Lowest cost per contact",
-    "net_value": "Highest net value",
-}
+
+
+def headline(kpi: str) -> str:
+    """``Highest service level``, ``Lowest abandonment``: the best value's words, from the KPI registry."""
+    entry = REGISTRY[kpi]
+    return f"{'Lowest' if entry.better == LOWER else 'Highest'} {in_sentence(entry.label)}"
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from pathlib import Path
 from sim.experiment.results import SweepResults, load_results, record_report_files
 from sim.experiment.store import write_atomic
 from sim.formatting import fmt, fmt_difference, fmt_interval
-from sim.metrics import KPI_DOCS
-from sim.report.findings import LABELS, Finding, headline_findings
+from sim.kpis import KPI_DOCS
+from sim.report.findings import Finding, headline, headline_findings
 
 SL_WORDS = {
     "offered": "answered within the threshold / (answered + abandoned)",
@@ -99,7 +99,7 @@ def _findings(results: SweepResults) -> str:
 
 
 def _finding_sentence(f: Finding) -> str:
-    text = (f"<strong>{LABELS[f.kpi]}</strong>: {html.escape(f.scenario)}, {fmt(f.kpi, f.mean)} "
+    text = (f"<strong>{headline(f.kpi)}</strong>: {html.escape(f.scenario)}, {fmt(f.kpi, f.mean)} "
             f"(95% interval {fmt_interval(f.kpi, f.ci_low, f.ci_high)})")
     if f.is_baseline:
         return text + ", the baseline itself."

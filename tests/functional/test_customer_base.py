@@ -18,13 +18,12 @@ from sim.config.schema import DAY, Scenario
 from sim.metrics import daily_kpis, run_kpis, weekly_kpis
 from sim.model import simulate
 from sim.model.agents import floor_plan
-from sim.model.contact import ST
+from sim.model.contact import Contact
 from sim.model.demand import Layout
-from sim.model.simulate import _centre as build
-from sim.records import Tally
+from sim.model.ledger import Ledger
+from sim.model.simulate import _engine as build
+from sim.records import Levels
 from sim.rng import Streams
-
-N_FIELDS = 28  # fields of a contact in flight (sim.model.contact)
 
 ROOT = Path(__file__).resolve().parents[2]
 CENTRE = ROOT / "configs" / "service_centre.yaml"
@@ -183,16 +182,18 @@ def live_contacts(weeks: int) -> tuple[int, int, int, int]:
     service, or a follow-up due later), contacts offered, and the bytes of the customer base's arrays."""
     scenario = sim.load_config(CENTRE, [f"horizon={weeks}w"])
     streams, layout = Streams(SEED, 0), Layout(scenario)
-    tally = Tally(scenario.n_intervals, layout.size, layout.channels, list(scenario.agents))
+    ledger = Ledger(scenario, layout.channels, layout.tiers, layout.issues, False)
+    levels = Levels(scenario.n_intervals, layout.channels, list(scenario.agents))
     env = simpy.Environment()
-    centre = build(scenario, streams, layout, env, tally, None, False)
+    centre = build(scenario, streams, layout, env, ledger, levels, False, None)
     env.run(until=scenario.horizon)
+    centre.finish(scenario.horizon)
     gc.collect()
-    alive = sum(1 for o in gc.get_objects() if type(o) is list and len(o) == N_FIELDS and o[ST] in (0, 1, 2))
+    alive = sum(1 for o in gc.get_objects() if type(o) is Contact)
     held = sum(centre.level[:len(layout.channels)]) + sum(len(g.members) for g in centre.groups) + len(env._queue)
     base = centre.base
     arrays = sum(a.itemsize * len(a) for a in (base.loyalty, base.loyalty_at, base.episodes, base.bad_at))
-    return alive, held, sum(tally.offered), arrays
+    return alive, held, int(ledger.sums[:, 0].sum()), arrays
 
 
 def test_long_runs_keep_no_contact_beyond_its_end_and_a_fixed_size_customer_base():

@@ -1,0 +1,215 @@
+"""Every KPI servsim reports, in one registry: what it means, how it is labelled, its unit, which way is better.
+
+The metrics compute them; the console, the charts, the report, the experiment files and the docs read their
+names, words and units from here (``tests/test_kpis.py`` checks that every KPI computed is registered and
+every registered one is computed). Per-channel KPIs (``phone_service_level``) are derived from their
+all-channel entry and the channel traits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sim.config.traits import TRAITS
+
+# Units: how a value reads. ``share`` is a fraction shown as %; ``share_per_year`` an annualised one (may pass 100%).
+UNITS = ("share", "share_per_year", "seconds", "count", "money", "agents", "scale_0_1", "csat_1_5", "points",
+         "people", "number")
+HIGHER, LOWER, NEITHER = 1, -1, 0
+
+
+@dataclass(frozen=True)
+class KPI:
+    """One KPI: ``label`` names it in charts and tables (without its unit), ``doc`` says how it is computed."""
+
+    name: str
+    doc: str
+    label: str
+    unit: str
+    better: int = NEITHER
+    per_channel: bool = False  # also reported per channel as <channel>_<name>
+
+    def axis(self, currency: str = "EUR") -> str:
+        """The label with its unit, for an axis or a column header."""
+        unit = {"share": "%", "share_per_year": "% a year", "seconds": "s", "money": currency,
+                "scale_0_1": "0-1", "csat_1_5": "1-5", "points": "points, -100 to 100"}.get(self.unit)
+        return f"{self.label} ({unit})" if unit else self.label
+
+
+def _k(name: str, doc: str, label: str, unit: str, better: int = NEITHER, per_channel: bool = False) -> KPI:
+    return KPI(name, doc, label, unit, better, per_channel)
+
+
+_BASE = (
+    _k("offered", "contacts that arrived", "Contacts offered", "count", NEITHER, per_channel=True),
+    _k("answered", "contacts whose service started", "Contacts answered", "count"),
+    _k("abandoned", "contacts that left the queue before service", "Contacts abandoned", "count", LOWER),
+    _k("in_queue_end", "contacts still queued when the run ended (not in any rate)",
+       "Still queued at the end", "count", LOWER),
+    _k("service_level", "answered within the threshold, over the denominator of the chosen definition",
+       "Service level", "share", HIGHER, per_channel=True),
+    _k("service_level_offered", "answered within the threshold / (answered + abandoned)",
+       "Service level (of offered)", "share", HIGHER),
+    _k("service_level_answered", "answered within the threshold / answered",
+       "Service level (of answered)", "share", HIGHER),
+    _k("service_level_offered_excl_short_abandons", "answered within the threshold / (answered + "
+       "abandoned - short abandons)",
+       "Service level (short abandons excluded)", "share", HIGHER),
+    _k("asa_seconds", "average speed of answer: mean wait of answered contacts",
+       "Average speed of answer", "seconds", LOWER, per_channel=True),
+    _k("mean_wait_seconds", "mean wait of all contacts, abandoners counting their time until they "
+       "left",
+       "Mean wait", "seconds", LOWER),
+    _k("p_wait", "share of arrivals who found no free agent and queued", "Contacts that waited", "share", LOWER),
+    _k("abandon_rate", "abandoned / (answered + abandoned)", "Abandonment", "share", LOWER, per_channel=True),
+    _k("occupancy", "agent time busy (handling + after-contact work) / agent time on duty", "Occupancy", "share"),
+    _k("aht_seconds", "average handle time of answered contacts, including after-contact work",
+       "Average handle time", "seconds"),
+    _k("mean_queue_length", "time-average number of contacts waiting", "Queue length (time-average)", "number", LOWER),
+    _k("agents_mean", "time-average number of agents on duty (all hours of the horizon, closed ones "
+       "included)",
+       "Agents on duty (time-average)", "agents"),
+    _k("agents_busy", "time-average number of agents busy with a contact (handling or after-contact "
+       "work)",
+       "Agents busy (time-average)", "agents"),
+    _k("first_contacts", "contacts that open an episode: offered minus repeats and redials (the same "
+       "in every scenario of a sweep)",
+       "First contacts", "count"),
+    _k("balked", "walk-ins who saw the queue and turned away", "Walk-ins who balked", "count", LOWER),
+    _k("balk_rate", "balked / offered", "Walk-ins who balked", "share", LOWER),
+    _k("fcr", "first-contact resolution: contacts finished with the issue resolved / contacts "
+       "finished (undefined with behaviour.resolution off)",
+       "First-contact resolution", "share", HIGHER),
+    _k("transfer_rate", "answered contacts transferred at least once / answered contacts",
+       "Contacts transferred", "share", LOWER),
+    _k("repeat_rate", "repeat contacts for an unresolved issue (including email chasers) / offered",
+       "Repeat contacts (of offered)", "share", LOWER),
+    _k("redial_rate", "redials / abandoned contacts", "Redials (of abandoned)", "share", LOWER),
+    _k("channel_switch_rate", "contacts on another channel than their episode's first / offered",
+       "Channel switches (of offered)", "share", LOWER),
+    _k("frustration_mean", "remembered (peak-end) frustration of contacts that ended, 0-1",
+       "Remembered frustration", "scale_0_1", LOWER),
+    _k("frustration_peak_mean", "peak frustration of contacts that ended, 0-1",
+       "Peak frustration", "scale_0_1", LOWER),
+    _k("exhaustion_mean", "mean exhaustion (0-1) of agents on the floor, sampled at interval ends",
+       "Agent exhaustion", "scale_0_1", LOWER),
+    _k("csat_mean", "mean true CSAT (1-5) of served contacts, everyone's answer whether surveyed or "
+       "not",
+       "CSAT (mean of all served contacts)", "csat_1_5", HIGHER),
+    _k("csat_top_box", "share of served contacts whose true CSAT is 5",
+       "CSAT top box (answering 5)", "share", HIGHER),
+    _k("csat_surveyed_mean", "mean CSAT of the contacts who answered the survey (response bias "
+       "included)",
+       "Surveyed CSAT (mean)", "csat_1_5", HIGHER),
+    _k("survey_response_rate", "served contacts who answered the survey / served contacts rated",
+       "Survey response", "share"),
+    _k("nps", "net promoter score of served contacts: % promoters - % detractors (-100 to 100)",
+       "NPS", "points", HIGHER),
+    _k("effort_mean", "customer effort per served contact: earlier contacts for the issue + transfers"
+       " + channel switch",
+       "Customer effort (extra contacts, transfers, switches)", "number", LOWER),
+    _k("defection_rate", "expected share of episodes after which the customer defects at once (sum of"
+       " probabilities / episodes ended, served or given up)",
+       "Defection after a contact", "share", LOWER),
+    _k("word_of_mouth_net", "expected net people told per episode ended (positive minus negative)",
+       "Word of mouth (net people told per episode)", "people", HIGHER),
+    _k("churn_rate", "customers lost (defections after an episode plus background churn) per "
+       "customer-year, annualised (needs customers.base)",
+       "Churn", "share_per_year", LOWER),
+    _k("active_customers_end", "active customers at the end of the period (needs customers.base)",
+       "Active customers (at the end)", "count", HIGHER),
+    _k("loyalty_mean", "mean loyalty state L of active customers at the end of the period, 0 = "
+       "neutral (needs customers.base)",
+       "Loyalty (mean state, 0 = neutral)", "number", HIGHER),
+    _k("agent_attrition_rate", "agents who quit per agent-year employed, annualised",
+       "Agent attrition", "share_per_year", LOWER),
+    _k("agents_employed", "time-average agents employed (positions not vacant, hires in training "
+       "included)",
+       "Agents employed (time-average)", "agents"),
+    _k("revenue", "revenue earned by active customers during the period (tier value per year, pro "
+       "rata)",
+       "Revenue", "money", HIGHER),
+    _k("labour_cost", "paid agent-hours (schedule less vacant positions) x agents.NAME.hourly_cost",
+       "Labour cost", "money", LOWER),
+    _k("training_cost", "training agent-hours off the floor x money.training_cost_per_hour",
+       "Training cost", "money", LOWER),
+    _k("hiring_cost", "new hires x agents.NAME.hiring_cost (default two months' pay)", "Hiring cost", "money", LOWER),
+    _k("cost_per_contact", "(labour + training + hiring cost) / answered contacts",
+       "Cost per contact", "money", LOWER),
+    _k("revenue_at_risk", "revenue that customers lost in the period would have brought over "
+       "money.lost_value_years",
+       "Revenue at risk", "money", LOWER),
+    _k("net_value", "revenue - labour - training - hiring cost - revenue at risk", "Net value", "money", HIGHER),
+    _k("backlog_end", "contacts of a written channel still waiting when the run ended",
+       "Backlog left at the end", "count", LOWER),
+)
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: ``Service level`` -> ``service level``, ``NPS`` stays."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+def _per_channel(kpi: KPI, channel: str) -> KPI:
+    label = TRAITS[channel].label
+    doc = f"{label}: {kpi.doc}"
+    if kpi.name == "service_level" and TRAITS[channel].backlog:
+        doc = f"{label}: answered within the response target / answered"
+    return replace(kpi, name=f"{channel}_{kpi.name}", doc=doc, label=f"{label.capitalize()} {in_sentence(kpi.label)}",
+                   per_channel=False)
+
+
+def _registry() -> dict[str, KPI]:
+    registry = {k.name: k for k in _BASE if k.name != "backlog_end"}
+    for channel, traits in TRAITS.items():
+        for kpi in _BASE:
+            if kpi.per_channel:
+                registry[f"{channel}_{kpi.name}"] = _per_channel(kpi, channel)
+        if traits.backlog:
+            backlog = next(k for k in _BASE if k.name == "backlog_end")
+            registry[f"{channel}_backlog_end"] = _per_channel(backlog, channel)
+    return registry
+
+
+REGISTRY: dict[str, KPI] = _registry()
+KPIS = tuple(REGISTRY)
+SUMMARY_KPIS = (  # the default summary of a run or sweep, in reading order
+    "service_level", "asa_seconds", "mean_wait_seconds", "p_wait", "abandon_rate",
+    "occupancy", "aht_seconds", "mean_queue_length", "offered", "answered", "abandoned",
+    "fcr", "transfer_rate", "repeat_rate", "balk_rate", "frustration_mean", "exhaustion_mean",
+    "csat_mean", "csat_top_box", "csat_surveyed_mean", "nps", "defection_rate",
+    "churn_rate", "loyalty_mean", "agent_attrition_rate", "cost_per_contact", "net_value",
+)
+CHANNEL_KPIS = tuple(k.name for k in _BASE if k.per_channel)  # reported per channel too
+LOWER_IS_BETTER = frozenset(name for name, k in REGISTRY.items() if k.better == LOWER)
+KPI_DOCS = {name: k.doc for name, k in REGISTRY.items()}
+
+
+def kpi(name: str) -> KPI:
+    """The registry entry of ``name`` (``KeyError`` for a name servsim does not report)."""
+    return REGISTRY[name]
+
+
+def is_percent(name: str) -> bool:
+    """Whether ``name`` is a share shown as a percentage."""
+    entry = REGISTRY.get(name)
+    return entry is not None and entry.unit in ("share", "share_per_year")
+
+
+def markdown() -> str:
+    """docs/kpis.md: every KPI with its unit, which way is better, and its definition (``python -m sim.kpis``)."""
+    better = {HIGHER: "higher", LOWER: "lower", NEITHER: ""}
+    lines = ["# KPIs", "", "Generated from the registry in `sim/kpis.py` (`python -m sim.kpis > docs/kpis.md`; a test",
+             "checks it is current). Rates use contacts whose fate is known by the end of the run (answered or",
+             "abandoned); contacts are counted in the interval they arrived in; each contact is measured against its",
+             "own channel's threshold (`threshold`, or `response_target` for a written channel). Every KPI is also",
+             "computed per day and per week: counts and money add up, customers and loyalty are the period's end,",
+             "and churn and attrition are annualised.", "",
+             "| KPI | unit | better | definition |", "| --- | --- | --- | --- |"]
+    for name, entry in REGISTRY.items():
+        lines.append(f"| `{name}` | {entry.unit.replace('_', ' ')} | {better[entry.better]} | {entry.doc} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover - the docs generator
+    print(markdown(), end="")
