@@ -8,6 +8,7 @@ grows with the horizon only by the per-interval tables, a few hundred bytes per 
 
 from __future__ import annotations
 
+import struct
 from array import array
 
 import numpy as np
@@ -95,13 +96,16 @@ _DTYPES = {"d": np.float64, "q": np.int64, "b": np.int8}
 class ContactRows:
     """Rows of ended contacts (``ROW_COLUMNS``, in order) packed in one typed buffer, taken in batches.
 
-    A row goes in with one ``extend`` call (the hot path); ``take`` unpacks the columns with numpy.
+    A row goes in packed as bytes (the hot path: ``array.extend`` of a tuple is several times slower);
+    ``take`` unpacks the columns with numpy.
     """
 
     WIDTH = len(ROW_COLUMNS)
+    PACK = struct.Struct(f"{WIDTH}d").pack
 
     def __init__(self) -> None:
         self.buffer = array("d")
+        self.add_bytes = self.buffer.frombytes  # ``add_bytes(PACK(*row))``: one row, the fastest way in
 
     def __len__(self) -> int:
         return len(self.buffer) // self.WIDTH
@@ -111,6 +115,7 @@ class ContactRows:
         table = np.frombuffer(self.buffer, dtype=np.float64).reshape(-1, self.WIDTH)
         taken = {name: table[:, j].astype(_DTYPES[code]) for j, (name, code) in enumerate(ROW_COLUMNS)}
         self.buffer = array("d")
+        self.add_bytes = self.buffer.frombytes
         return taken
 
 

@@ -22,6 +22,7 @@ from sim.records import (CONTACT_FIELDS, EPISODE_END, FRUSTRATED, FRUSTRATION_BI
                          OUTCOME_ANSWERED, OUTCOME_BALKED, OUTCOME_QUEUED_AT_END, OUTCOMES, RATED, ContactRows)
 
 FIELD = {name: i for i, name in enumerate(CONTACT_FIELDS)}
+PACK = ContactRows.PACK
 
 
 class Ledger:
@@ -33,22 +34,23 @@ class Ledger:
         self.channels, self.tiers, self.issues = channels, tiers, issues
         self.n_intervals = scenario.n_intervals
         self.warm = round(scenario.warmup / scenario.interval)  # first interval after the warm-up
-        self.sums = np.zeros((self.n_intervals * len(channels), len(CONTACT_FIELDS)))
-        self.breakdown = np.zeros((len(channels) * len(tiers) * len(issues), len(CONTACT_FIELDS)))
+        # field-major: one row per field of CONTACT_FIELDS, one column per (interval, channel) / (channel, tier, issue)
+        self.sums = np.zeros((len(CONTACT_FIELDS), self.n_intervals * len(channels)))
+        self.breakdown = np.zeros((len(CONTACT_FIELDS), len(channels) * len(tiers) * len(issues)))
         self.kept: list[dict[str, np.ndarray]] | None = [] if keep_contacts else None
         self.scoring = Scoring(scenario)
 
     def record(self, c: Contact, outcome: int, wait: float, flags: int, frustration: float = 0.0,
                peak: float = 0.0, z: float = math.nan, loyalty: float = 0.0, effort: float = 0.0) -> None:
         """The row of contact ``c``, which ended with ``outcome`` after waiting ``wait`` (the hot path)."""
-        self.rows.buffer.extend((c.arrival, c.interval, c.channel, c.tier, c.issue, outcome, c.kind, c.flags | flags,
+        self.rows.add_bytes(PACK(c.arrival, c.interval, c.channel, c.tier, c.issue, outcome, c.kind, c.flags | flags,
                                  wait, c.busy, frustration, peak, z, loyalty, effort, c.u_survey, c.seat, c.group,
                                  c.agent))
 
     def record_plain(self, arrival: float, interval: int, tier: int, outcome: int, flags: int, wait: float,
                      busy: float) -> None:
         """The row of a contact of the plain queue (one channel, one issue, no journey; agents not named)."""
-        self.rows.buffer.extend((arrival, interval, 0, tier, 0, outcome, 0, flags, wait, busy, 0.0, 0.0, math.nan,
+        self.rows.add_bytes(PACK(arrival, interval, 0, tier, 0, outcome, 0, flags, wait, busy, 0.0, 0.0, math.nan,
                                  0.0, 0.0, 0.0, -1, 0 if outcome == OUTCOME_ANSWERED else -1, -1))
 
     def fold(self) -> None:
@@ -62,14 +64,14 @@ class Ledger:
         _add(self.sums, by_interval, values)
         after = rows["interval"] >= self.warm
         kind = ((rows["channel"] * n_t + rows["tier"]) * n_i + rows["issue"])[after]
-        _add(self.breakdown, kind, values[after])
+        _add(self.breakdown, kind, values[:, after])
         if self.kept is not None:
             self.kept.append(rows)
 
     def sums_frame(self, interval_seconds: float) -> pd.DataFrame:
         """One row per (interval, channel): every count and sum."""
         n_c = len(self.channels)
-        index = np.arange(self.sums.shape[0])
+        index = np.arange(self.sums.shape[1])
         frame = pd.DataFrame({
             "interval": index // n_c,
             "start_seconds": (index // n_c) * interval_seconds,
@@ -80,7 +82,7 @@ class Ledger:
     def breakdown_frame(self) -> pd.DataFrame:
         """One row per (channel, tier, issue): the counts and sums of contacts that arrived after the warm-up."""
         n_t, n_i = len(self.tiers), len(self.issues)
-        index = np.arange(self.breakdown.shape[0])
+        index = np.arange(self.breakdown.shape[1])
         frame = pd.DataFrame({
             "channel": pd.Categorical.from_codes(index // (n_t * n_i), self.channels),
             "tier": pd.Categorical.from_codes((index // n_i) % n_t, self.tiers),
@@ -115,16 +117,17 @@ class Ledger:
 
 
 def _add(table: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
-    """Add each row of ``values`` into ``table`` at ``index`` (rows of one index summed in order)."""
+    """Add each column of ``values`` (fields x rows) into ``table`` at ``index`` (rows of one index summed in order)."""
     if not len(index):
         return
-    size = table.shape[0]
-    for j in range(values.shape[1]):
-        table[:, j] += np.bincount(index, weights=values[:, j], minlength=size)
+    order = np.argsort(index, kind="stable")
+    index = index[order]
+    starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
+    table[:, index[starts]] += np.add.reduceat(values[:, order], starts, axis=1)
 
 
 def _fields(table: np.ndarray) -> pd.DataFrame:
-    frame = pd.DataFrame(table, columns=list(CONTACT_FIELDS))
+    frame = pd.DataFrame(table.T, columns=list(CONTACT_FIELDS))
     for name in CONTACT_FIELDS:
         if not name.endswith("_sum"):
             frame[name] = frame[name].round().astype(np.int64)
@@ -142,12 +145,12 @@ class Scoring:
         self.wom = b.word_of_mouth if b.on("word_of_mouth") else None
 
     def fields(self, rows: dict[str, np.ndarray]) -> np.ndarray:
-        """One value per row and field of ``CONTACT_FIELDS`` (a 2-D array, rows x fields)."""
-        out = np.zeros((len(rows["outcome"]), len(CONTACT_FIELDS)))
+        """One value per field of ``CONTACT_FIELDS`` and row (a 2-D array, fields x rows)."""
+        out = np.zeros((len(CONTACT_FIELDS), len(rows["outcome"])))
         outcome, flags, kind = rows["outcome"], rows["flags"], rows["kind"]
 
         def put(name: str, values) -> None:
-            out[:, FIELD[name]] = values
+            out[FIELD[name]] = values
 
         def flag(bit: int) -> np.ndarray:
             return (flags & bit) != 0

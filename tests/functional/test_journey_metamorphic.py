@@ -48,8 +48,8 @@ def results(overrides: tuple[str, ...] = (), replications: int = REPLICATIONS) -
 def slot_totals(overrides: tuple[str, ...] = (), replications: int = SWITCH_REPLICATIONS) -> pd.Series:
     """Slot tallies (chasers, redials, transfers, ...) summed over the replications."""
     scenario = sim.load_config(CENTRE, REDUCED + overrides)
-    slots = [simulate(scenario, rep, SEED).sums for rep in range(replications)]
-    return pd.concat(slots).drop(columns=["interval", "start_seconds", "channel", "tier", "issue"]).sum()
+    sums = [simulate(scenario, rep, SEED).sums for rep in range(replications)]
+    return pd.concat(sums).drop(columns=["interval", "start_seconds", "channel"]).sum()
 
 
 def paired(kpi: str, low: tuple[str, ...], high: tuple[str, ...]) -> tuple[float, float, pd.Series]:
@@ -118,8 +118,8 @@ def test_the_priority_tier_does_not_wait_longer_on_any_channel(channel):
     scenario = sim.load_config(CENTRE, REDUCED)
     waits = []
     for rep in range(REPLICATIONS):
-        slots = simulate(scenario, rep, SEED).sums
-        per_tier = slots[slots["channel"] == channel].groupby("tier", observed=True)[
+        kinds = simulate(scenario, rep, SEED).breakdown  # per (channel, tier, issue)
+        per_tier = kinds[kinds["channel"] == channel].groupby("tier", observed=True)[
             ["wait_answered_sum", "answered"]].sum()
         waits.append(per_tier["wait_answered_sum"] / per_tier["answered"])
     asa = pd.concat(waits, axis=1).mean(axis=1)
