@@ -163,7 +163,7 @@ def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bo
 
     It returns the arrival times and one tuple per arrival holding the first fields of
     ``sim.model.contact.Contact`` in order, so the centre builds a contact in one call.
-    ``plain``: the columns ``PlainCentre`` reads instead (times, intervals, levels, tiers, patience, busy time).
+    ``plain``: the columns ``PlainCentre`` reads instead (times, (interval, tier) slots, levels, patience, busy time).
     ``seat_tiers``: with a customer base, every arrival is one of its seats (uniformly, from the channel's
     ``customer`` stream) and has that customer's tier; the seat is -1 without one.
     """
@@ -199,8 +199,9 @@ def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bo
             order = np.argsort(merged[0], kind="stable")
             merged = [c[order] for c in merged]
         times, interval, channel, tier, issue, level, patience, tolerance, handle, acw, anger, *uniforms, seat = merged
-        if plain:
-            return tuple(c.tolist() for c in (times, interval, level, tier, patience, handle + acw))
+        if plain:  # the slot is (interval, tier)
+            slot = interval * len(layout.tiers) + tier
+            return tuple(c.tolist() for c in (times, slot, level, patience, handle + acw))
         columns = [channel, tier, issue, level + 1, times, interval, handle, acw, patience, tolerance, anger,
                    *uniforms, seat, times]
         return times.tolist(), list(zip(*(c.tolist() for c in columns)))

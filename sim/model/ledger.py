@@ -53,6 +53,13 @@ class Ledger:
         self.rows.add_bytes(PACK(arrival, interval, 0, tier, 0, outcome, 0, flags, wait, busy, 0.0, 0.0, math.nan,
                                  0.0, 0.0, 0.0, -1, 0 if outcome == OUTCOME_ANSWERED else -1, -1))
 
+    def absorb(self, counts: dict[str, list], n_tiers: int) -> None:
+        """Add counts kept per (interval, tier) slot by the plain queue (one channel, one issue) to the tables."""
+        for name, values in counts.items():
+            table = np.asarray(values, dtype=float).reshape(self.n_intervals, n_tiers)
+            self.sums[FIELD[name]] += table.sum(axis=1)
+            self.breakdown[FIELD[name], :n_tiers] += table[self.warm:].sum(axis=0)
+
     def fold(self) -> None:
         """Sum the rows recorded since the last fold into the tables (and keep them if the log was asked for)."""
         if not len(self.rows):
@@ -67,6 +74,11 @@ class Ledger:
         _add(self.breakdown, kind, values[:, after])
         if self.kept is not None:
             self.kept.append(rows)
+
+    def log_only(self) -> None:
+        """The rows recorded since the last fold go to the contact log only (their counts came by ``absorb``)."""
+        if len(self.rows):
+            self.kept.append(self.rows.take())
 
     def sums_frame(self, interval_seconds: float) -> pd.DataFrame:
         """One row per (interval, channel): every count and sum."""

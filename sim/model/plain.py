@@ -22,6 +22,20 @@ from sim.model.ledger import Ledger
 from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, OUTCOME_QUEUED_AT_END, Levels
 
 INF = math.inf
+# What the plain queue counts, per (interval, tier) slot; the ledger takes them at the end (``Ledger.absorb``).
+PLAIN_FIELDS = ("offered", "delayed", "answered", "answered_within", "abandoned", "short_abandoned", "in_queue_end",
+                "wait_answered_sum", "wait_abandoned_sum", "handle_sum")
+
+
+class PlainTally:
+    """The plain queue's counts in plain lists: a few increments per contact, the cheapest record there is."""
+
+    def __init__(self, n_slots: int) -> None:
+        for name in PLAIN_FIELDS:
+            setattr(self, name, [0] * n_slots if not name.endswith("_sum") else [0.0] * n_slots)
+
+    def columns(self) -> dict[str, list]:
+        return {name: getattr(self, name) for name in PLAIN_FIELDS}
 
 
 class PlainCentre:
@@ -37,6 +51,7 @@ class PlainCentre:
         n_levels: int,
         threshold: float,
         short_abandon: float,
+        n_tiers: int,
         ledger: Ledger,
         levels: Levels,
     ) -> None:
@@ -47,10 +62,12 @@ class PlainCentre:
         self.per_day = per_day
         self.threshold = threshold
         self.short_abandon = short_abandon
-        self.record = ledger.record_plain
+        self.n_tiers = n_tiers
+        self.tally = PlainTally(len(staffing) * n_tiers)
+        self.log = ledger.record_plain if ledger.kept is not None else None  # the contact log, if asked for
         self.ledger, self.levels = ledger, levels
         self.queues = [deque() for _ in range(n_levels)]  # index 0 = highest priority
-        self.waiting: dict[int, tuple] = {}  # queued contact id -> (arrival, interval, busy time, tier)
+        self.waiting: dict[int, tuple] = {}  # queued contact id -> (arrival, slot, busy time)
         self.idle: deque[int] = deque()  # agent ids, longest idle on the left
         self.present = 0  # agents on the floor: idle + busy
         self.busy = 0
@@ -77,9 +94,15 @@ class PlainCentre:
         """Close the last interval and count contacts still queued at ``horizon``."""
         self._advance(horizon)
         self._flush(len(self.staffing) - 1)
-        for arrival, interval, _, tier in self.waiting.values():
-            self.record(arrival, interval, tier, OUTCOME_QUEUED_AT_END, DELAYED, horizon - arrival, 0.0)
-        self.ledger.fold()
+        in_queue_end = self.tally.in_queue_end
+        for arrival, slot, _ in self.waiting.values():
+            in_queue_end[slot] += 1
+            if self.log is not None:
+                self.log(arrival, slot // self.n_tiers, slot % self.n_tiers, OUTCOME_QUEUED_AT_END, DELAYED,
+                         horizon - arrival, 0.0)
+        self.ledger.absorb(self.tally.columns(), self.n_tiers)
+        if self.log is not None:
+            self.ledger.log_only()
 
     # --- levels ---------------------------------------------------------------------------------
 
@@ -109,8 +132,8 @@ class PlainCentre:
         k = event.value
         self._advance(self.env.now)
         self._flush(k - 1)
-        if k % self.per_day == 0:
-            self.ledger.fold()  # the day's ended contacts into the tables
+        if k % self.per_day == 0 and self.log is not None:
+            self.ledger.log_only()  # the day's logged contacts
         self._k = k
         self._set_staffing(k)
         if k + 1 < len(self.staffing):
@@ -150,32 +173,42 @@ class PlainCentre:
         env = self.env
         now = env.now
         i = self._i
-        times, intervals, levels, tiers, patience, handle = self._block
+        times, slots, levels, patience, handle = self._block
         self._i = i + 1
         if i + 1 < len(times):
             env.timeout(times[i + 1] - now).callbacks.append(self._on_arrival)
         else:
             self._load_next_block()
+        slot = slots[i]
+        self.tally.offered[slot] += 1
         self._advance(now)
         if self.idle:
             self.busy += 1
-            self._answer(self.idle.popleft(), now, now, intervals[i], handle[i], tiers[i], 0)
+            self._answer(self.idle.popleft(), now, now, slot, handle[i], 0)
             return
         self.queued += 1
+        self.tally.delayed[slot] += 1
         cid = self._next_contact
         self._next_contact = cid + 1
-        self.waiting[cid] = (now, intervals[i], handle[i], tiers[i])
+        self.waiting[cid] = (now, slot, handle[i])
         self.queues[levels[i]].append(cid)
         if patience[i] != INF:
             env.timeout(patience[i], cid).callbacks.append(self._on_abandon)
 
-    def _answer(self, agent: int, now: float, arrival: float, interval: int, handle: float, tier: int,
-                delayed: int = DELAYED) -> None:
+    def _answer(self, agent: int, now: float, arrival: float, slot: int, handle: float, delayed: int = DELAYED) -> None:
         """Record an answered contact and keep ``agent`` busy for its handle time."""
+        tally = self.tally
         wait = now - arrival
+        tally.answered[slot] += 1
+        tally.wait_answered_sum[slot] += wait
+        tally.handle_sum[slot] += handle
+        within = wait <= self.threshold
+        if within:
+            tally.answered_within[slot] += 1
         self.levels.handled[self._k] += 1
-        self.record(arrival, interval, tier, OUTCOME_ANSWERED, delayed | (WITHIN if wait <= self.threshold else 0),
-                    wait, handle)
+        if self.log is not None:
+            self.log(arrival, slot // self.n_tiers, slot % self.n_tiers, OUTCOME_ANSWERED,
+                     delayed | (WITHIN if within else 0), wait, handle)
         self.env.timeout(handle, agent).callbacks.append(self._on_done)
 
     def _serve_next(self, agent: int, now: float) -> bool:
@@ -209,9 +242,16 @@ class PlainCentre:
         if entry is None:  # answered before its patience ran out
             return
         now = self.env.now
-        arrival, interval, _, tier = entry
+        arrival, slot, _ = entry
         self._advance(now)
         self.queued -= 1
+        tally = self.tally
         wait = now - arrival
-        self.record(arrival, interval, tier, OUTCOME_ABANDONED, DELAYED | (SHORT if wait <= self.short_abandon else 0),
-                    wait, 0.0)
+        tally.abandoned[slot] += 1
+        tally.wait_abandoned_sum[slot] += wait
+        short = wait <= self.short_abandon
+        if short:
+            tally.short_abandoned[slot] += 1
+        if self.log is not None:
+            self.log(arrival, slot // self.n_tiers, slot % self.n_tiers, OUTCOME_ABANDONED,
+                     DELAYED | (SHORT if short else 0), wait, 0.0)

@@ -104,7 +104,7 @@ def _engine(scenario: Scenario, streams: Streams, layout: Layout, env: simpy.Env
         priorities = sorted({t.priority for t in scenario.customers.tiers.values()}, reverse=True)
         centre = PlainCentre(env, demand, floor_plan(scenario, next(iter(scenario.agents))), scenario.interval,
                              scenario.intervals_per_day, len(priorities), scenario.threshold_for("phone"),
-                             scenario.service_level.short_abandon, ledger, levels)
+                             scenario.service_level.short_abandon, len(layout.tiers), ledger, levels)
         centre.start()
         _plain_levels(scenario, levels)
         return centre

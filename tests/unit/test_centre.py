@@ -55,7 +55,7 @@ def _tallies(ledger: Ledger, levels: Levels, n_intervals: int, n_tiers: int) -> 
     rows = {k: np.concatenate([part[k] for part in ledger.kept]) for k in ledger.kept[0]}
     values = ledger.scoring.fields(rows)
     slot = rows["interval"] * n_tiers + rows["tier"]
-    out = {name: [round(v, 9) for v in np.bincount(slot, weights=values[:, j], minlength=n_intervals * n_tiers)]
+    out = {name: [round(v, 9) for v in np.bincount(slot, weights=values[j], minlength=n_intervals * n_tiers)]
            for j, name in enumerate(CONTACT_FIELDS)}
     for name in ("queue_area", "busy_area", "staffed_area"):
         out[name] = list(getattr(levels, name))
