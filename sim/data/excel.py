@@ -13,7 +13,7 @@ from typing import Mapping
 
 import pandas as pd
 
-from sim.formatting import COUNT_KPIS, is_percent
+from sim.kpis import REGISTRY
 
 MONEY = ("revenue", "labour_cost", "training_cost", "hiring_cost", "revenue_at_risk", "cost_per_contact",
          "net_value", "hourly_cost")
@@ -24,17 +24,25 @@ KEYS = ("scenario", "scenario_name", "replication", "interval", "day", "week", "
 
 
 def unit(column: str, currency: str = "EUR") -> str:
-    """The unit of a result column: ``s``, ``share 0-1``, ``per year``, a currency, ``count`` or '' (none)."""
+    """The unit of a result column: ``s``, ``share 0-1``, ``per year``, a currency, ``count`` or '' (none).
+
+    KPIs take theirs from the registry (``sim.kpis``); other columns are read from their names.
+    """
     base = column.removesuffix("_mean").removesuffix("_ci_low").removesuffix("_ci_high")
+    entry = REGISTRY.get(base)
+    if entry is not None:
+        return {"share": "share 0-1", "share_per_year": "share per year", "seconds": "s", "money": currency,
+                "count": "count", "agents": "agents", "scale_0_1": "0-1", "csat_1_5": "1-5",
+                "points": "points"}.get(entry.unit, "")
     if base.endswith("_seconds") or base in ("seconds", "wall_seconds"):
         return "s"
     if base.endswith(ANNUAL):
         return "share per year"
-    if is_percent(base) or base.startswith("service_level"):
+    if base.startswith("service_level"):
         return "share 0-1"
     if base.endswith(MONEY):
         return currency
-    if base in COUNT_KPIS or base in ("balked", "first_contacts", "handled", "quits", "hires", "agents_scheduled"):
+    if base in ("handled", "quits", "hires", "agents_scheduled"):
         return "count"
     if base.endswith(("_hours",)):
         return "h"

@@ -54,9 +54,10 @@ class Contact:
 class Episode:
     """A customer's issue across contacts: frustration, its peak, transfers, contacts so far, apology."""
 
-    __slots__ = ("frustration", "peak", "waited", "transfers", "contacts", "first_channel", "apology", "generation")
+    __slots__ = ("frustration", "peak", "waited", "transfers", "contacts", "first_channel", "apology", "generation",
+                 "number")
 
-    def __init__(self, anger: float, first_channel: int, generation: int) -> None:
+    def __init__(self, anger: float, first_channel: int, generation: int, number: int = -1) -> None:
         self.frustration = self.peak = anger
         self.waited = 0.0  # what waiting has added so far (capped per episode)
         self.transfers = 0
@@ -64,6 +65,7 @@ class Episode:
         self.first_channel = first_channel
         self.apology = False
         self.generation = generation  # which holder of the seat opened it (a seat may change hands)
+        self.number = number  # episodes are numbered as they open
 
     def raise_by(self, amount: float) -> None:
         """Add ``amount`` to the frustration (at most 1) and keep the peak."""

@@ -43,15 +43,16 @@ class Ledger:
     def record(self, c: Contact, outcome: int, wait: float, flags: int, frustration: float = 0.0,
                peak: float = 0.0, z: float = math.nan, loyalty: float = 0.0, effort: float = 0.0) -> None:
         """The row of contact ``c``, which ended with ``outcome`` after waiting ``wait`` (the hot path)."""
+        episode = c.episode.number if c.episode is not None else -1
         self.rows.add_bytes(PACK(c.arrival, c.interval, c.channel, c.tier, c.issue, outcome, c.kind, c.flags | flags,
                                  wait, c.busy, frustration, peak, z, loyalty, effort, c.u_survey, c.seat, c.group,
-                                 c.agent))
+                                 c.agent, episode))
 
     def record_plain(self, arrival: float, interval: int, tier: int, outcome: int, flags: int, wait: float,
                      busy: float) -> None:
         """The row of a contact of the plain queue (one channel, one issue, no journey; agents not named)."""
         self.rows.add_bytes(PACK(arrival, interval, 0, tier, 0, outcome, 0, flags, wait, busy, 0.0, 0.0, math.nan,
-                                 0.0, 0.0, 0.0, -1, 0 if outcome == OUTCOME_ANSWERED else -1, -1))
+                                 0.0, 0.0, 0.0, -1, 0 if outcome == OUTCOME_ANSWERED else -1, -1, -1))
 
     def absorb(self, counts: dict[str, list], n_tiers: int) -> None:
         """Add counts kept per (interval, tier) slot by the plain queue (one channel, one issue) to the tables."""
@@ -119,12 +120,15 @@ class Ledger:
             "handle_seconds": rows["busy"],
             "outcome": pd.Categorical.from_codes(rows["outcome"], list(OUTCOMES)),
             "transferred": (flags & TRANSFERRED) != 0,
-            "resolved": np.where((flags & FINISHED) != 0, (flags & SOLVED) != 0, pd.NA),
+            "resolved": pd.array(np.where((flags & FINISHED) != 0, (flags & SOLVED) != 0, pd.NA), dtype="boolean"),
             "frustration": rows["frustration"],
-            "customer": rows["seat"],
+            # the customer: their seat in the base, or without one the episode (each a different person)
+            "customer": pd.array(np.where(rows["seat"] >= 0, rows["seat"], rows["episode"]), dtype="Int64"),
             "group": pd.Categorical.from_codes(rows["group"], groups),
-            "agent": rows["agent"],
+            "agent": pd.array(rows["agent"], dtype="Int64"),
         })
+        frame.loc[frame["customer"] < 0, "customer"] = pd.NA  # nobody known (behaviour off, no base)
+        frame.loc[frame["agent"] < 0, "agent"] = pd.NA  # never served
         return frame.sort_values("arrival_seconds", kind="stable", ignore_index=True)
 
 

@@ -34,6 +34,7 @@ class CustomerSide:
         self.balking = [getattr(s, "balking", None) if TRAITS[c].balks and b.enabled else None
                         for c, s in zip(channels, specs)]
         self.sees_overtaking = [TRAITS[c].overtaking_visible for c in channels]
+        self.episodes = 0  # opened so far (their numbers)
 
     # --- on arrival ----------------------------------------------------------------------------------------
 
@@ -42,7 +43,8 @@ class CustomerSide:
         if contact.episode is None:
             seat, base = contact.seat, self.base
             generation = base.generation[seat] if base is not None and seat >= 0 else 0
-            contact.episode = Episode(contact.anger, contact.channel, generation)
+            contact.episode = Episode(contact.anger, contact.channel, generation, self.episodes)
+            self.episodes += 1
 
     def balks(self, contact: Contact, ahead: int, now: float) -> bool:
         """Customers who see ``ahead`` people queued may turn away (recorded as balked; the episode ends)."""
