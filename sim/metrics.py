@@ -33,6 +33,7 @@ KPI_DOCS = {
     "aht_seconds": "average handle time of answered contacts, including after-contact work",
     "mean_queue_length": "time-average number of contacts waiting",
     "agents_mean": "time-average number of agents on duty",
+    "agents_busy": "time-average number of agents busy (handling or in after-contact work)",
     "first_contacts": "contacts that open an episode: offered minus repeats and redials (the same in every scenario of a sweep)",
     "balked": "walk-ins who saw the queue and turned away",
     "balk_rate": "balked / offered",
@@ -107,6 +108,7 @@ def kpis_from_sums(sums: pd.DataFrame, definition: str) -> pd.DataFrame:
         out["aht_seconds"] = s["handle_sum"] / s["answered"]
         out["mean_queue_length"] = s["queue_area"] / s["length_seconds"]
         out["agents_mean"] = s["staffed_area"] / s["length_seconds"]
+        out["agents_busy"] = s["busy_area"] / s["length_seconds"]
         out["first_contacts"] = s["offered"] - s["repeats"] - s["redials"]
         out["balked"] = s["balked"]
         out["balk_rate"] = s["balked"] / s["offered"]
@@ -215,7 +217,7 @@ def _by(output: RunOutput, scenario: Scenario, column: str) -> pd.DataFrame:
     for name in LEVEL_FIELDS + ("length_seconds",):
         sums[name] = np.nan
     frame = kpis_from_sums(sums, scenario.service_level.definition)
-    return frame.drop(columns=["occupancy", "mean_queue_length", "agents_mean"]).reset_index()
+    return frame.drop(columns=["occupancy", "mean_queue_length", "agents_mean", "agents_busy"]).reset_index()
 
 
 def tier_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:

@@ -7,20 +7,21 @@ identical whatever the executor or the number of workers.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
 from sim.config.schema import Scenario
 from sim.errors import InputError
 from sim.experiment.spec import RunSpec
-from sim.experiment.tables import day_table, interval_table
+from sim.experiment.tables import day_table, group_busy_table, interval_table
 from sim.metrics import run_kpis, tier_kpis
 from sim.model import simulate
 
@@ -44,11 +45,18 @@ class Outcome:
     error: str | None = None
 
 
-def run_one(scenario: Scenario, spec: RunSpec) -> Outcome:
-    """Simulate one replication and reduce it to KPIs; exceptions become a recorded failure."""
+def run_one(scenario: Scenario, spec: RunSpec, lean: bool = False) -> Outcome:
+    """Simulate one replication and reduce it to KPIs; exceptions become a recorded failure.
+
+    ``lean``: keep only the per-contact records and each group's busy agents per interval (no KPIs), for
+    callers that compute their own from them (``servsim staff``), at a fraction of the reduction's cost.
+    """
     started = time.perf_counter()
     try:
         output = simulate(scenario, spec.replication, spec.seed)
+        if lean:
+            return Outcome(spec, {}, group_busy_table(output, scenario), None, None, output.contacts,
+                           time.perf_counter() - started)
         kpis = run_kpis(output, scenario)
         intervals = interval_table(output, scenario)
         tiers = tier_kpis(output, scenario)
@@ -64,26 +72,27 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def serial(tasks: Iterable[Task]) -> Iterator[Outcome]:
+def serial(tasks: Iterable[Task], work: Callable[..., Outcome] = run_one) -> Iterator[Outcome]:
     """Run each task here, in order."""
     for scenario, spec in tasks:
-        yield run_one(scenario, spec)
+        yield work(scenario, spec)
 
 
-def processes(tasks: Iterable[Task], jobs: int) -> Iterator[Outcome]:
+def processes(tasks: Iterable[Task], jobs: int, work: Callable[..., Outcome] = run_one) -> Iterator[Outcome]:
     """Run tasks on ``jobs`` local worker processes, at most two queued per worker, yielding as they finish."""
     tasks = iter(tasks)
     context = multiprocessing.get_context(START_METHOD)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        pending = {pool.submit(run_one, *task) for task in _take(tasks, 2 * jobs)}
+        pending = {pool.submit(work, *task) for task in _take(tasks, 2 * jobs)}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 yield future.result()
-            pending |= {pool.submit(run_one, *task) for task in _take(tasks, len(done))}
+            pending |= {pool.submit(work, *task) for task in _take(tasks, len(done))}
 
 
-def dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Iterator[Outcome]:
+def dask(tasks: Iterable[Task], scheduler: str | None, jobs: int,
+         work: Callable[..., Outcome] = run_one) -> Iterator[Outcome]:
     """Run tasks on a Dask cluster at ``scheduler``, or on a local cluster of ``jobs`` workers if None."""
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -97,7 +106,7 @@ def dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Iterator[Ou
     except (OSError, TimeoutError) as exc:
         raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from None
     try:
-        futures = [client.submit(run_one, scenario, spec, pure=False) for scenario, spec in tasks]
+        futures = [client.submit(work, scenario, spec, pure=False) for scenario, spec in tasks]
         for future in as_completed(futures):
             yield future.result()
     finally:
@@ -107,16 +116,20 @@ def dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Iterator[Ou
 
 
 def execute(tasks: list[Task], executor: str = "local", jobs: int | None = None,
-            scheduler: str | None = None) -> Iterator[Outcome]:
-    """Dispatch to the named executor: ``serial``, ``local`` (processes; serial when jobs is 1) or ``dask``."""
+            scheduler: str | None = None, lean: bool = False) -> Iterator[Outcome]:
+    """Dispatch to the named executor: ``serial``, ``local`` (processes; serial when jobs is 1) or ``dask``.
+
+    ``lean``: each run keeps only contacts and busy agents per group (``run_one``).
+    """
     if executor not in ("serial", "local", "dask"):
         raise InputError(f"unknown executor {executor!r}; use local, serial or dask")
     jobs = jobs or default_jobs()
+    work = functools.partial(run_one, lean=True) if lean else run_one
     if executor == "dask":
-        return dask(tasks, scheduler, jobs)
+        return dask(tasks, scheduler, jobs, work)
     if executor == "serial" or jobs == 1 or len(tasks) <= 1:
-        return serial(tasks)
-    return processes(tasks, min(jobs, len(tasks)))
+        return serial(tasks, work)
+    return processes(tasks, min(jobs, len(tasks)), work)
 
 
 def _take(iterator: Iterator[Task], n: int) -> list[Task]:

@@ -1,0 +1,316 @@
+"""The simulation method: the whole model (repeats, redials, transfers, chasers, routing, the customer base)
+searched interval by interval under common random numbers.
+
+1. Simulate the formula plan; restart from the formula requirement on the load the simulation measured
+   (contacts offered per interval, including every repeat, redial and chaser, times their measured busy
+   time, transfers included): the load the journey creates.
+2. Then repeat, one simulation of all replications per step, the same customers every time:
+   * where a channel misses a target, take back the removal that caused it (and never try it again), or
+     else add an agent to the busiest group serving that channel;
+   * once every target is met, remember the plan if it is the cheapest so far and try one agent fewer in
+     every decision not yet known to be needed (one group per interval: the least busy).
+3. Stop when nothing is left to try, or after the iteration limit; return the cheapest plan that met every
+   target (or the last one, with the misses flagged).
+
+Live channels are judged per interval. A backlog (email) is judged per day, because an email is answered
+hours after it arrives: its groups gain or lose an agent over the whole open day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.analytic import Target
+from sim.config.schema import Scenario
+from sim.staffing import runs
+from sim.staffing.demand import open_mask, weekday_of
+from sim.staffing.measure import Measurement, measure
+from sim.staffing.runs import Runner
+from sim.staffing.slots import Slots
+
+BACKLOG = ("email",)
+MAX_RESTARTS = 1  # restarts from the formula on the measured load, while the plan moves by more than RESTART_MOVE
+RESTART_MOVE = 0.05
+KPI_OF = {"service_level": "service_level", "asa": "asa_seconds", "abandon": "abandon_rate",
+          "wait_probability": "wait_probability"}
+
+
+@dataclass
+class Problem:
+    """What is searched: decisions per (group, slot), judged on the targeted channels' units."""
+
+    scenario: Scenario
+    targets: list[Target]
+    channels: list[str]  # targets count on these
+    groups: list[str]  # these are sized
+    thresholds: dict[str, float]  # every configured channel (all are measured)
+    definition: str
+    max_agents: int | None = None
+    slots: Slots = field(init=False)
+    serves: dict[str, list[str]] = field(init=False)
+    variable: dict[str, np.ndarray] = field(init=False)
+    units: dict[str, np.ndarray] = field(init=False)
+
+    def __post_init__(self) -> None:
+        scenario, self.slots = self.scenario, Slots.of_scenario(self.scenario)
+        searchable = self.slots.searchable()
+        weekday = np.asarray(weekday_of(scenario))
+        self.serves = {g: [c for c in scenario.agents[g].channels if c in self.channels] for g in self.groups}
+        opened = {c: self.slots.collect(open_mask(scenario, c).astype(int)) > 0 for c in self.channels}
+        first = self.slots.collect(np.arange(scenario.n_intervals))  # an interval of each slot
+        works = {g: np.isin(weekday[first], scenario.agents[g].days) for g in self.groups}
+        self.variable = {g: searchable & works[g] & np.any([opened[c] for c in self.serves[g]], axis=0)
+                         for g in self.groups}
+        per_day = scenario.intervals_per_day
+        self.units = {c: np.where(searchable, first // per_day if c in BACKLOG else np.arange(self.slots.count), -1)
+                      for c in self.channels}
+
+    def n_units(self, channel: str) -> int:
+        return int(self.units[channel].max()) + 1
+
+    def missed(self, m: Measurement) -> dict[str, np.ndarray]:
+        """Per targeted channel, the units where a simulated KPI misses its target (no contacts: not missed)."""
+        out = {}
+        for c in self.channels:
+            kpis = m.unit_kpis(c, self.units[c], self.n_units(c))
+            miss = np.zeros(self.n_units(c), bool)
+            for t in self.targets:
+                value = kpis[KPI_OF[t.name]][0]
+                with np.errstate(invalid="ignore"):
+                    miss |= (value < t.bound) if t.name == "service_level" else (value > t.bound)
+            out[c] = miss
+        return out
+
+    def unit_slots(self, channel: str, unit: int) -> np.ndarray:
+        return self.units[channel] == unit
+
+    def daily(self, group: str) -> bool:
+        """Whether the group only serves backlogs among the targeted channels (then it moves a day at a time)."""
+        return all(c in BACKLOG for c in self.serves[group])
+
+
+@dataclass
+class Outcome:
+    plan: dict[str, np.ndarray]  # per slot
+    outcomes: list
+    measurement: Measurement
+    met: bool
+    history: list[dict]
+
+
+@dataclass
+class State:
+    """The plan being searched, and what the search has learnt about each (group, slot)."""
+
+    plan: dict[str, np.ndarray]
+    limit: dict[str, np.ndarray]  # at most this many agents may still be taken away (0: known to be needed)
+    removed: dict[str, np.ndarray]  # taken away in the last step
+
+    def cost(self) -> int:
+        return int(sum(v.sum() for v in self.plan.values()))
+
+
+def search(problem: Problem, start: dict[str, np.ndarray], runner: Runner, max_iterations: int,
+           rebase=None, local: LocalModel | None = None) -> Outcome:
+    """Run the search from ``start`` (agents per interval); ``rebase(measurement)`` gives the restart plan and
+    ``local`` the step sizes (one agent at a time without it)."""
+    slots = problem.slots
+    state = State({g: np.where(problem.variable[g], slots.collect(start[g]), 0) for g in problem.groups},
+                  {g: np.full(slots.count, 10**6) for g in problem.groups}, _nothing(problem))
+    best: Outcome | None = None
+    history: list[dict] = []
+    last, restarts = None, 0
+    for iteration in range(1, max_iterations + 1):
+        outcomes = runner(runs.with_plan(problem.scenario, _spread(problem, state.plan, start)))
+        m = measure(outcomes, problem.scenario, slots, problem.thresholds, problem.definition, problem.groups)
+        missed = problem.missed(m)
+        n_missed = int(sum(v.sum() for v in missed.values()))
+        history.append({"iteration": iteration, "agent_slots": state.cost(), "units_missed": n_missed})
+        last = Outcome({g: p.copy() for g, p in state.plan.items()}, outcomes, m, n_missed == 0, history)
+        if n_missed == 0 and (best is None or state.cost() < _cost(problem, best.plan, start)):
+            best = last
+        if rebase is not None and restarts < MAX_RESTARTS:
+            fresh = _capped(problem, {g: np.where(problem.variable[g], slots.collect(v), 0)
+                                      for g, v in rebase(m).items()})
+            moved = abs(sum(v.sum() for v in fresh.values()) - state.cost())
+            if restarts == 0 or moved > RESTART_MOVE * state.cost():
+                restarts += 1
+                history[-1]["restart"] = True
+                state.plan, state.removed = fresh, _nothing(problem)
+                continue
+            restarts = MAX_RESTARTS  # the load has settled: search from here
+        touched = {g: np.zeros(slots.count, bool) for g in problem.groups}
+        changed = _repair(problem, state, missed, m, local, touched) if n_missed else False
+        state.removed = _propose(problem, state, missed, m, local, touched)
+        for g in problem.groups:
+            state.plan[g] = state.plan[g] - state.removed[g]
+        if not (changed or any(r.any() for r in state.removed.values())):
+            break
+    result = best or last
+    result.history = history
+    return result
+
+
+def _nothing(problem: Problem) -> dict[str, np.ndarray]:
+    return {g: np.zeros(problem.slots.count, int) for g in problem.groups}
+
+
+def spread(problem: Problem, plan: dict[str, np.ndarray], start: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Agents per interval of the horizon from a per-slot plan."""
+    return _spread(problem, plan, start)
+
+
+def _spread(problem, plan, start):
+    return {g: problem.slots.spread(plan[g], start[g]) for g in problem.groups}
+
+
+def _cost(problem: Problem, plan: dict[str, np.ndarray], start) -> int:
+    return int(sum(v.sum() for v in plan.values()))
+
+
+def _capped(problem: Problem, plan: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    if problem.max_agents is None:
+        return plan
+    return {g: np.minimum(v, problem.max_agents) for g, v in plan.items()}
+
+
+def _occupancy(m: Measurement, group: str, plan: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(plan > 0, m.busy[group].mean(axis=0) / np.maximum(plan, 1), 1.0)
+
+
+def _repair(problem: Problem, state: State, missed, m: Measurement, local, touched) -> bool:
+    """Undo the removals behind each miss (and remember how many agents were too many), or add agents to the
+    busiest group serving the channel there: as many as the local model says are missing (at least one)."""
+    changed = False
+    for channel, units in missed.items():
+        candidates = [g for g in problem.groups if channel in problem.serves[g]]
+        for unit in np.flatnonzero(units):
+            where = problem.unit_slots(channel, unit)
+            undo = [g for g in candidates if (state.removed[g][where] > 0).any()]
+            for g in undo:
+                back = where & (state.removed[g] > 0)
+                state.plan[g][back] += state.removed[g][back]
+                state.limit[g][back] = state.removed[g][back] - 1
+                state.removed[g][back] = 0
+                touched[g] |= back
+                changed = True
+            if undo:
+                continue
+            changed |= _add(problem, state, channel, where, candidates, m, local, touched)
+    return changed
+
+
+def _add(problem: Problem, state: State, channel: str, where: np.ndarray, candidates: list[str],
+         m: Measurement, local, touched) -> bool:
+    room = [g for g in candidates if (problem.variable[g] & where).any() and (
+        problem.max_agents is None or (state.plan[g][where & problem.variable[g]] < problem.max_agents).all())]
+    if not room:
+        return False
+    busiest = max(room, key=lambda g: np.nanmean(_occupancy(m, g, state.plan[g])[where & problem.variable[g]]))
+    cells = where & problem.variable[busiest]
+    step = 1
+    if local is not None and channel not in BACKLOG and cells.sum() == 1:
+        j = int(np.flatnonzero(cells)[0])
+        step = max(1, local.need(m, channel, j, _agents_on(problem, state, channel, j)))
+    new = state.plan[busiest][cells] + step
+    state.plan[busiest][cells] = new if problem.max_agents is None else np.minimum(new, problem.max_agents)
+    state.limit[busiest][cells] = 0  # agents just found missing are not taken away again
+    touched[busiest] |= cells
+    return True
+
+
+def _agents_on(problem: Problem, state: State, channel: str, j: int) -> int:
+    return int(sum(state.plan[g][j] for g in problem.groups if channel in problem.serves[g]))
+
+
+def _propose(problem: Problem, state: State, missed, m: Measurement, local, touched) -> dict[str, np.ndarray]:
+    """Fewer agents wherever the group's channels met their targets with room: per slot the least busy such
+    group gives up half the room the local model sees (at least one); groups that serve only a backlog give up
+    one over a whole day. Nothing changed in this step is touched."""
+    met = {c: ~_by_slot(problem, c, missed[c]) for c in problem.channels}
+    out = {g: np.zeros(problem.slots.count, int) for g in problem.groups}
+    free = {g: problem.variable[g] & (state.limit[g] > 0) & (state.plan[g] > 0) & ~touched[g]
+            & np.all([met[c] for c in problem.serves[g]], axis=0) for g in problem.groups}
+    for g in problem.groups:
+        if not problem.daily(g):
+            continue
+        days = problem.units[problem.serves[g][0]]
+        for day in np.unique(days[problem.variable[g]]):
+            whole = problem.variable[g] & (days == day)
+            if (free[g] | ~whole).all():
+                out[g][whole] = 1
+    hourly = [g for g in problem.groups if not problem.daily(g)]
+    occupancy = {g: _occupancy(m, g, state.plan[g]) for g in hourly}
+    for j in range(problem.slots.count):
+        choices = [g for g in hourly if free[g][j]]
+        if not choices:
+            continue
+        g = min(choices, key=lambda x: occupancy[x][j])
+        room = 1
+        if local is not None:
+            live = [c for c in problem.serves[g] if c not in BACKLOG]
+            room = min((local.room(m, c, j, _agents_on(problem, state, c, j)) for c in live), default=1)
+        out[g][j] = min(max(1, room // 2) if room else 0, int(state.limit[g][j]), int(state.plan[g][j]))
+    return out
+
+
+def _by_slot(problem: Problem, channel: str, per_unit: np.ndarray) -> np.ndarray:
+    """A per-unit flag of ``channel`` on every slot of its unit (False where the slot is in no unit)."""
+    units = problem.units[channel]
+    return np.where(units >= 0, per_unit[np.maximum(units, 0)], False)
+
+
+class LocalModel:
+    """Step sizes from the stationary formula at the load the simulation measured, anchored on the simulated
+    KPI: a KPI at n + k agents is taken as the simulated value plus the formula's change from n to n + k."""
+
+    MAX_STEP = 8
+
+    def __init__(self, targets: list[Target], thresholds: dict[str, float], patience: dict[str, float | None],
+                 definition: str, short_abandon: float) -> None:
+        self.targets, self.thresholds, self.patience = targets, thresholds, patience
+        self.definition, self.short_abandon = definition, short_abandon
+
+    def need(self, m: Measurement, channel: str, slot: int, agents: int) -> int:
+        """Agents to add so every target is met (0 if it is; ``MAX_STEP`` at most)."""
+        met = self._met(m, channel, slot, agents)
+        return next((k for k in range(self.MAX_STEP + 1) if met(agents + k)), self.MAX_STEP)
+
+    def room(self, m: Measurement, channel: str, slot: int, agents: int) -> int:
+        """Agents that can go with every target still met (0 if none)."""
+        met = self._met(m, channel, slot, agents)
+        return next((r for r in range(min(agents - 1, self.MAX_STEP), 0, -1) if met(agents - r)), 0)
+
+    def _met(self, m: Measurement, channel: str, slot: int, agents: int):
+        c = m.channels.index(channel)
+        load = float(m.load[c][slot])
+        answered = m.tallies["answered"][:, c, slot].sum()
+        aht = m.tallies["busy"][:, c, slot].sum() / answered if answered else 0.0
+        simulated = {t: m.kpi(KPI_OF[t.name], channel)[slot] for t in self.targets}
+        if load <= 0 or aht <= 0 or agents <= 0 or any(np.isnan(v) for v in simulated.values()):
+            return lambda n: True
+        base = self._formula(load, aht, channel, agents)
+
+        def met(n: int) -> bool:
+            if n < 1:
+                return False
+            f = self._formula(load, aht, channel, n)
+            for t in self.targets:
+                value = simulated[t] + f[t.name] - base[t.name]
+                if not (value >= t.bound if t.name == "service_level" else value <= t.bound):
+                    return False
+            return True
+
+        return met
+
+    def _formula(self, load: float, aht: float, channel: str, n: int) -> dict[str, float]:
+        from sim.analytic import queue_kpis
+
+        k = queue_kpis(load / aht, aht, n, self.patience[channel], self.thresholds[channel], self.short_abandon)
+        if not k.stable:
+            return {"service_level": 0.0, "asa": 1e9, "abandon": 1.0, "wait_probability": 1.0}
+        return {"service_level": k.service_level[self.definition], "asa": k.asa_seconds,
+                "abandon": k.abandon_rate, "wait_probability": k.p_wait}
