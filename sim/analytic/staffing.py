@@ -88,6 +88,14 @@ class Target:
         suffix = f" ({self.definition})" if self.name == "service_level" else ""
         return f"{OPTION_NAMES[self.name]}={self.bound:g}{suffix}"
 
+    def describe(self) -> str:
+        """How a manager says it: ``service level >= 80% (offered)``, ``ASA <= 30s``."""
+        if self.name == "service_level":
+            return f"service level >= {self.bound:.0%} ({self.definition})"
+        if self.name == "asa":
+            return f"ASA <= {self.bound:g}s"
+        return f"{'abandon rate' if self.name == 'abandon' else 'wait probability'} <= {self.bound:.0%}"
+
 
 def make_targets(sl_definition: str, target_sl: float | None, target_asa: float | None,
                  target_abandon: float | None, target_wait_probability: float | None = None) -> list[Target]:

@@ -18,6 +18,8 @@ DEFINITIONS = ["offered", "answered", "offered_excl_short_abandons"]
 
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a scenario value first (repeatable), e.g. --set horizon=3w --set warmup=2w.")
 @click.option("--method", type=click.Choice(METHOD_CHOICES), default="mol", show_default=True,
               help="sipp, lag-sipp, mol: formulas; isa: iterative staffing by simulation of the queue; "
                    "simulate: search with the whole journey simulated.")
@@ -41,14 +43,14 @@ DEFINITIONS = ["offered", "answered", "offered_excl_short_abandons"]
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("--executor", type=click.Choice(["local", "serial", "dask"]), default="local", show_default=True)
 @click.option("--max-iterations", type=click.IntRange(min=1), default=None,
-              help="Simulation methods: at most this many rounds of simulation (default: isa 10, simulate 20).")
+              help="Simulation methods: at most this many rounds of simulation (default: isa 10, simulate 25).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Results directory (default: results/<scenario file name>_staff).")
 @click.option("--write-scenario", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the scenario with the plan as its staffing, to run with `servsim run`.")
 @click.option("--no-chart", is_flag=True, help="Skip the chart.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the rows under \"requirements\").")
-def staff(scenario, method, target_sl, threshold, target_asa, target_abandon, target_wait_probability, definition,
+def staff(scenario, overrides, method, target_sl, threshold, target_asa, target_abandon, target_wait_probability, definition,
           channel, group, shrinkage, shrinkage_file, occupancy_cap, max_agents, replications, seed, jobs, executor,
           max_iterations, out, write_scenario, no_chart, as_json) -> None:
     """Agents needed per interval to meet a target, from the scenario's own demand.
@@ -60,17 +62,18 @@ def staff(scenario, method, target_sl, threshold, target_asa, target_abandon, ta
       servsim run plan.yaml
       servsim staff configs/phone_line.yaml --method isa --target-wait-probability 0.2
       servsim staff configs/service_centre.yaml --method simulate --jobs 2
+      servsim staff configs/service_centre.yaml --set horizon=3w --set warmup=2w --method simulate
     """
     import sim
-    from sim.config.loader import read_yaml
+    from sim.config.loader import apply_overrides, read_yaml
     from sim.staffing import Request, Shrinkage, staff as solve
     from sim.staffing import output
 
     if shrinkage is not None and shrinkage_file is not None:
         raise InputError("give --shrinkage or --shrinkage-file, not both")
     shrink = Shrinkage.read(shrinkage_file) if shrinkage_file else Shrinkage.constant(shrinkage or 0.0)
-    source = read_yaml(scenario)
-    model = sim.load_config(scenario)
+    source = apply_overrides(read_yaml(scenario), overrides)
+    model = sim.load_config(scenario, overrides)
     request = Request(method, target_sl, target_asa, target_abandon, target_wait_probability, threshold, definition,
                       occupancy_cap, max_agents, shrink, channel, group, replications, seed, jobs, executor,
                       max_iterations)
@@ -112,10 +115,11 @@ def _print(result, table, out: Path, written: Path | None) -> None:
 
     console = stdout()
     r, meta = result.request, result.meta
-    console.print(f"[bold]{result.scenario.name}[/bold]: method {r.method}; {'; '.join(meta['targets'])}; "
-                  f"threshold {', '.join(f'{c} {_duration(t)}' for c, t in meta['thresholds'].items() if c in meta['channels'])}; "
-                  f"shrinkage {r.shrinkage.describe()}"
-                  + (f"; occupancy cap {r.occupancy_cap:.0%}" if r.occupancy_cap else ""))
+    thresholds = ", ".join(f"{_duration(t)} ({c})" for c, t in meta["thresholds"].items() if c in meta["channels"])
+    console.print(f"[bold]{result.scenario.name}[/bold]: method {r.method}, shrinkage {r.shrinkage.describe()}"
+                  + (f", occupancy cap {r.occupancy_cap:.0%}" if r.occupancy_cap else ""))
+    console.print(f"target in every interval: {', '.join(t.describe() for t in result.targets)}; "
+                  f"threshold {thresholds}")
     if r.simulated:
         console.print(_simulation_line(meta))
     for group in table["group"].unique():

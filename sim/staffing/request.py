@@ -18,7 +18,7 @@ METHODS = ("sipp", "lag-sipp", "mol", "isa", "simulate")
 SIMULATED = ("isa", "simulate")
 DEFAULT_TARGET_SL = 0.8
 MIN_REPLICATIONS = {"isa": 40, "simulate": 10}
-MAX_ITERATIONS = {"isa": 10, "simulate": 20}
+MAX_ITERATIONS = {"isa": 10, "simulate": 25}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ formula with scipy's Poisson tail and Gauss-Legendre quadrature, independently o
 
 Noise: ISA estimates P_k(s) from R independent replications; the estimate's standard error is measured from
 the replications. Where the exact P_k(s*) and P_k(s* - 1) lie more than 4.5 standard errors from alpha
-(Bonferroni over 2 x 48 comparisons and up to 10 iterations: a random seed fails with probability < 1%),
+(Bonferroni over 2 x 24 comparisons and up to 10 iterations: a random seed fails with probability < 1%),
 ISA must land on s* exactly; elsewhere within one agent.
 """
 
@@ -29,20 +29,20 @@ from sim.staffing import Request, staff
 from sim.staffing import runs
 
 ALPHA = 0.2
-H = 1200.0  # mean handle time = mean patience = 20 min
-D = 1800.0
-# arrivals per hour in each half hour: rises, drops and jumps that a 20-minute busy time cannot follow
-PER_HOUR = [12] * 12 + [60] * 6 + [24] * 6 + [72] * 6 + [18] * 18
+H = 1800.0  # mean handle time = mean patience = 30 min
+D = 3600.0
+# arrivals per hour in each hour of the day: rises, drops and jumps that a 30-minute busy time cannot follow
+PER_HOUR = [12] * 6 + [60] * 3 + [24] * 3 + [72] * 3 + [18] * 9
+K = len(PER_HOUR)
 Z = 4.5
 
 
 def scenario() -> Scenario:
-    volume = sum(PER_HOUR) / 2
     data = {
-        "name": "M_t/M/s_t+M, theta = mu", "horizon": "1d", "interval": "30min", "seed": 3,
-        "channels": {"phone": {"arrivals": {"daily_volume": volume, "profile": PER_HOUR},
-                               "handle_time": {"dist": "exponential", "mean": "20min"},
-                               "patience": {"dist": "exponential", "mean": "20min"}}},
+        "name": "M_t/M/s_t+M, theta = mu", "horizon": "1d", "interval": "1h", "seed": 3,
+        "channels": {"phone": {"arrivals": {"daily_volume": sum(PER_HOUR), "profile": PER_HOUR},
+                               "handle_time": {"dist": "exponential", "mean": "30min"},
+                               "patience": {"dist": "exponential", "mean": "30min"}}},
         "agents": {"team": {"staffing": 1}},
         "behaviour": "off",
     }
@@ -82,7 +82,7 @@ def per_replication_tails(sc: Scenario, plan: np.ndarray, replications: int, see
     outcomes = runner(runs.with_plan(sc, {"team": plan}, plain_queue=True))
     out = []
     for o in outcomes:
-        seconds = runs.in_system_seconds(o.contacts, "phone", D, 48, 86400.0)
+        seconds = runs.in_system_seconds(o.contacts, "phone", D, K, 86400.0)
         share = np.pad(seconds, ((0, 0), (0, 200 - seconds.shape[1]))) / D
         out.append(np.cumsum(share[:, ::-1], axis=1)[:, ::-1])
     return np.array(out)
@@ -92,7 +92,7 @@ def test_the_closed_form_fixed_point_is_what_the_staffing_rule_gives_on_exact_ta
     from sim.staffing.isa import staff_for
 
     tails = exact_tails()
-    agents, fte = staff_for(tails, np.full(48, ALPHA))
+    agents, fte = staff_for(tails, np.full(K, ALPHA))
     np.testing.assert_array_equal(agents, fixed_point(tails))
     assert ((fte > agents - 1) & (fte <= agents)).all()
 
@@ -102,7 +102,7 @@ def test_sipp_swings_where_the_fixed_point_is_time_stable():
     sipp, star = sipp_plan(), fixed_point(tails)
     at_sipp, at_star = wait_probability(tails, sipp), wait_probability(tails, star)
     assert at_star.max() <= ALPHA and at_star.min() > 0.1
-    assert at_sipp.max() > 0.9 and at_sipp.min() < 0.05  # right after the drops, and right after the jumps
+    assert at_sipp.max() > 0.85 and at_sipp.min() < 0.02  # right after the drops, and right after the jumps
     # and servsim's SIPP is that plan (Erlang A at theta = mu has a Poisson number in system)
     rows = staff(scenario(), Request(method="sipp", target_wait_probability=ALPHA)).requirements()
     np.testing.assert_array_equal(rows["net_agents"], sipp)
@@ -117,7 +117,7 @@ def check_isa(replications: int, seed: int):
     tails, star = exact_tails(), fixed_point(exact_tails())
     sample = per_replication_tails(sc, plan, replications, seed)
     se = sample.std(axis=0, ddof=1) / math.sqrt(replications)
-    k = np.arange(48)
+    k = np.arange(K)
     clear = (ALPHA - tails[k, star] > Z * se[k, star]) & (tails[k, star - 1] - ALPHA > Z * se[k, star - 1])
     assert (np.abs(plan - star) <= 1).all(), (plan, star)
     np.testing.assert_array_equal(plan[clear], star[clear])
@@ -130,12 +130,12 @@ def check_isa(replications: int, seed: int):
 
 
 def test_isa_lands_on_the_closed_form_fixed_point():
-    plan, star, clear, exact = check_isa(replications=60, seed=5)
-    assert exact.max() - exact.min() < 0.2  # time-stable against SIPP's 0.03 .. 0.95
+    plan, star, clear, exact = check_isa(replications=24, seed=5)
+    assert exact.max() - exact.min() < 0.2  # time-stable against SIPP's swing (the test above)
 
 
 @pytest.mark.slow
 def test_isa_lands_on_the_closed_form_fixed_point_with_many_replications():
-    plan, star, clear, exact = check_isa(replications=1000, seed=8)
-    assert clear.sum() >= 24  # most intervals are decided beyond the noise with this many replications
+    plan, star, clear, exact = check_isa(replications=800, seed=8)
+    assert clear.sum() >= K // 2  # most intervals are decided beyond the noise with this many replications
     assert exact.max() <= ALPHA + 0.05 and exact.max() - exact.min() < 0.12
