@@ -40,6 +40,8 @@ DEFINITIONS = ["offered", "answered", "offered_excl_short_abandons"]
 @click.option("--replications", "-r", type=click.IntRange(min=2), help="Simulation methods: replications "
               "(default: the scenario's, at least 10; isa: at least 40).")
 @click.option("--seed", type=click.IntRange(min=0), help="Simulation methods: root seed (default: the scenario's).")
+@click.option("--check", is_flag=True, help="sipp, lag-sipp, mol: also simulate the plan (with --replications, "
+              "default the scenario's, at least 10) and report the simulated KPIs beside the predicted ones.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("--executor", type=click.Choice(["local", "serial", "dask"]), default="local", show_default=True)
 @click.option("--max-iterations", type=click.IntRange(min=1), default=None,
@@ -51,8 +53,8 @@ DEFINITIONS = ["offered", "answered", "offered_excl_short_abandons"]
 @click.option("--no-chart", is_flag=True, help="Skip the chart.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the rows under \"requirements\").")
 def staff(scenario, overrides, method, target_sl, threshold, target_asa, target_abandon, target_wait_probability, definition,
-          channel, group, shrinkage, shrinkage_file, occupancy_cap, max_agents, replications, seed, jobs, executor,
-          max_iterations, out, write_scenario, no_chart, as_json) -> None:
+          channel, group, shrinkage, shrinkage_file, occupancy_cap, max_agents, replications, seed, check, jobs,
+          executor, max_iterations, out, write_scenario, no_chart, as_json) -> None:
     """Agents needed per interval to meet a target, from the scenario's own demand.
 
     \b
@@ -76,7 +78,7 @@ def staff(scenario, overrides, method, target_sl, threshold, target_asa, target_
     model = sim.load_config(scenario, overrides)
     request = Request(method, target_sl, target_asa, target_abandon, target_wait_probability, threshold, definition,
                       occupancy_cap, max_agents, shrink, channel, group, replications, seed, jobs, executor,
-                      max_iterations)
+                      max_iterations, check)
     out = out or Path("results") / f"{scenario.stem}_staff"
     output.check_out_dir(out)
     if write_scenario is not None:
@@ -94,8 +96,8 @@ def staff(scenario, overrides, method, target_sl, threshold, target_asa, target_
 
 
 def _solve(solve, model, request):
-    """Run the method, with a progress bar for the simulation methods."""
-    if request.method not in ("isa", "simulate"):
+    """Run the method, with a progress bar when it simulates."""
+    if not request.simulated:
         return solve(model, request)
     from sim.console import progress_callbacks
 
@@ -134,6 +136,9 @@ def _print(result, table, out: Path, written: Path | None) -> None:
 
 
 def _simulation_line(meta: dict) -> str:
+    if "isa" not in meta and "search" not in meta:
+        return (f"checked by simulation: {meta['simulation_runs']} runs (seed {meta['seed']}), "
+                f"{meta['wall_seconds']:.0f}s")
     if "isa" in meta:
         info = meta["isa"]
         state = "converged" if info["converged"] else f"stopped ({info['stopped']})"

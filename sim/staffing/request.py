@@ -17,7 +17,7 @@ from sim.staffing.shrinkage import Shrinkage
 METHODS = ("sipp", "lag-sipp", "mol", "isa", "simulate")
 SIMULATED = ("isa", "simulate")
 DEFAULT_TARGET_SL = 0.8
-MIN_REPLICATIONS = {"isa": 40, "simulate": 10}
+MIN_REPLICATIONS = {"isa": 40, "simulate": 10}  # formula plans checked by simulation: 10
 MAX_ITERATIONS = {"isa": 10, "simulate": 25}
 
 
@@ -42,10 +42,12 @@ class Request:
     jobs: int | None = None
     executor: str = "local"
     max_iterations: int | None = None
+    check: bool = False  # simulate a formula method's plan too
 
     @property
     def simulated(self) -> bool:
-        return self.method in SIMULATED
+        """Whether the result has simulated KPIs (a simulation method, or a checked formula plan)."""
+        return self.method in SIMULATED or self.check
 
     def targets(self, scenario: Scenario) -> list[Target]:
         """The targets given (80% within the threshold if none is), validated."""
@@ -66,7 +68,7 @@ class Request:
     def runs(self, scenario: Scenario) -> tuple[int, int]:
         """(replications, seed) for the simulation methods: the scenario's unless given, with at least
         ``MIN_REPLICATIONS`` (a quantile per interval needs more data than a mean)."""
-        replications = self.replications or max(scenario.replications, MIN_REPLICATIONS.get(self.method, 1))
+        replications = self.replications or max(scenario.replications, MIN_REPLICATIONS.get(self.method, 10))
         return replications, scenario.seed if self.seed is None else self.seed
 
     @property

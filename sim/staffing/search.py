@@ -1,16 +1,17 @@
 """The simulation method: the whole model (repeats, redials, transfers, chasers, routing, the customer base)
 searched interval by interval under common random numbers.
 
-1. Simulate the formula plan; restart from the formula requirement on the load the simulation measured
-   (contacts offered per interval, including every repeat, redial and chaser, times their measured busy
-   time, transfers included): the load the journey creates.
-2. Then repeat, one simulation of all replications per step, the same customers every time:
-   * where a channel misses a target, take back the removal that caused it (and never try it again), or
-     else add an agent to the busiest group serving that channel;
-   * once every target is met, remember the plan if it is the cheapest so far and try one agent fewer in
-     every decision not yet known to be needed (one group per interval: the least busy).
-3. Stop when nothing is left to try, or after the iteration limit; return the cheapest plan that met every
-   target (or the last one, with the misses flagged).
+1. Simulate the formula plan; restart from the formula requirement on the load the simulation measured (the
+   contacts that joined a queue, repeats and redials included, times their measured busy time): the load the
+   journey creates. Restart once more if that moved the plan by more than ``RESTART_MOVE``.
+2. Then, one simulation of all replications per step, the same customers every time:
+   * repair while a channel misses a target somewhere: take back the cut that caused the miss (and never cut
+     that much there again), or add what the local model says is missing to the group that serves most of
+     the channel's contacts (the next one in turn if the interval keeps missing);
+   * once every target is met, remember the plan if it is the cheapest so far and cut half the room the
+     local model sees, one group per interval (the least busy).
+3. Stop when nothing is left to cut, when a round saved less than ``CONVERGED``, or after the iteration
+   limit; return the cheapest plan that met every target (or the last one, with the misses flagged).
 
 Live channels are judged per interval. A backlog (email) is judged per day, because an email is answered
 hours after it arrives: its groups gain or lose an agent over the whole open day.

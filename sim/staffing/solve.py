@@ -17,6 +17,7 @@ from sim.staffing.formulas import NO_DEMAND, OCCUPANCY, Formula, Sized, method_l
 from sim.staffing.measure import Measurement, channel_table, measure
 from sim.staffing.plan import Staffing, merge
 from sim.staffing.request import Request, check
+from sim.staffing import runs
 from sim.staffing.runs import Runner
 from sim.staffing.slots import Slots
 
@@ -39,15 +40,20 @@ def staff(scenario: Scenario, request: Request | None = None, *,
              for q in found]
     meta = {"method": request.method, "channels": channels, "groups": groups,
             "targets": [str(t) for t in targets], "thresholds": _thresholds(scenario, request, channels)}
-    if request.method in FORMULAS:
-        plans = [merge([s for s in sized if s.queue.group == g]) for g in groups if any(s.queue.group == g for s in sized)]
-        result = Staffing(scenario, request, targets, plans, meta=meta)
-    else:
+    runner = None
+    if request.simulated:
         replications, seed = request.runs(scenario)
         runner = Runner(replications, seed, request.executor, request.jobs, on_start, on_outcome)
         meta.update(replications=replications, seed=seed)
+    if request.method in FORMULAS:
+        plans = [merge([s for s in sized if s.queue.group == g]) for g in groups if any(s.queue.group == g for s in sized)]
+        result = Staffing(scenario, request, targets, plans, meta=meta)
+        if request.check:
+            _check(result, runner)
+    else:
         run = _isa if request.method == "isa" else _simulate
         result = run(scenario, request, targets, sized, channels, groups, runner, meta)
+    if runner is not None:
         meta["simulation_runs"] = runner.runs
     meta["wall_seconds"] = time.perf_counter() - started
     return result
@@ -67,6 +73,19 @@ def _formula(scenario: Scenario, request: Request, queue: Queue) -> Formula:
 def _size(scenario: Scenario, request: Request, queue: Queue, method: str, targets: list[Target]) -> Sized:
     load = method_load(method, queue, interval_lengths(scenario), scenario.interval)
     return size(queue, load, targets, _formula(scenario, request, queue), request.occupancy_cap, request.max_agents)
+
+
+def _check(result: Staffing, runner: Runner) -> None:
+    """Simulate a formula plan as it is: simulated KPIs beside the predicted ones, and the misses."""
+    scenario, meta = result.scenario, result.meta
+    slots = Slots.of_scenario(scenario)
+    outcomes = runner(runs.with_plan(scenario, {g.group: g.agents for g in result.groups}))
+    m = measure(outcomes, scenario, slots, meta["thresholds"], result.request.sl_definition(scenario),
+                [g.group for g in result.groups])
+    for plan in result.groups:
+        simulated.simulated_columns(plan, m, slots, plan.channels,
+                                    simulated.slot_misses(m, plan.channels, result.targets))
+    result.channels = channel_table(m, scenario, slots)
 
 
 # --- isa ---------------------------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ import numpy as np
 import pytest
 from scipy.stats import poisson
 
-import sim
 from sim.config.loader import validate
 from sim.config.schema import Scenario
 from sim.staffing import Request, staff

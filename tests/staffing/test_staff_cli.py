@@ -185,3 +185,21 @@ def test_erlang_gmr_and_square_root_print_their_kpis():
     wp = json.loads(invoke("erlang", "--arrival-rate", "600/h", "--aht", "4min", "--patience", "4min",
                            "--target-wait-probability", 0.2, "--json").stdout)
     assert wp["p_wait"] <= 0.2
+
+
+def test_check_simulates_a_formula_plan_and_flags_what_misses(tmp_path):
+    data = phone_scenario(horizon="15h", interval="1h")
+    data["channels"]["phone"]["arrivals"] = {"daily_volume": 480, "profile": [0] * 9 + [3, 6, 4, 5, 2, 4] + [0] * 9}
+    path = write_scenario(tmp_path, data)
+    out = tmp_path / "out"
+    result = invoke("staff", path, "--method", "sipp", "--check", "-r", 4, "--out", out, "--no-chart",
+                    "--write-scenario", tmp_path / "plan.yaml")
+    assert result.exit_code == 0, result.output
+    assert "checked by simulation" in result.output
+    rows = pd.read_csv(out / "requirements.csv")
+    staffed = rows[rows["net_agents"] > 0]
+    assert staffed["simulated_service_level"].notna().all()
+    missed = staffed["simulated_service_level"] < 0.8
+    assert (staffed["unmet"] == missed).all()
+    assert (out / "channels.csv").exists()
+    assert sim.load_config(tmp_path / "plan.yaml").replications == 4
