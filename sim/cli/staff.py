@@ -52,9 +52,7 @@ DEFINITIONS = ["offered", "answered", "offered_excl_short_abandons"]
               help="Also write the scenario with the plan as its staffing, to run with `servsim run`.")
 @click.option("--no-chart", is_flag=True, help="Skip the chart.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the rows under \"requirements\").")
-def staff(scenario, overrides, method, target_sl, threshold, target_asa, target_abandon, target_wait_probability, definition,
-          channel, group, shrinkage, shrinkage_file, occupancy_cap, max_agents, replications, seed, check, jobs,
-          executor, max_iterations, out, write_scenario, no_chart, as_json) -> None:
+def staff(scenario, overrides, shrinkage, shrinkage_file, out, write_scenario, no_chart, as_json, **options) -> None:
     """Agents needed per interval to meet a target, from the scenario's own demand.
 
     \b
@@ -76,9 +74,7 @@ def staff(scenario, overrides, method, target_sl, threshold, target_asa, target_
     shrink = Shrinkage.read(shrinkage_file) if shrinkage_file else Shrinkage.constant(shrinkage or 0.0)
     source = apply_overrides(read_yaml(scenario), overrides)
     model = sim.load_config(scenario, overrides)
-    request = Request(method, target_sl, target_asa, target_abandon, target_wait_probability, threshold, definition,
-                      occupancy_cap, max_agents, shrink, channel, group, replications, seed, jobs, executor,
-                      max_iterations, check)
+    request = Request(shrinkage=shrink, **options)
     out = out or Path("results") / f"{scenario.stem}_staff"
     output.check_out_dir(out)
     if write_scenario is not None:

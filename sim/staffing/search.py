@@ -112,6 +112,7 @@ class Outcome:
     measurement: Measurement
     met: bool
     history: list[dict]
+    missed: dict[str, np.ndarray] = field(default_factory=dict)  # per channel and unit
 
 
 @dataclass
@@ -137,47 +138,72 @@ def search(problem: Problem, start: dict[str, np.ndarray], runner: Runner, max_i
                   {c: np.zeros(problem.n_units(c), int) for c in problem.channels})
     best: Outcome | None = None
     history: list[dict] = []
-    last, restarts = None, 0
+    restarts = 0
     for iteration in range(1, max_iterations + 1):
-        outcomes = runner(runs.with_plan(problem.scenario, _spread(problem, state.plan, start)))
-        m = measure(outcomes, problem.scenario, slots, problem.thresholds, problem.definition, problem.groups)
-        missed = problem.missed(m)
-        n_missed = int(sum(v.sum() for v in missed.values()))
-        history.append({"iteration": iteration, "agent_slots": state.cost(), "units_missed": n_missed})
-        last = Outcome({g: p.copy() for g, p in state.plan.items()}, outcomes, m, n_missed == 0, history)
-        if n_missed == 0:
-            previous = None if best is None else _cost(problem, best.plan, start)
-            if previous is None or state.cost() < previous:
-                best = last
-            if previous is not None and state.cost() > (1 - CONVERGED) * previous:
-                history[-1]["converged"] = True
-                break  # a round of cuts and repairs saved less than CONVERGED
-        if rebase is not None and restarts < MAX_RESTARTS:
-            fresh = _capped(problem, {g: np.where(problem.variable[g], slots.collect(v), 0)
-                                      for g, v in rebase(m).items()})
-            moved = abs(sum(v.sum() for v in fresh.values()) - state.cost())
-            if restarts == 0 or moved > RESTART_MOVE * state.cost():
-                restarts += 1
-                history[-1]["restart"] = True
-                state.plan, state.removed = fresh, _nothing(problem)
-                continue
-            restarts = MAX_RESTARTS  # the load has settled: search from here
-        for channel, units in missed.items():
-            state.streak[channel] = np.where(units, state.streak[channel] + 1, 0)
-        if n_missed:
-            changed = _repair(problem, state, missed, m, local)
-            state.removed = _nothing(problem)
-            if not changed:
-                break
-            continue
-        state.removed = _propose(problem, state, m, local)
-        if not any(r.any() for r in state.removed.values()):
+        last = _evaluate(problem, state, start, runner, history)
+        best, done = _keep_best(best, last, history)
+        if done:
             break
-        for g in problem.groups:
-            state.plan[g] = state.plan[g] - state.removed[g]
+        if rebase is not None and restarts < MAX_RESTARTS:
+            restarts, moved = _restart(problem, state, rebase(last.measurement), restarts, history)
+            if moved:
+                continue
+        if not _step(problem, state, last, local):
+            break
     result = best or last
     result.history = history
     return result
+
+
+def _evaluate(problem: Problem, state: State, start, runner: Runner, history: list[dict]) -> Outcome:
+    """Simulate the current plan and note what it missed."""
+    outcomes = runner(runs.with_plan(problem.scenario, _spread(problem, state.plan, start)))
+    m = measure(outcomes, problem.scenario, problem.slots, problem.thresholds, problem.definition, problem.groups)
+    missed = problem.missed(m)
+    n_missed = int(sum(v.sum() for v in missed.values()))
+    history.append({"iteration": len(history) + 1, "agent_slots": state.cost(), "units_missed": n_missed})
+    for channel, units in missed.items():
+        state.streak[channel] = np.where(units, state.streak[channel] + 1, 0)
+    return Outcome({g: p.copy() for g, p in state.plan.items()}, outcomes, m, n_missed == 0, history, missed)
+
+
+def _keep_best(best: Outcome | None, last: Outcome, history: list[dict]) -> tuple[Outcome | None, bool]:
+    """The cheapest plan that met every target so far; done when a round saved less than ``CONVERGED``."""
+    if not last.met:
+        return best, False
+    cost = sum(v.sum() for v in last.plan.values())
+    previous = None if best is None else sum(v.sum() for v in best.plan.values())
+    if previous is not None and cost > (1 - CONVERGED) * previous:
+        history[-1]["converged"] = True
+        return (last if cost < previous else best), True
+    return (last if previous is None or cost < previous else best), False
+
+
+def _restart(problem: Problem, state: State, plan: dict[str, np.ndarray], restarts: int,
+             history: list[dict]) -> tuple[int, bool]:
+    """Take the formula's plan on the measured load, the first time or while it moves the plan by more than
+    ``RESTART_MOVE``."""
+    fresh = _capped(problem, {g: np.where(problem.variable[g], problem.slots.collect(v), 0) for g, v in plan.items()})
+    moved = abs(sum(v.sum() for v in fresh.values()) - state.cost())
+    if restarts == 0 or moved > RESTART_MOVE * state.cost():
+        history[-1]["restart"] = True
+        state.plan, state.removed = fresh, _nothing(problem)
+        return restarts + 1, True
+    return MAX_RESTARTS, False  # the load has settled: search from here
+
+
+def _step(problem: Problem, state: State, last: Outcome, local) -> bool:
+    """Repair the misses, or cut where there is room; False when there is nothing left to do."""
+    if not last.met:
+        changed = _repair(problem, state, last.missed, last.measurement, local)
+        state.removed = _nothing(problem)
+        return changed
+    state.removed = _propose(problem, state, last.measurement, local)
+    if not any(r.any() for r in state.removed.values()):
+        return False
+    for g in problem.groups:
+        state.plan[g] = state.plan[g] - state.removed[g]
+    return True
 
 
 def _nothing(problem: Problem) -> dict[str, np.ndarray]:
@@ -191,10 +217,6 @@ def spread(problem: Problem, plan: dict[str, np.ndarray], start: dict[str, np.nd
 
 def _spread(problem, plan, start):
     return {g: problem.slots.spread(plan[g], start[g]) for g in problem.groups}
-
-
-def _cost(problem: Problem, plan: dict[str, np.ndarray], start) -> int:
-    return int(sum(v.sum() for v in plan.values()))
 
 
 def _capped(problem: Problem, plan: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
