@@ -32,9 +32,10 @@ def staffing_chart(requirements: pd.DataFrame, interval_seconds: float, target: 
         bottom.axhline(100 * target, color=MUTED, linestyle="--", linewidth=1, label="target")
     top.set_ylabel("Agents / Erlangs")
     bottom.set_ylabel("Service level (%)")
-    low = np.nanmin(100 * rows[[c for c in ("service_level", "simulated_service_level_ci_low") if c in rows]].to_numpy(float),
-                    initial=100.0)
-    bottom.set_ylim(max(0.0, min(60.0, low - 5)), 100.5)
+    column = "simulated_service_level" if "simulated_service_level" in rows else "service_level"
+    shown = 100 * rows.loc[rows["net_agents"] > 0, column].to_numpy(float)
+    low = np.nanpercentile(shown, 5) if np.isfinite(shown).any() else 60.0
+    bottom.set_ylim(max(0.0, min(60.0, low - 5)), 100.5)  # the rare point below (an overloaded formula) is cut
     for ax in (top, bottom):
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         for k in range(1, len(days)):

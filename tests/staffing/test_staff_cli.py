@@ -192,7 +192,7 @@ def test_check_simulates_a_formula_plan_and_flags_what_misses(tmp_path):
     data["channels"]["phone"]["arrivals"] = {"daily_volume": 480, "profile": [0] * 9 + [3, 6, 4, 5, 2, 4] + [0] * 9}
     path = write_scenario(tmp_path, data)
     out = tmp_path / "out"
-    result = invoke("staff", path, "--method", "sipp", "--check", "-r", 4, "--out", out, "--no-chart",
+    result = invoke("staff", path, "--method", "sipp", "--check", "-r", 4, "--out", out,
                     "--write-scenario", tmp_path / "plan.yaml")
     assert result.exit_code == 0, result.output
     assert "checked by simulation" in result.output
@@ -201,5 +201,6 @@ def test_check_simulates_a_formula_plan_and_flags_what_misses(tmp_path):
     assert staffed["simulated_service_level"].notna().all()
     missed = staffed["simulated_service_level"] < 0.8
     assert (staffed["unmet"] == missed).all()
-    assert (out / "channels.csv").exists()
+    assert (out / "channels.csv").exists() and (out / "staffing.svg").exists()  # predicted against simulated
+    assert "simulated (95% band)" in (out / "staffing.svg").read_text()
     assert sim.load_config(tmp_path / "plan.yaml").replications == 4

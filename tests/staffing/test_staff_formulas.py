@@ -228,3 +228,23 @@ def test_the_predicted_kpis_are_the_formula_at_the_row_load():
     assert q.patience == pytest.approx(300 * (0.9 + 0.1 * 1.5))  # mean patience over the tiers
     assert q.aht == pytest.approx(390.0)  # 6 min talk + 30 s wrap-up
     assert math.isfinite(row["asa_seconds"])
+
+
+@pytest.mark.parametrize(("target", "raw", "sl", "occupancy", "p_wait", "theirs", "ours"), [
+    (0.8, 14, 0.888, 0.714, 0.174, 20, 19),
+    (0.9, 15, 0.941, 0.667, 0.102, 22, 21),
+])
+def test_pyworkforce_published_case(target, raw, sl, occupancy, p_wait, theirs, ours):
+    """pyworkforce's ErlangC test (queuing/tests/test_erlang.py, v0.5.4): 100 calls per 30 min, AHT 3 min,
+    80/20 (and 90/20), shrinkage 30% -> raw positions 14 (15), SL 0.888 (0.941), occupancy 0.714 (0.667),
+    P(wait) 0.174 (0.102), positions ceil(raw / 0.7) = 20 (22). servsim agrees on everything before shrinkage;
+    keeping the fraction until the end needs one gross agent fewer."""
+    data = phone_scenario(horizon="2h", interval="30min")
+    data["channels"]["phone"].update({"arrivals": {"rate": "100/30min"},
+                                      "handle_time": {"dist": "exponential", "mean": "3min"}, "patience": "none"})
+    rows = staff(validate(Scenario, data, "test"), Request(method="sipp", target_sl=target, threshold=20.0,
+                                                           shrinkage=Shrinkage.constant(0.3))).requirements()
+    row = rows.iloc[0]
+    assert (row["net_agents"], round(row["service_level"], 3), round(row["occupancy"], 3),
+            round(row["wait_probability"], 3)) == (raw, sl, occupancy, p_wait)
+    assert math.ceil(raw / 0.7) == theirs and row["gross_agents"] == ours
