@@ -93,7 +93,8 @@ def iterate(scenario: Scenario, sized: list[Sized], alphas: dict[str, np.ndarray
     """Run ISA to its fixed point: (agents per interval, fte per interval, the last runs, what happened)."""
     start = {s.queue.group: s.agents for s in sized}
     plan = {g: slots.collect(a) for g, a in start.items()}
-    alpha = {s.queue.group: slots.collect(alphas[s.queue.group]) for s in sized}
+    never = ~slots.searchable()  # slots only in the warm-up keep their start
+    alpha = {s.queue.group: np.where(never, np.nan, slots.collect(alphas[s.queue.group])) for s in sized}
     seen: list[dict[str, np.ndarray]] = []
     changes = []
     for iteration in range(1, max_iterations + 1):
