@@ -5,7 +5,6 @@ Fractional FTE is kept until the end: ``gross_fte = net_fte / (1 - shrinkage)`` 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +17,6 @@ from sim.staffing.formulas import KPI_COLUMNS, NO_DEMAND, Sized
 from sim.staffing.request import Request
 
 WORST = {"service_level": np.fmin, "wait_probability": np.fmax, "abandon_rate": np.fmax, "asa_seconds": np.fmax}
-SIMULATED = ("service_level", "wait_probability", "abandon_rate", "asa_seconds", "occupancy")
 
 
 @dataclass
@@ -36,13 +34,6 @@ class GroupPlan:
     reason: list[str]  # why the row is unmet ("" when met)
     predicted: dict[str, np.ndarray]
     simulated: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)  # mean, low, high
-
-    def set_agents(self, agents: np.ndarray) -> None:
-        """Replace the whole-agent requirement; the fraction follows where the simulation moved it."""
-        agents = np.asarray(agents, int)
-        moved = agents != self.agents
-        self.fte = np.where(moved, agents.astype(float), self.fte)
-        self.agents = agents
 
 
 def merge(parts: list[Sized]) -> GroupPlan:
@@ -142,8 +133,3 @@ class Staffing:
                 "unmet_intervals": int(rows["unmet"].sum()),
             }
         return out
-
-
-def nan_to_none(value):
-    """JSON has no NaN."""
-    return None if isinstance(value, float) and math.isnan(value) else value

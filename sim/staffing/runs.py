@@ -71,12 +71,13 @@ class Runner:
     jobs: int | None = None
     on_start: Callable[[int, int], None] | None = None
     on_outcome: Callable[[Outcome], None] | None = None
+    planned: int | None = None  # runs at most (the progress bar's total); one batch if unknown
     runs: int = 0
 
     def __call__(self, scenario: Scenario) -> list[Outcome]:
         tasks = [(scenario, RunSpec(0, r, self.seed)) for r in range(self.replications)]
         if self.on_start is not None:
-            self.on_start(self.replications, 0)
+            self.on_start(max(self.planned or 0, self.runs + self.replications), self.runs)
         outcomes = []
         for outcome in execute(tasks, self.executor, self.jobs, lean=True):
             if outcome.error is not None:
@@ -163,11 +164,6 @@ def ratio(num: np.ndarray, den: np.ndarray, level: float = 0.95) -> tuple[np.nda
         se = np.sqrt((residual**2).sum(axis=0) / (r * (r - 1))) / (total_den / r)
     half = stats.t.ppf(0.5 + level / 2, r - 1) * se
     return estimate, estimate - half, estimate + half
-
-
-def group_busy(outcomes: list[Outcome], groups: list[str]) -> dict[str, np.ndarray]:
-    """Per group: time-average agents busy in each interval, averaged over replications."""
-    return {g: np.mean([o.intervals[f"{g}_agents_busy"].to_numpy() for o in outcomes], axis=0) for g in groups}
 
 
 def busy_replications(outcomes: list[Outcome], group: str) -> np.ndarray:

@@ -43,7 +43,8 @@ def staff(scenario: Scenario, request: Request | None = None, *,
     runner = None
     if request.simulated:
         replications, seed = request.runs(scenario)
-        runner = Runner(replications, seed, request.executor, request.jobs, on_start, on_outcome)
+        rounds = request.iterations + 1 if request.method in ("isa", "simulate") else 1  # isa may check its last plan
+        runner = Runner(replications, seed, request.executor, request.jobs, on_start, on_outcome, rounds * replications)
         meta.update(replications=replications, seed=seed)
     if request.method in FORMULAS:
         plans = [merge([s for s in sized if s.queue.group == g]) for g in groups if any(s.queue.group == g for s in sized)]

@@ -99,3 +99,21 @@ def test_only_the_requested_group_moves(group):
     assert [g.group for g in result.groups] == [group]
     written = validate(Scenario, scenario_data(result, data), "written")
     assert written.agents["billing"].staffing == [5]
+
+
+@pytest.mark.parametrize("hours", [0.0, 80.0, 400.0])
+def test_the_written_staffing_puts_the_requirement_on_the_floor_after_training(hours):
+    """The engine takes training time off the floor (error diffusion); what is written must leave the plan on it."""
+    from sim.model.agents import floor_plan
+    from sim.staffing.runs import staffing_lists
+
+    data = phone_scenario(horizon="2d", interval="1h")
+    data["agents"]["team"]["training_hours"] = hours
+    scenario = validate(Scenario, data, "test")
+    net = np.random.default_rng(1).integers(0, 40, scenario.n_intervals)
+    written = staffing_lists(scenario, {"team": net})["team"]
+    planned = scenario.model_copy(update={"agents": {"team": scenario.agents["team"].model_copy(
+        update={"staffing": written})}})
+    assert (np.array(floor_plan(planned, "team")) >= net).all()
+    if hours == 0.0:
+        assert written == net.tolist()
