@@ -82,13 +82,22 @@ def staff(scenario, overrides, shrinkage, shrinkage_file, out, write_scenario, n
     command = shlex.join(["servsim", *sys.argv[1:]]) if sys.argv[0].endswith("servsim") else f"servsim staff {scenario}"
     result = _solve(solve, model, request)
     table = result.requirements()
-    files = output.write_results(result, table, out, command, scenario, charts=not no_chart)
+    charts = [] if no_chart else _chart(result, table, out)
+    files = output.write_results(result, table, out, command, scenario, charts)
     if write_scenario is not None:
         files.append(output.write_scenario(result, source, scenario, write_scenario, command))
     if as_json:
         click.echo(json.dumps(output.jsonable(_as_json(result, table, files)), indent=2))
         return
     _print(result, table, out, write_scenario)
+
+
+def _chart(result, table, out: Path) -> list[Path]:
+    """``staffing.png`` and ``.svg`` in ``out``: requirement against load, predicted against simulated."""
+    from sim.plots import save, staffing_chart
+
+    target = next((t.bound for t in result.targets if t.name == "service_level"), None)
+    return save(staffing_chart(table, result.scenario.interval, target, result.scenario.name), out / "staffing")
 
 
 def _solve(solve, model, request):

@@ -108,8 +108,9 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 
 def write_results(result: Staffing, table: pd.DataFrame, out: Path, command: str, source_path: Path,
-                  charts: bool = True) -> list[Path]:
-    """``requirements.csv`` (and ``channels.csv`` with a simulation method), the chart, then ``manifest.json``."""
+                  also: list[Path] = ()) -> list[Path]:
+    """``requirements.csv`` (and ``channels.csv`` when the plan was simulated), then ``manifest.json`` listing
+    them and ``also`` (files already written there, e.g. the chart)."""
     from sim.experiment.store import git_commit, write_atomic, write_json
 
     written = []
@@ -117,13 +118,7 @@ def write_results(result: Staffing, table: pd.DataFrame, out: Path, command: str
         if frame is not None:
             write_atomic(out / name, lambda tmp, f=frame: f.to_csv(tmp, index=False))
             written.append(out / name)
-    if charts:
-        from sim.plots.staffing import staffing_chart
-        from sim.plots.style import save
-
-        target = next((t.bound for t in result.targets if t.name == "service_level"), None)
-        written += save(staffing_chart(table, result.scenario.interval, target, result.scenario.name),
-                        out / "staffing")
+    written += list(also)
     manifest = {
         "tool": TOOL, "command": command, "servsim_version": sim.__version__, "git_commit": git_commit(),
         "scenario_file": str(source_path), "scenario": result.scenario.model_dump(mode="json", by_alias=True),
