@@ -11,7 +11,8 @@ searched interval by interval under common random numbers.
    * once every target is met, remember the plan if it is the cheapest so far and cut half the room the
      local model sees, one group per interval (the least busy).
 3. Stop when nothing is left to cut, when a round saved less than ``CONVERGED``, or after the iteration
-   limit; return the cheapest plan that met every target (or the last one, with the misses flagged).
+   limit; return the cheapest plan that met every target (or, if none did, the one with the fewest misses,
+   flagged).
 
 Live channels are judged per interval. A backlog (email) is judged per day, because an email is answered
 hours after it arrives: its groups gain or lose an agent over the whole open day.
@@ -137,10 +138,13 @@ def search(problem: Problem, start: dict[str, np.ndarray], runner: Runner, max_i
                   {g: np.full(slots.count, 10**6) for g in problem.groups}, _nothing(problem),
                   {c: np.zeros(problem.n_units(c), int) for c in problem.channels})
     best: Outcome | None = None
+    closest: Outcome | None = None  # fewest misses, then fewest agents: returned if nothing met every target
     history: list[dict] = []
     restarts = 0
-    for iteration in range(1, max_iterations + 1):
+    for _ in range(max_iterations):
         last = _evaluate(problem, state, start, runner, history)
+        if closest is None or _misses_then_cost(last) < _misses_then_cost(closest):
+            closest = last
         best, done = _keep_best(best, last, history)
         if done:
             break
@@ -150,9 +154,13 @@ def search(problem: Problem, start: dict[str, np.ndarray], runner: Runner, max_i
                 continue
         if not _step(problem, state, last, local):
             break
-    result = best or last
+    result = best or closest
     result.history = history
     return result
+
+
+def _misses_then_cost(outcome: Outcome) -> tuple[int, int]:
+    return int(sum(v.sum() for v in outcome.missed.values())), int(sum(v.sum() for v in outcome.plan.values()))
 
 
 def _evaluate(problem: Problem, state: State, start, runner: Runner, history: list[dict]) -> Outcome:
