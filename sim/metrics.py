@@ -169,7 +169,7 @@ def _by(output: RunOutput, scenario: Scenario, column: str) -> pd.DataFrame:
     for name in LEVEL_FIELDS + ("length_seconds",):
         sums[name] = np.nan
     frame = kpis_from_sums(sums, scenario.service_level.definition)
-    return frame.drop(columns=["occupancy", "mean_queue_length", "agents_mean"]).reset_index()
+    return frame.drop(columns=["occupancy", "mean_queue_length", "agents_mean", "agents_busy"]).reset_index()
 
 
 def tier_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:

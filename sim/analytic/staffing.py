@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sim.analytic.erlang import (
     SL_DEFINITIONS,
@@ -14,6 +15,7 @@ from sim.analytic.erlang import (
     _is_no_abandonment,
     offered_load,
 )
+from sim.analytic import approximations as approx
 from sim.analytic.erlang_a import queue_kpis
 
 _CEIL_EPS = 1e-9
@@ -38,29 +40,81 @@ def _check_fraction(name: str, value: float | None) -> float | None:
     return out
 
 
-def _target_checker(
-    sl_definition: str, target_sl: float | None, target_asa: float | None, target_abandon: float | None
-) -> Callable[[QueueKPIs], list[str]]:
-    """Build a function listing the targets a KPI set misses (empty list = all met)."""
+MODELS = ("exact", "square-root", "gmr")
+OPTION_NAMES = {"service_level": "target_sl", "asa": "target_asa", "abandon": "target_abandon",
+                "wait_probability": "target_wait_probability"}
+
+
+def kpi_model(model: str) -> Callable[..., QueueKPIs]:
+    """``f(arrival_rate, aht, agents, patience, threshold, short_abandon)`` for a model name.
+
+    ``exact``: Erlang C / Erlang A; ``square-root``: Halfin-Whitt (M/M/n, so no patience);
+    ``gmr``: Garnett-Mandelbaum-Reiman (M/M/n+M).
+    """
+    if model == "exact":
+        return queue_kpis
+    if model == "square-root":
+        def halfin_whitt(lam, h, n, patience, threshold, short_abandon=5.0):
+            if not _is_no_abandonment(patience):
+                raise ValueError("model 'square-root' is the Erlang C (no patience) approximation; use 'gmr'")
+            return approx.halfin_whitt_kpis(lam, h, n, threshold)
+        return halfin_whitt
+    if model == "gmr":
+        def gmr(lam, h, n, patience, threshold, short_abandon=5.0):
+            if _is_no_abandonment(patience):
+                raise ValueError("model 'gmr' is the Erlang A approximation: it needs a finite patience")
+            return approx.gmr_kpis(lam, h, n, patience, threshold, short_abandon)
+        return gmr
+    raise ValueError(f"model must be one of {MODELS}, got {model!r}")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One service goal: a KPI (``service_level``, ``asa``, ``abandon``, ``wait_probability``) and its bound."""
+
+    name: str
+    bound: float
+    definition: str = "offered"  # the service-level definition (service_level only)
+
+    def level(self, k: QueueKPIs) -> float:
+        """The KPI this target bounds."""
+        return {"service_level": lambda: k.service_level[self.definition], "asa": lambda: k.asa_seconds,
+                "abandon": lambda: k.abandon_rate, "wait_probability": lambda: k.p_wait}[self.name]()
+
+    def met(self, k: QueueKPIs) -> bool:
+        value = self.level(k)
+        return value >= self.bound if self.name == "service_level" else value <= self.bound
+
+    def __str__(self) -> str:
+        suffix = f" ({self.definition})" if self.name == "service_level" else ""
+        return f"{OPTION_NAMES[self.name]}={self.bound:g}{suffix}"
+
+    def describe(self) -> str:
+        """How a manager says it: ``service level >= 80% (offered)``, ``ASA <= 30s``."""
+        if self.name == "service_level":
+            return f"service level >= {self.bound:.0%} ({self.definition})"
+        if self.name == "asa":
+            return f"ASA <= {self.bound:g}s"
+        return f"{'abandon rate' if self.name == 'abandon' else 'wait probability'} <= {self.bound:.0%}"
+
+
+def make_targets(sl_definition: str, target_sl: float | None, target_asa: float | None,
+                 target_abandon: float | None, target_wait_probability: float | None = None) -> list[Target]:
+    """The targets given, validated; at least one is required."""
     if sl_definition not in SL_DEFINITIONS:
         raise ValueError(f"sl_definition must be one of {SL_DEFINITIONS}, got {sl_definition!r}")
-    sl = _check_fraction("target_sl", target_sl)
-    asa = None if target_asa is None else _check_positive("target_asa", target_asa)
-    ab = _check_fraction("target_abandon", target_abandon)
-    if sl is None and asa is None and ab is None:
-        raise ValueError("at least one of target_sl, target_asa, target_abandon is required")
-
-    def missed(k: QueueKPIs) -> list[str]:
-        out = []
-        if sl is not None and not k.service_level[sl_definition] >= sl:
-            out.append(f"target_sl={sl} ({sl_definition})")
-        if asa is not None and not k.asa_seconds <= asa:
-            out.append(f"target_asa={asa}")
-        if ab is not None and not k.abandon_rate <= ab:
-            out.append(f"target_abandon={ab}")
-        return out
-
-    return missed
+    out = []
+    if (sl := _check_fraction("target_sl", target_sl)) is not None:
+        out.append(Target("service_level", sl, sl_definition))
+    if target_asa is not None:
+        out.append(Target("asa", _check_positive("target_asa", target_asa)))
+    if (ab := _check_fraction("target_abandon", target_abandon)) is not None:
+        out.append(Target("abandon", ab))
+    if (wp := _check_fraction("target_wait_probability", target_wait_probability)) is not None:
+        out.append(Target("wait_probability", wp))
+    if not out:
+        raise ValueError("at least one of target_sl, target_asa, target_abandon, target_wait_probability is required")
+    return out
 
 
 def _smallest_passing(ok: Callable[[int], bool], lo: int, start: int, hi: int) -> int | None:
@@ -101,19 +155,45 @@ def agents_for_target(
     sl_definition: str = "offered",
     target_asa: float | None = None,
     target_abandon: float | None = None,
+    target_wait_probability: float | None = None,
     short_abandon: float = 5.0,
     max_agents: int = 5000,
+    model: str = "exact",
 ) -> QueueKPIs:
-    """KPIs at the smallest agent count meeting every given target (Erlang C or Erlang A)."""
+    """KPIs at the smallest agent count meeting every given target (Erlang C / A, or an approximation)."""
+    targets = make_targets(sl_definition, target_sl, target_asa, target_abandon, target_wait_probability)
+    need = requirement(arrival_rate, aht, targets, patience=patience, threshold=threshold,
+                       short_abandon=short_abandon, max_agents=max_agents, model=model)
+    return need.kpis
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Agents a load needs: the integer count meeting every target, the fractional FTE, and which target bound."""
+
+    agents: int
+    fte: float  # linear interpolation of the binding target's KPI between agents - 1 and agents
+    binding: Target
+    kpis: QueueKPIs
+
+
+def requirement(arrival_rate: float, aht: float, targets: list[Target], *, patience: float | None = None,
+                threshold: float = 20.0, short_abandon: float = 5.0, max_agents: int = 5000,
+                model: str = "exact") -> Requirement:
+    """The fewest agents meeting every target, with the fractional FTE of the binding one.
+
+    Each target's fractional need interpolates its KPI linearly between n - 1 (missed) and n (met)
+    agents, so a target met with room at n counts a fraction of the n-th agent (pyworkforce #41).
+    """
     lam = _check_positive("arrival_rate", arrival_rate)
     h = _check_positive("aht", aht)
     cap = _check_agents(max_agents, "max_agents")
-    missed = _target_checker(sl_definition, target_sl, target_asa, target_abandon)
+    formula = kpi_model(model)
     cache: dict[int, QueueKPIs] = {}
 
     def kpis(n: int) -> QueueKPIs:
         if n not in cache:
-            cache[n] = queue_kpis(lam, h, n, patience, threshold, short_abandon)
+            cache[n] = formula(lam, h, n, patience, threshold, short_abandon)
         return cache[n]
 
     a = offered_load(lam, h)
@@ -121,8 +201,22 @@ def agents_for_target(
     if lo > cap:
         raise ValueError(f"max_agents={cap} is below the offered load {a:.6g}; targets unreachable")
     start = min(cap, max(lo, math.ceil(a)))
-    best = _smallest_passing(lambda n: not missed(kpis(n)), lo, start, cap)
-    if best is None:
-        failing = ", ".join(missed(kpis(cap)))
-        raise ValueError(f"{failing} not reachable within max_agents={cap}")
-    return kpis(best)
+    needs = []
+    for target in targets:
+        n = _smallest_passing(lambda m, t=target: t.met(kpis(m)), lo, start, cap)
+        if n is None:
+            raise ValueError(f"{target} not reachable within max_agents={cap}")
+        needs.append((n, _fraction(kpis, target, n, lo), target))
+    n, fte, binding = max(needs, key=lambda x: (x[0], x[1]))
+    return Requirement(n, max(fte for _, fte, _ in needs), binding, kpis(n))
+
+
+def _fraction(kpis: Callable[[int], QueueKPIs], target: Target, n: int, lo: int) -> float:
+    """``n - 1 + share``: where the KPI, linear between n - 1 and n agents, reaches the target."""
+    if n <= lo:
+        return float(n)
+    low, high = target.level(kpis(n - 1)), target.level(kpis(n))
+    if not (math.isfinite(low) and math.isfinite(high)) or low == high:
+        return float(n)
+    share = (target.bound - low) / (high - low)
+    return n - 1 + min(1.0, max(0.0, share))

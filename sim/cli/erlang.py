@@ -24,6 +24,14 @@ from sim.errors import InputError
 @click.option("--target-asa", type=POSITIVE_DURATION, help="... and/or this ASA at most, e.g. 30s.")
 @click.option("--target-abandon", type=click.FloatRange(0, 1, min_open=True, max_open=True),
               help="... and/or this abandon rate at most, e.g. 0.05.")
+@click.option("--target-wait-probability", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="... and/or this share of contacts waiting at most, e.g. 0.2.")
+@click.option("--method", "model", type=click.Choice(["exact", "square-root", "gmr"]), default="exact",
+              show_default=True, help="exact Erlang C / A; square-root: the Halfin-Whitt approximation of Erlang C; "
+              "gmr: the Garnett-Mandelbaum-Reiman approximation of Erlang A (needs --patience).")
+@click.option("--blocking", is_flag=True, help="Erlang B: blocked contacts are lost, nobody waits (M/M/n/n).")
+@click.option("--target-blocking", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="With --blocking: the fewest agents with blocking at most this, e.g. 0.01.")
 @click.option("--threshold", type=DURATION, default="20s", show_default=True, help="Service-level threshold.")
 @click.option("--definition", type=click.Choice(["offered", "answered", "offered_excl_short_abandons"]),
               default="offered", show_default=True, help="Service-level definition the target refers to.")
@@ -36,28 +44,39 @@ from sim.errors import InputError
 @click.option("--warmup", type=DURATION, default="2h", show_default=True, help="Left out of the statistics.")
 @click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def erlang(arrival_rate, open_hours, aht, patience, agents, target_sl, target_asa, target_abandon, threshold,
-           definition, short_abandon, simulate, replications, horizon, warmup, seed, as_json) -> None:
-    """Exact Erlang C / Erlang A: KPIs for given agents, or the agents a target needs.
+def erlang(arrival_rate, open_hours, aht, patience, agents, target_sl, target_asa, target_abandon,
+           target_wait_probability, model, blocking, target_blocking, threshold, definition, short_abandon, simulate,
+           replications, horizon, warmup, seed, as_json) -> None:
+    """Erlang C / Erlang A (exact, or their square-root and GMR approximations), and Erlang B: KPIs for
+    given agents, or the agents a target needs.
 
     \b
     Examples:
       servsim erlang --arrival-rate 2/min --aht 4min --patience 3min --agents 9
       servsim erlang --arrival-rate 360/h --aht 4min --target-sl 0.8 --threshold 20s
       servsim erlang --arrival-rate 2/min --aht 4min --patience 3min --agents 9 --simulate
+      servsim erlang --arrival-rate 600/h --aht 4min --patience 3min --agents 42 --method gmr
+      servsim erlang --arrival-rate 2/min --aht 4min --blocking --target-blocking 0.01
     """
-    from sim.analytic import agents_for_target, queue_kpis
+    from sim.analytic import agents_for_target, kpi_model
 
     arrival_rate = _arrival_rate(arrival_rate, open_hours)
-    targets = {"target_sl": target_sl, "target_asa": target_asa, "target_abandon": target_abandon}
+    targets = {"target_sl": target_sl, "target_asa": target_asa, "target_abandon": target_abandon,
+               "target_wait_probability": target_wait_probability}
+    if blocking or target_blocking is not None:
+        _erlang_b(arrival_rate, aht, agents, target_blocking, targets, patience, simulate, model, as_json)
+        return
     if (agents is None) == all(v is None for v in targets.values()):
-        raise InputError("give either --agents N or a target (--target-sl, --target-asa, --target-abandon)")
+        raise InputError("give either --agents N or a target (--target-sl, --target-asa, --target-abandon, "
+                         "--target-wait-probability)")
+    if simulate and model != "exact":
+        raise InputError("--simulate compares the exact formulas with the simulation; leave out --method")
     try:
         if agents is None:
             kpis = agents_for_target(arrival_rate, aht, patience=patience, threshold=threshold,
-                                     sl_definition=definition, short_abandon=short_abandon, **targets)
+                                     sl_definition=definition, short_abandon=short_abandon, model=model, **targets)
         else:
-            kpis = queue_kpis(arrival_rate, aht, agents, patience, threshold, short_abandon)
+            kpis = kpi_model(model)(arrival_rate, aht, agents, patience, threshold, short_abandon)
     except ValueError as exc:
         raise InputError(str(exc)) from None
     analytic = kpis.as_dict()
@@ -72,9 +91,11 @@ def erlang(arrival_rate, open_hours, aht, patience, agents, target_sl, target_as
 
     from sim.console import fmt, stdout
 
-    model = "Erlang C (M/M/n)" if patience is None else "Erlang A (M/M/n+M)"
+    name = "Erlang C (M/M/n)" if patience is None else "Erlang A (M/M/n+M)"
+    name += {"exact": "", "square-root": ", Halfin-Whitt approximation",
+             "gmr": ", Garnett-Mandelbaum-Reiman approximation"}[model]
     console = stdout()
-    console.print(f"{model}: load {arrival_rate * aht:.2f} Erlangs, service-level threshold {threshold:g}s")
+    console.print(f"{name}: load {arrival_rate * aht:.2f} Erlangs, service-level threshold {threshold:g}s")
     table = Table()
     table.add_column("KPI")
     table.add_column("value", justify="right")
@@ -126,3 +147,29 @@ def _erlang_simulated(arrival_rate, aht, agents, patience, threshold, horizon, w
     console.print(f"{agents} agents: exact vs simulated ({replications} replications of {horizon / 3600:g}h, "
                   f"warm-up {warmup / 3600:g}h, seed {seed})")
     console.print(comparison_table(result["analytic"], result["simulated"]))
+
+
+def _erlang_b(arrival_rate, aht, agents, target_blocking, targets, patience, simulate, model, as_json) -> None:
+    """Erlang B: blocking for given agents, or the fewest agents for a target blocking."""
+    from sim.analytic import agents_for_blocking, erlang_b_kpis
+
+    if patience is not None or simulate or model != "exact" or any(v is not None for v in targets.values()):
+        raise InputError("--blocking (Erlang B) takes --agents or --target-blocking only: nobody waits, so there is "
+                         "no patience, service level, ASA or abandonment")
+    if (agents is None) == (target_blocking is None):
+        raise InputError("--blocking: give either --agents N or --target-blocking P")
+    try:
+        if agents is None:
+            agents = agents_for_blocking(arrival_rate * aht, target_blocking)
+        kpis = erlang_b_kpis(arrival_rate, aht, agents)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(_jsonable(kpis), indent=2))
+        return
+    from sim.console import stdout
+
+    console = stdout()
+    console.print(f"Erlang B (M/M/n/n, blocked contacts lost): load {kpis['offered_load']:.2f} Erlangs")
+    console.print(f"{kpis['agents']} agents: blocking {kpis['blocking']:.2%}, carried load "
+                  f"{kpis['carried_load']:.2f} Erlangs, occupancy {kpis['occupancy']:.1%}")

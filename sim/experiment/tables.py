@@ -27,10 +27,21 @@ CHANNEL_INTERVAL_KPIS = ("offered", "service_level", "asa_seconds", "mean_wait_s
 
 def interval_table(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
     """``interval_kpis`` with ``<channel>_<kpi>`` for each of ``CHANNEL_INTERVAL_KPIS`` and
-    ``<channel>_mean_queue_length`` (for email: the mean backlog) for every channel of the run."""
+    ``<channel>_mean_queue_length`` (for email: the mean backlog) for every channel of the run, and
+    ``<group>_agents_busy`` (time-average agents busy) for every agent group."""
     frame = interval_kpis(output, scenario)
     channels = _channel_columns(output, scenario)
-    return frame.join(channels, on="interval")
+    return frame.join(channels, on="interval").join(group_busy_table(output, scenario).set_index("interval"),
+                                                    on="interval")
+
+
+def group_busy_table(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
+    """One row per interval: ``<group>_agents_busy``, the time-average agents busy in every group."""
+    levels = output.levels
+    frame = pd.DataFrame({"interval": levels["interval"]})
+    for g in scenario.agents:
+        frame[f"{g}_agents_busy"] = levels[f"busy_area.{g}"] / levels["length_seconds"]
+    return frame
 
 
 def day_table(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
