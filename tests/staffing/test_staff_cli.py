@@ -16,6 +16,7 @@ from helpers import phone_scenario
 
 import sim
 from sim.cli import cli
+from sim.config import yaml12
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE_LINE = ROOT / "configs" / "phone_line.yaml"
@@ -52,8 +53,8 @@ def test_staff_writes_the_table_the_chart_the_manifest_and_a_runnable_scenario(t
     scenario = sim.load_config(plan)
     assert scenario.agents["phone_team"].staffing == table["net_agents"].tolist()
     assert plan.read_text().startswith("# Written by servsim staff")
-    original = yaml.safe_load(PHONE_LINE.read_text())
-    written = yaml.safe_load(plan.read_text())
+    original = yaml12.load(PHONE_LINE.read_text())
+    written = yaml12.load(plan.read_text())
     assert {k: v for k, v in written.items() if k != "agents"} == {k: v for k, v in original.items() if k != "agents"}
     ran = invoke("run", plan, "-r", 2, "--json")
     assert ran.exit_code == 0, ran.output
