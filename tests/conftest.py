@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 from helpers import phone_scenario
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Property tests draw the same examples on every run (derandomize) and have no per-example deadline: a test
+# must never fail by chance, and a loaded machine must not turn a slow example into a failure.
+settings.register_profile("servsim", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile("servsim")
 
 
 @pytest.fixture

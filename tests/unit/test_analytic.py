@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import math
-import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -103,10 +102,8 @@ def test_erlang_b_matches_truncated_poisson(n, a):
     assert erlang_b(n, a) == pytest.approx(expected, rel=1e-10)
 
 
-def test_erlang_b_large_n_is_stable_and_fast():
-    t0 = time.perf_counter()
+def test_erlang_b_large_n_is_stable():  # its speed: benchmarks/bench_analytic.py
     b = erlang_b(10_000, 9_800.0)
-    assert time.perf_counter() - t0 < 0.5
     assert 0.0 < b < 0.1
     assert 0.0 < erlang_c(10_000, 9_800.0) < 1.0
     assert erlang_b(10_000, 1.0) == 0.0
@@ -265,11 +262,9 @@ def test_overloaded_erlang_a_is_finite():
 
 
 @pytest.mark.parametrize("patience", [None, 120.0, 1e5])
-def test_large_system_is_fast_and_finite(patience):
+def test_large_system_is_finite(patience):  # its speed: benchmarks/bench_analytic.py
     aht = 180.0
-    t0 = time.perf_counter()
     k = queue_kpis(1950 / aht, aht, 2000, patience, 20.0)
-    assert time.perf_counter() - t0 < 0.5
     _assert_self_consistent(k, 1950 / aht, aht)
 
 
@@ -362,11 +357,9 @@ def test_agents_for_target_abandon_and_definitions():
     assert agents_for_target(2 / MIN, 4 * MIN, target_abandon=0.01).agents == 9  # Erlang C: first stable n
 
 
-def test_agents_for_target_large_load_is_quick():
-    t0 = time.perf_counter()
+def test_agents_for_target_large_load():  # its speed: benchmarks/bench_analytic.py
     k = agents_for_target(1950 / 180, 180.0, target_sl=0.8)
     k2 = agents_for_target(1950 / 180, 180.0, patience=120.0, target_sl=0.95, target_abandon=0.01)
-    assert time.perf_counter() - t0 < 1.0
     assert k.service_level["offered"] >= 0.8 and k.agents > 1950
     assert k2.abandon_rate <= 0.01 and k2.service_level["offered"] >= 0.95
 
