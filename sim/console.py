@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import pandas as pd
 from rich.console import Console
 from rich.progress import (
-    BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table
 
 from sim.formatting import fmt, fmt_difference, fmt_interval
 from sim.kpis import LOWER_IS_BETTER, SUMMARY_KPIS
+
 
 def summary_table(summary: pd.DataFrame, kpis: tuple[str, ...] = SUMMARY_KPIS) -> Table:
     """KPI | mean | 95% interval, for the rows of ``summary`` named in ``kpis``."""

@@ -7,6 +7,7 @@ import math
 from sim.kpis import REGISTRY
 from sim.kpis import is_percent as registered_percent
 
+
 def is_percent(kpi: str) -> bool:
     """Rates shown as percentages (per-channel ones included), from the KPI registry."""
     return registered_percent(kpi)

@@ -9,9 +9,9 @@ import pandas as pd
 
 import sim
 from sim.config.schema import Scenario
-from sim.metrics import (channel_kpis, daily_kpis, group_kpis, interval_kpis, issue_kpis, run_kpis, summarise,
-                         tier_kpis, weekly_kpis)
+from sim.metrics import summarise
 from sim.model import simulate
+from sim.reduction import RunTables, reduce_run
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Results:
     issues: pd.DataFrame  # one row per replication x issue type
     groups: pd.DataFrame  # one row per replication x agent group
     contacts: pd.DataFrame | None  # one row per contact, only if scenario.output.contacts
+    trace: pd.DataFrame | None = None  # one row per event, only if scenario.output.trace
     meta: dict = field(default_factory=dict)
 
     @property
@@ -43,40 +44,31 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
     if replications < 1:
         raise ValueError("replications must be at least 1")
     started = time.perf_counter()
-    runs, intervals, days, weeks, tiers, channels, issues, groups, contacts, metas = ([] for _ in range(10))
+    reduced = []
     for rep in range(replications):
         output = simulate(scenario, rep, seed)
-        runs.append({"replication": rep, **run_kpis(output, scenario)})
-        for frame, into in ((interval_kpis(output, scenario), intervals), (daily_kpis(output, scenario), days),
-                            (weekly_kpis(output, scenario), weeks),
-                            (tier_kpis(output, scenario), tiers), (channel_kpis(output, scenario), channels),
-                            (issue_kpis(output, scenario), issues), (group_kpis(output, scenario), groups),
-                            (output.contacts, contacts)):
-            if frame is not None:
-                into.append(frame.assign(replication=rep))
-        metas.append(output.meta)
+        reduced.append((reduce_run(output, scenario), output.meta))
+    return collect(scenario, [tables for tables, _ in reduced], seed, time.perf_counter() - started,
+                   [meta for _, meta in reduced])
+
+
+def collect(scenario: Scenario, reduced: list[RunTables], seed: int, wall_seconds: float,
+            metas: list[dict] | None = None) -> Results:
+    """Stack the tables of replications 0, 1, ... into one ``Results``."""
+    stacked = {name: [getattr(t, name).assign(replication=rep) for rep, t in enumerate(reduced)
+                      if getattr(t, name) is not None] for name in RunTables.tables()}
     meta = {
         "servsim_version": sim.__version__,
         "root_seed": seed,
-        "replications": replications,
+        "replications": len(reduced),
         "service_level_definition": scenario.service_level.definition,
         "service_level_threshold_seconds": scenario.service_level.threshold,
-        "wall_seconds": time.perf_counter() - started,
-        "runs": metas,
+        "wall_seconds": wall_seconds,
+        "runs": metas or [],
     }
-    return Results(
-        scenario,
-        pd.DataFrame(runs),
-        _stack(intervals),
-        _stack(days),
-        _stack(weeks),
-        _stack(tiers),
-        _stack(channels),
-        _stack(issues),
-        _stack(groups),
-        _stack(contacts) if contacts else None,
-        meta,
-    )
+    runs = pd.DataFrame([{"replication": rep, **t.kpis} for rep, t in enumerate(reduced)])
+    tables = {name: _stack(frames) if frames else None for name, frames in stacked.items()}
+    return Results(scenario, runs, meta=meta, **tables)
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:

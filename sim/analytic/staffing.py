@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sim.analytic import approximations as approx
 from sim.analytic.erlang import (
     SL_DEFINITIONS,
     QueueKPIs,
@@ -15,7 +16,6 @@ from sim.analytic.erlang import (
     _is_no_abandonment,
     offered_load,
 )
-from sim.analytic import approximations as approx
 from sim.analytic.erlang_a import queue_kpis
 
 _CEIL_EPS = 1e-9

@@ -73,6 +73,7 @@ def strain_update(strain: float, exhaustion: float) -> float:
 
 
 def quit_probability(p: Attrition, exhaustion_30d, days: float):
-    """Chance an agent quits within ``days``: monthly ``q0 multiplier^E30`` as a constant hazard (2.8; numpy-friendly)."""
+    """Chance an agent quits within ``days``: monthly ``q0 multiplier^E30`` as a constant hazard (2.8; numpy-
+    friendly)."""
     monthly = np.minimum(1.0, p.monthly_quit * p.exhaustion_multiplier ** np.asarray(exhaustion_30d))
     return -np.expm1(np.log1p(-np.minimum(monthly, 1.0 - 1e-12)) * days / MONTH_DAYS)

@@ -12,6 +12,7 @@ import click
 import sim
 from sim.cli.base import cli
 
+
 @cli.command()
 @click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config value (repeatable).")

@@ -29,7 +29,8 @@ DEFINITIONS = ["offered", "answered", "offered_excl_short_abandons"]
 @click.option("--target-asa", type=POSITIVE_DURATION, help="Average speed of answer at most, e.g. 30s.")
 @click.option("--target-abandon", type=float, help="Abandon rate at most, e.g. 0.05.")
 @click.option("--target-wait-probability", type=float, help="Share of contacts that wait at most, e.g. 0.2.")
-@click.option("--definition", type=click.Choice(DEFINITIONS), help="Service-level definition (default: the scenario's).")
+@click.option("--definition", type=click.Choice(DEFINITIONS),
+              help="Service-level definition (default: the scenario's).")
 @click.option("--channel", help="Only this channel's targets (default: every channel with demand).")
 @click.option("--group", help="Only this agent group (default: every group serving the channels).")
 @click.option("--shrinkage", type=float, help="Share of paid time off the floor, e.g. 0.3 (gross = net / (1 - s)).")
@@ -66,8 +67,8 @@ def staff(scenario, overrides, shrinkage, shrinkage_file, out, write_scenario, n
     """
     import sim
     from sim.config.loader import apply_overrides, read_yaml
-    from sim.staffing import Request, Shrinkage, staff as solve
-    from sim.staffing import output
+    from sim.staffing import Request, Shrinkage, output
+    from sim.staffing import staff as solve
 
     if shrinkage is not None and shrinkage_file is not None:
         raise InputError("give --shrinkage or --shrinkage-file, not both")
@@ -167,7 +168,8 @@ def staffing_grid(rows, group: str, max_days: int = 7):
 
     days = [d for d in rows["day"].unique() if rows.loc[rows["day"] == d, "net_agents"].sum() > 0][:max_days]
     shown = rows[rows["day"].isin(days)]
-    clocks = [c for c in shown["interval_start"].unique() if shown.loc[shown["interval_start"] == c, "net_agents"].sum()]
+    staffed = shown.groupby("interval_start", sort=False)["net_agents"].sum()
+    clocks = [c for c in shown["interval_start"].unique() if staffed[c]]
     channel = rows["channel"].iloc[0]
     gross = bool((rows["gross_agents"] != rows["net_agents"]).any())
     table = Table(title=f"{group} ({channel}): agents on the floor" + (" (gross after shrinkage)" if gross else ""))

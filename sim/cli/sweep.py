@@ -12,6 +12,7 @@ from sim.cli.base import cli
 from sim.errors import InputError
 from sim.experiment.spec import MAX_RUNS
 
+
 @cli.command()
 @click.argument("experiment", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
@@ -37,8 +38,8 @@ def sweep(experiment, jobs, executor, scheduler, resume, out, replications, over
       servsim sweep experiments/staffing_x_volume.yaml --executor dask --scheduler tcp://10.0.0.5:8786
       servsim sweep experiments/staffing_x_volume.yaml --resume      # after an interruption
     """
-    from sim.experiment.spec import load_experiment
     from sim.console import print_ranking, progress_callbacks
+    from sim.experiment.spec import load_experiment
 
     if scheduler is not None and executor != "dask":
         raise InputError("--scheduler goes with --executor dask")

@@ -18,7 +18,6 @@ from sim.config.satisfaction import Defection, Loyalty, Memory, Satisfaction, Su
 from sim.config.types import HoursAmount, PositiveDuration
 
 
-
 def _lognormal_by_median(median_seconds: float, sigma: float) -> dict:
     """A lognormal given as median and log-sd, in the mean/cv form the schema uses."""
     return {"dist": "lognormal", "mean": f"{median_seconds * math.exp(sigma**2 / 2)!r}s",

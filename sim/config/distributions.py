@@ -9,7 +9,7 @@ still see the same underlying draws (common random numbers).
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -144,10 +144,10 @@ class NoDuration(_Dist):
 
 
 HandleTime = Annotated[
-    Union[Exponential, LogNormal, Gamma, Weibull, Fixed, Empirical], Field(discriminator="dist")
+    Exponential | LogNormal | Gamma | Weibull | Fixed | Empirical, Field(discriminator="dist")
 ]
 Patience = Annotated[
-    Union[Exponential, LogNormal, Gamma, Weibull, Fixed, Empirical, NoDuration],
+    Exponential | LogNormal | Gamma | Weibull | Fixed | Empirical | NoDuration,
     Field(discriminator="dist"),
 ]
 DIST_NAMES = frozenset({"exponential", "lognormal", "gamma", "weibull", "fixed", "empirical", "none"})

@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 import types
 import typing
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel
 

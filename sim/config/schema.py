@@ -8,7 +8,8 @@ tiers, agent groups) are mappings keyed by name, so overrides read naturally:
 from __future__ import annotations
 
 import math
-from typing import Annotated, Callable, Literal
+from collections.abc import Callable
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -32,7 +33,8 @@ def n_intervals(horizon: float, interval: float) -> int:
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False, validate_default=True,
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False,
+                              validate_default=True,
                               strict=True)  # strict: a boolean is never a number
 
 
@@ -132,7 +134,8 @@ class Channel(_Section):
 
 
 class Balking(_Section):
-    """Walk-in customers who see ``n`` people ahead turn away with probability 1 / (1 + exp(-(n - midpoint) / scale))."""
+    """Walk-in customers who see ``n`` people ahead turn away with probability
+    1 / (1 + exp(-(n - midpoint) / scale))."""
 
     midpoint: float = Field(default=8.0, ge=0, le=10_000)
     scale: float = Field(default=1.5, gt=0, le=1000)
@@ -273,15 +276,19 @@ def _as_list(value: object) -> object:
 
 
 class AgentGroup(_Section):
-    """Agents who serve some channels with some skills. ``staffing``: one headcount, or one per interval of a day or of the horizon."""
+    """Agents who serve some channels with some skills. ``staffing``: one headcount, or one per interval of a day or
+    of the horizon."""
 
     channels: list[ChannelName] = Field(default=["phone"], min_length=1)
-    skills: dict[str, Annotated[float, Field(gt=0, le=1)]] = Field(default={"general": 1.0}, min_length=1)  # proficiency
+    # proficiency per skill
+    skills: dict[str, Annotated[float, Field(gt=0, le=1)]] = Field(default={"general": 1.0}, min_length=1)
     staffing: Annotated[list[Headcount], BeforeValidator(_as_list), Field(min_length=1)]
-    extra_agents: int = Field(default=0, ge=-100_000, le=100_000)  # added to every interval the group is staffed in ("hire 2 more"); never below 0
+    # added to every interval the group is staffed in ("hire 2 more"); never below 0
+    extra_agents: int = Field(default=0, ge=-100_000, le=100_000)
     tenure: HandleTime = Field(default_factory=_dist(dist="fixed", value="2y"))  # time in the job at the start
     training_hours: HoursAmount = Field(default=0.0, ge=0, le=2000)  # per agent per year, beyond a typical programme
-    paid_hours_per_year: HoursAmount = Field(default=1800.0, ge=100, le=8784)  # training time is this share off the floor
+    # training time is this share off the floor
+    paid_hours_per_year: HoursAmount = Field(default=1800.0, ge=100, le=8784)
     empathy: Share | None = None  # replaces the trained empathy base when given
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(default=list(WEEKDAYS), min_length=1)
     hourly_cost: float = Field(default=30.0, ge=0, le=1e6)  # paid per agent-hour, on-costs included (D)
@@ -290,7 +297,9 @@ class AgentGroup(_Section):
     @property
     def cost_per_hire(self) -> float:
         """Recruiting a replacement: GCC's 3-4 months of pay less the induction, which is paid as labour."""
-        return self.hiring_cost if self.hiring_cost is not None else 2 * self.hourly_cost * self.paid_hours_per_year / 12
+        if self.hiring_cost is not None:
+            return self.hiring_cost
+        return 2 * self.hourly_cost * self.paid_hours_per_year / 12
 
     def plan(self, n_intervals: int, intervals_per_day: int) -> list[int]:
         """Headcount in each of ``n_intervals``: the day's plan repeated on working ``days``, plus ``extra_agents``

@@ -6,7 +6,8 @@ Files and the command line must give units (``UNITS_REQUIRED`` in the validation
 
 from __future__ import annotations
 
-from typing import Annotated, Callable
+from collections.abc import Callable
+from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo, WithJsonSchema
 

@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.config.schema import WEEKDAYS
-from sim.data.estimate import Z, Estimate, mean_t, normal
+from sim.data.estimate import Estimate, Z, mean_t, normal
 
 BOOTSTRAP = 2000
 BOOTSTRAP_SEED = 20240101  # fixed: the same log always gives the same interval
@@ -50,7 +50,8 @@ def fit_arrivals(arrival: pd.Series, channel: str, first: pd.Timestamp, last: pd
                  interval: float) -> ArrivalFit:
     """Estimates of ``channel``'s demand from its arrival times over the dates ``first`` .. ``last``."""
     counts = calendar_counts(arrival, first, last, interval)
-    daily = pd.DataFrame({"date": counts.index, "weekday": counts.index.day_of_week, "count": counts.sum(axis=1).values})
+    daily = pd.DataFrame({"date": counts.index, "weekday": counts.index.day_of_week,
+                          "count": counts.sum(axis=1).values})
     weekday_rows, estimates = _weekdays(daily, channel)
     dispersion, weekday_dispersion = dispersion_estimates(daily, channel)
     weekday_rows = weekday_rows.merge(weekday_dispersion, on="weekday", how="left")

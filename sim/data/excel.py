@@ -8,8 +8,8 @@ servsim's units (seconds, shares 0-1, the scenario's currency) and each header s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.data.estimate import Z, Estimate, proportion, weak
+from sim.data.estimate import Estimate, Z, proportion, weak
 
 REDIAL_WINDOW = 86400.0
 REPEAT_WINDOW = 7 * 86400.0

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.data.estimate import Z, Estimate, log_normal, weak
+from sim.data.estimate import Estimate, Z, log_normal, weak
 
 
 @dataclass

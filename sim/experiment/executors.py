@@ -12,19 +12,18 @@ import multiprocessing
 import os
 import time
 import traceback
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Callable, Generator, Iterable, Iterator
 
 import pandas as pd
 
 from sim.config.schema import Scenario
 from sim.errors import InputError
 from sim.experiment.spec import RunSpec
-from sim.experiment.tables import day_table, group_busy_table, interval_table
-from sim.metrics import run_kpis, tier_kpis
 from sim.model import simulate
+from sim.reduction import RunTables, reduce_run
 
 Task = tuple[Scenario, RunSpec]
 # fork where the platform has it: spawned workers re-import the caller's main script, which breaks
@@ -37,35 +36,32 @@ class Outcome:
     """What one run produced, or the error it raised (a failed run never stops the sweep)."""
 
     spec: RunSpec
-    kpis: dict | None
-    intervals: pd.DataFrame | None
-    tiers: pd.DataFrame | None
-    days: pd.DataFrame | None
-    contacts: pd.DataFrame | None
+    tables: RunTables | None
     seconds: float
     error: str | None = None
 
+    @property
+    def kpis(self) -> dict | None:
+        return None if self.tables is None else self.tables.kpis
+
+    @property
+    def intervals(self) -> pd.DataFrame | None:
+        return None if self.tables is None else self.tables.intervals
+
+    @property
+    def contacts(self) -> pd.DataFrame | None:
+        return None if self.tables is None else self.tables.contacts
+
 
 def run_one(scenario: Scenario, spec: RunSpec, lean: bool = False) -> Outcome:
-    """Simulate one replication and reduce it to KPIs; exceptions become a recorded failure.
-
-    ``lean``: keep only the per-contact records and each group's busy agents per interval (no KPIs), for
-    callers that compute their own from them (``servsim staff``), at a fraction of the reduction's cost.
-    """
+    """Simulate one replication and reduce it (``sim.reduction``); exceptions become a recorded failure."""
     started = time.perf_counter()
     try:
-        output = simulate(scenario, spec.replication, spec.seed)
-        if lean:
-            return Outcome(spec, {}, group_busy_table(output, scenario), None, None, output.contacts,
-                           time.perf_counter() - started)
-        kpis = run_kpis(output, scenario)
-        intervals = interval_table(output, scenario)
-        tiers = tier_kpis(output, scenario)
-        days = day_table(output, scenario)
+        tables = reduce_run(simulate(scenario, spec.replication, spec.seed), scenario, lean)
     except Exception as exc:  # noqa: BLE001 - isolate any failure to its run
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return Outcome(spec, None, None, None, None, None, time.perf_counter() - started, detail)
-    return Outcome(spec, kpis, intervals, tiers, days, output.contacts, time.perf_counter() - started)
+        return Outcome(spec, None, time.perf_counter() - started, detail)
+    return Outcome(spec, tables, time.perf_counter() - started)
 
 
 def default_jobs() -> int:
@@ -107,7 +103,7 @@ def _pool(tasks: Iterator[Task], jobs: int, context, work: Callable[..., Outcome
                     outcome = future.result()
                 except BrokenProcessPool:
                     for _, spec in [task, *pending.values()]:
-                        yield Outcome(spec, None, None, None, None, None, 0.0, WORKER_DIED)
+                        yield Outcome(spec, None, 0.0, WORKER_DIED)
                     return True
                 yield outcome
             for task in _take(tasks, len(done)):

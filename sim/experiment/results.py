@@ -21,11 +21,14 @@ from sim.experiment.outdir import OutDir, kind_of, read_manifest
 from sim.experiment.spec import Plan
 from sim.experiment.store import git_commit, write_atomic, write_json
 from sim.experiment.summary import paired_differences, summarise_scenarios
+from sim.kpis import SUMMARY_KPIS
 
 TABLES = ("runs.parquet", "intervals.parquet", "tiers.parquet", "days.parquet", "summary.csv", "differences.csv",
           "results.xlsx", "contacts.parquet")
 # contacts only when asked for; days and the workbook absent in older results
 OPTIONAL = ("contacts.parquet", "days.parquet", "results.xlsx")
+RUN_TABLES = ("runs.csv", "intervals.parquet", "tiers.csv", "days.csv")  # what a run directory must hold
+STORED = ("intervals", "tiers", "days", "contacts")  # the tables of ``RunTables`` a sweep keeps per run
 
 
 @dataclass
@@ -106,8 +109,9 @@ class SweepStore:
             write_json(self.parts / f"{key}.error.json", {**base, "error": outcome.error})
             return
         (self.parts / f"{key}.error.json").unlink(missing_ok=True)
-        for kind in ("intervals", "tiers", "days", "contacts"):
-            frame = getattr(outcome, kind)
+        assert outcome.tables is not None
+        for kind in STORED:
+            frame = getattr(outcome.tables, kind)
             if frame is not None:
                 write_atomic(self.parts / f"{key}.{kind}.parquet", frame.to_parquet)
         write_json(self.parts / f"{key}.json", {**base, "kpis": outcome.kpis})
@@ -208,14 +212,17 @@ class SweepStore:
 
 
 def load_results(directory: str | Path) -> SweepResults:
-    """The tables of a finished sweep's results directory."""
+    """The tables of a finished sweep's results directory, or of ``servsim run --out`` as a sweep of one
+    scenario (so ``servsim report`` and the charts read both)."""
     directory = Path(directory)
     manifest_path = directory / "manifest.json"
     if not manifest_path.exists():
         raise InputError(f"{directory}: no manifest.json here; is it a sweep's results directory?")
     manifest = read_manifest(directory)
+    if kind_of(manifest) == "run":
+        return _run_results(directory, manifest)
     if kind_of(manifest) != "sweep":
-        raise InputError(f"{directory}: holds the results of `servsim run`, not of a sweep")
+        raise InputError(f"{directory}: holds the results of `servsim {kind_of(manifest)}`, not of a run or sweep")
     if manifest.get("status") not in ("complete", "complete_with_failures"):
         raise InputError(f"{directory}: the sweep did not finish; run it again with --resume")
     missing = [name for name in TABLES if name not in OPTIONAL and not (directory / name).exists()]
@@ -231,6 +238,31 @@ def load_results(directory: str | Path) -> SweepResults:
         manifest,
         _optional(directory / "days.parquet"),
     )
+
+
+def _run_results(directory: Path, manifest: dict) -> SweepResults:
+    """A ``servsim run --out`` directory read as a sweep whose only scenario is its baseline."""
+    missing = [name for name in RUN_TABLES if not (directory / name).exists()]
+    if missing:
+        raise InputError(f"{directory}: {', '.join(missing)} missing; run the scenario again with --out")
+    name = manifest["scenario"].get("name", "scenario")
+    ids = {"scenario": 0, "scenario_name": name}
+
+    def read(file: str) -> pd.DataFrame:
+        frame = pd.read_csv(directory / file) if file.endswith(".csv") else pd.read_parquet(directory / file)
+        return frame.assign(**ids)[[*ids, *frame.columns]]
+
+    runs = read("runs.csv")
+    kpis = [k for k in SUMMARY_KPIS if k in runs.columns]
+    contacts = directory / "contacts.parquet"
+    as_sweep = {
+        "experiment": name, "experiment_file": None, "baseline": name, "kpis": kpis, "rank_by": "service_level",
+        "question": "", "runs_planned": len(runs), "runs_done": len(runs), "runs_failed": 0, "failures": [],
+        "status": "complete", "scenarios": [{"index": 0, "name": name, "factors": {}, "config": manifest["scenario"]}],
+    }
+    return SweepResults(runs, read("intervals.parquet"), read("tiers.csv"), summarise_scenarios(runs, kpis, []),
+                        paired_differences(runs, 0, kpis), read("contacts.parquet") if contacts.exists() else None,
+                        {**manifest, **as_sweep}, read("days.csv"))
 
 
 def record_report_files(directory: str | Path, paths: list[Path]) -> None:

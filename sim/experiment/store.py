@@ -6,8 +6,8 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -77,6 +77,7 @@ def _write_tables(results: Results, out: Path, command: str | None) -> list[Path
         "groups.csv": results.groups,
         "intervals.parquet": results.intervals,
         "contacts.parquet": results.contacts,
+        "trace.csv": results.trace,
     }
     written = []
     for name, frame in tables.items():

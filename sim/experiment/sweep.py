@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from sim.experiment.executors import Outcome, execute
 from sim.experiment.results import SweepResults, SweepStore

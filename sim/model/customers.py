@@ -130,7 +130,8 @@ class CustomerBase:
 
     def _decayed(self, now: float) -> np.ndarray:
         """Every seat's L at ``now``."""
-        return outcomes.loyalty_decay(self.loyalty_model, np.frombuffer(self.loyalty), now - np.frombuffer(self.loyalty_at))
+        elapsed = now - np.frombuffer(self.loyalty_at)
+        return outcomes.loyalty_decay(self.loyalty_model, np.frombuffer(self.loyalty), elapsed)
 
     def take_areas(self, now: float) -> tuple[float, float]:
         """Customer-seconds and revenue since the last call (for one interval's tally)."""

@@ -16,10 +16,33 @@ import pandas as pd
 
 from sim.behaviour import satisfaction as outcomes
 from sim.config.schema import Scenario
-from sim.model.contact import (CHASER, DELAYED, FINISHED, REDIAL, REPEAT, SHORT, SOLVED, SWITCHED, TRANSFERRED,
-                               WITHIN, Contact)
-from sim.records import (CONTACT_FIELDS, EPISODE_END, FRUSTRATED, FRUSTRATION_BINS, KINDS, OUTCOME_ABANDONED,
-                         OUTCOME_ANSWERED, OUTCOME_BALKED, OUTCOME_QUEUED_AT_END, OUTCOMES, RATED, ContactRows)
+from sim.model.contact import (
+    CHASER,
+    DELAYED,
+    FINISHED,
+    REDIAL,
+    REPEAT,
+    SHORT,
+    SOLVED,
+    SWITCHED,
+    TRANSFERRED,
+    WITHIN,
+    Contact,
+)
+from sim.records import (
+    CONTACT_FIELDS,
+    EPISODE_END,
+    FRUSTRATED,
+    FRUSTRATION_BINS,
+    KINDS,
+    OUTCOME_ABANDONED,
+    OUTCOME_ANSWERED,
+    OUTCOME_BALKED,
+    OUTCOME_QUEUED_AT_END,
+    OUTCOMES,
+    RATED,
+    ContactRows,
+)
 
 FIELD = {name: i for i, name in enumerate(CONTACT_FIELDS)}
 PACK = ContactRows.PACK

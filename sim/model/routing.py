@@ -2,7 +2,8 @@
 
 Queues are one FIFO per (channel, skill, level); level 0 holds transferred contacts,
 then one level per tier priority. A policy is a class with ``group_for`` and
-``next_contact`` (usually by overriding ``sort_groups`` or ``rank``); add one to ``POLICIES`` (and to ``ROUTING_POLICIES`` in the schema) to plug it in.
+``next_contact`` (usually by overriding ``sort_groups`` or ``rank``); add one to ``POLICIES`` (and to
+``ROUTING_POLICIES`` in the schema) to plug it in.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from sim.rng import Streams
 
 
 def staffing_plan(scenario: Scenario, channel: str | None = None) -> list[int]:
-    """Agents on the floor in every interval (after training time off), over the groups serving ``channel`` (all if None)."""
+    """Agents on the floor in every interval (after training time off), over the groups serving ``channel``
+    (all if None)."""
     plans = [floor_plan(scenario, name) for name, group in scenario.agents.items()
              if channel is None or channel in group.channels]
     return [sum(column) for column in zip(*plans)] if plans else [0] * scenario.n_intervals

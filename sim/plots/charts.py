@@ -18,10 +18,28 @@ from matplotlib.patches import Patch
 
 from sim.metrics import confidence_interval
 from sim.plots.parts import (
-    compact, errors, finish, ink, kpi_values, legend_outside, readable_ticks, scenario_ticks, short_names,
+    compact,
+    errors,
+    finish,
+    ink,
+    kpi_values,
+    legend_outside,
+    readable_ticks,
+    scenario_ticks,
+    short_names,
 )
 from sim.plots.style import (
-    BASELINE, CURRENCY, MUTED, PALETTE, colormap, factor_label, figure, kpi_label, kpi_name, lower_is_better, scale,
+    BASELINE,
+    CURRENCY,
+    MUTED,
+    PALETTE,
+    colormap,
+    factor_label,
+    figure,
+    kpi_label,
+    kpi_name,
+    lower_is_better,
+    scale,
     styled,
 )
 

@@ -3,18 +3,18 @@ customers answered the CSAT question and how frustrated contacts left (from the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from itertools import product
-from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from sim.experiment.tables import CSAT_COUNTS, FRUSTRATION_COUNTS
 from sim.plots.parts import finish, ink, legend_outside, scenario_labels
 from sim.plots.style import MUTED, PALETTE, factor_label, figure, styled
 from sim.records import FRUSTRATION_BINS
+from sim.reduction import CSAT_COUNTS, FRUSTRATION_COUNTS
 
 # Blue (good) through grey to vermilion (bad): a diverging Okabe-Ito scale, safe for colour-blind readers.
 CSAT_COLOURS = ("#D55E00", "#E69F00", "#BBBBBB", "#56B4E9", "#0072B2")

@@ -5,7 +5,7 @@ Every function takes tables or arrays (never a model run) and returns a Figure f
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd

@@ -9,11 +9,11 @@ from matplotlib.figure import Figure
 
 from sim.experiment.results import SweepResults
 from sim.experiment.summary import rank
-from sim.experiment.tables import CSAT_COUNTS, FRUSTRATION_COUNTS
 from sim.plots import charts, distributions
 from sim.plots.intraday import intraday
 from sim.plots.style import currency_of, factor_label, kpi_name, lower_is_better, save
 from sim.plots.weeks import over_weeks
+from sim.reduction import CSAT_COUNTS, FRUSTRATION_COUNTS
 
 KEY_KPIS = ("service_level", "abandon_rate", "asa_seconds", "occupancy", "fcr", "repeat_rate", "frustration_mean",
             "exhaustion_mean", "csat_mean", "nps", "defection_rate", "churn_rate", "cost_per_contact", "net_value")

@@ -7,7 +7,7 @@ written before the per-channel columns existed are drawn with all channels toget
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd

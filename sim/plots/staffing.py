@@ -42,7 +42,8 @@ def staffing_chart(requirements: pd.DataFrame, interval_seconds: float, target: 
             ax.axvline(k * span, color=MUTED, linewidth=0.5)
     weekday = {d: rows.loc[rows["day"] == d, "weekday"].iloc[0] for d in days}
     bottom.set_xticks([k * span for k in range(len(days))],
-                      [f"{WEEKDAY_NAMES.get(weekday[d], d)} {int(first):02d}:{round(first % 1 * 60):02d}" for d in days])
+                      [f"{WEEKDAY_NAMES.get(weekday[d], d)} {int(first):02d}:{round(first % 1 * 60):02d}"
+                       for d in days])
     bottom.xaxis.set_minor_locator(MultipleLocator(1))
     bottom.set_xlim(0, len(days) * span)
     bottom.set_xlabel("Interval (each day from its first to its last staffed interval)")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -19,8 +20,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from sim.config.traits import TRAITS
-from sim.kpis import LOWER_IS_BETTER, REGISTRY
 from sim.formatting import is_percent
+from sim.kpis import LOWER_IS_BETTER, REGISTRY
 
 # Okabe & Ito (2008): told apart with every common colour-vision deficiency, and in greyscale by lightness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]

@@ -3,8 +3,8 @@ weeks go by, one line per scenario with its 95% band across replications."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from itertools import cycle
-from typing import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,17 @@ from matplotlib.ticker import MaxNLocator
 from sim.metrics import confidence_interval
 from sim.plots.parts import legend_outside, readable_ticks, scenario_labels
 from sim.plots.style import (
-    BASELINE, CURRENCY, MUTED, PALETTE, ceiling, figure, floor, kpi_label, kpi_name, scale, styled,
+    BASELINE,
+    CURRENCY,
+    MUTED,
+    PALETTE,
+    ceiling,
+    figure,
+    floor,
+    kpi_label,
+    kpi_name,
+    scale,
+    styled,
 )
 
 WEEK = 7  # days

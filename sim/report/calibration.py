@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -123,7 +123,7 @@ def render(cal: Calibration, charts: list[dict], command: str | None) -> str:
 
 
 def _header(cal: Calibration, command: str | None) -> str:
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     run = f"<p class=\"meta\">Command: <code>{html.escape(command)}</code></p>" if command else ""
     return (f"<h1>Calibration of {html.escape(Path(cal.source).name)}</h1>"
             f"<p class=\"meta\">{cal.contacts:,} contacts on {', '.join(cal.channels)}, {cal.first.date()} to "

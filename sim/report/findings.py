@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.kpis import LOWER, LOWER_IS_BETTER, REGISTRY, in_sentence
 from sim.experiment.summary import rank
+from sim.kpis import LOWER, LOWER_IS_BETTER, REGISTRY, in_sentence
 
 KEY_KPIS = ("service_level", "abandon_rate", "asa_seconds", "mean_wait_seconds", "csat_mean", "churn_rate",
             "cost_per_contact", "net_value")

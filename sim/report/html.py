@@ -5,9 +5,8 @@ from __future__ import annotations
 import base64
 import html
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
 
 from sim.experiment.results import SweepResults, load_results, record_report_files
 from sim.experiment.store import write_atomic
@@ -22,10 +21,12 @@ SL_WORDS = {
 }
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
-color:#1a1a1a;line-height:1.45}h1{margin-bottom:.2em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}
-.meta{color:#555}table{border-collapse:collapse;margin:1em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;
-text-align:right}th{background:#f0f4f8}td.name,th.name{text-align:left}figure{margin:1.5em 0}figure img{max-width:100%;
-border:1px solid #ddd}figcaption{color:#444;font-size:.92em}pre{background:#f6f8fa;padding:1em;overflow-x:auto;font-size:.85em}
+color:#1a1a1a;line-height:1.45}
+h1{margin-bottom:.2em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}.meta{color:#555}
+table{border-collapse:collapse;margin:1em 0;font-size:.92em}
+th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f0f4f8}
+td.name,th.name{text-align:left}figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}
+figcaption{color:#444;font-size:.92em}pre{background:#f6f8fa;padding:1em;overflow-x:auto;font-size:.85em}
 li{margin:.3em 0}.baseline{font-weight:600}
 """
 
@@ -68,7 +69,7 @@ def _section(title: str, body: str) -> str:
 
 
 def _header(m: dict) -> str:
-    when = datetime.fromtimestamp(m.get("started_unix", 0), tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.fromtimestamp(m.get("started_unix", 0), tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
     question = f"<p><strong>Question.</strong> {html.escape(m['question'])}</p>" if m.get("question") else ""
     return (f"<h1>{html.escape(m['experiment'])}</h1>{question}"
             f"<p class=\"meta\">{len(m['scenarios'])} scenarios × {m['replications']} replications, root seed "

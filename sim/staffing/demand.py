@@ -194,5 +194,6 @@ def clock_of(scenario: Scenario) -> list[str]:
 
 
 __all__ = ["Queue", "busy_time", "channels_with_demand", "check_groups", "clock_of", "designate",
-           "deferred", "expected_arrivals", "interval_lengths", "mean_patience", "open_mask", "queues", "served_arrivals",
+           "deferred", "expected_arrivals", "interval_lengths", "mean_patience", "open_mask", "queues",
+           "served_arrivals",
            "service_time", "weekday_of"]

@@ -135,5 +135,6 @@ def request_json(result: Staffing) -> dict:
         "method": r.method, "targets": result.meta["targets"],
         "service_level_definition": r.sl_definition(result.scenario), "thresholds_seconds": result.meta["thresholds"],
         "occupancy_cap": r.occupancy_cap, "max_agents": r.max_agents, "shrinkage": r.shrinkage.describe(),
-        "channel": r.channel, "group": r.group, "max_iterations": r.iterations if r.method in ("isa", "simulate") else None, "check": r.check,
+        "channel": r.channel, "group": r.group,
+        "max_iterations": r.iterations if r.method in ("isa", "simulate") else None, "check": r.check,
     }

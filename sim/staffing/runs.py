@@ -9,8 +9,8 @@ and the number of contacts in system at every moment; the interval table gives e
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 from sim.analytic import Target
 from sim.config.schema import Scenario
 from sim.staffing import isa as isa_method
+from sim.staffing import runs, simulated
 from sim.staffing import search as search_method
-from sim.staffing import simulated
 from sim.staffing.demand import Queue, check_groups, interval_lengths, mean_patience, queues
 from sim.staffing.formulas import NO_DEMAND, OCCUPANCY, Formula, Sized, method_load, size
 from sim.staffing.measure import Measurement, channel_table, measure
 from sim.staffing.plan import Staffing, merge
 from sim.staffing.request import Request, check
-from sim.staffing import runs
 from sim.staffing.runs import Runner
 from sim.staffing.slots import Slots
 
@@ -47,7 +46,8 @@ def staff(scenario: Scenario, request: Request | None = None, *,
         runner = Runner(replications, seed, request.executor, request.jobs, on_start, on_outcome, rounds * replications)
         meta.update(replications=replications, seed=seed)
     if request.method in FORMULAS:
-        plans = [merge([s for s in sized if s.queue.group == g]) for g in groups if any(s.queue.group == g for s in sized)]
+        plans = [merge([s for s in sized if s.queue.group == g])
+                 for g in groups if any(s.queue.group == g for s in sized)]
         result = Staffing(scenario, request, targets, plans, meta=meta)
         if request.check:
             _check(result, runner)

@@ -17,8 +17,20 @@ import simpy
 from sim.config.schema import Scenario
 from sim.config.traits import TRAITS
 from sim.model.agents import Group, Roster
-from sim.model.contact import (CONTINUED, FINISHED, REDIAL, REPEAT, RESOLVED, SOLVED, SWITCHED, TRANSFER,
-                               TRANSFERRED, UNRESOLVED, WAITING, Contact)
+from sim.model.contact import (
+    CONTINUED,
+    FINISHED,
+    REDIAL,
+    REPEAT,
+    RESOLVED,
+    SOLVED,
+    SWITCHED,
+    TRANSFER,
+    TRANSFERRED,
+    UNRESOLVED,
+    WAITING,
+    Contact,
+)
 from sim.model.customers import CustomerBase
 from sim.model.demand import FollowUps
 from sim.model.journey.customer import CustomerSide

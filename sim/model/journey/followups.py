@@ -7,7 +7,7 @@ A follow-up is the same customer with the same episode, tier and issue; its othe
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sim.config.schema import Scenario
 from sim.config.traits import TRAITS

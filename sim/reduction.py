@@ -1,18 +1,31 @@
-"""The per-run tables a sweep keeps beside the run's KPIs: intervals with per-channel columns, and days with
-the counts behind the CSAT and frustration distributions.
+"""One reduction of a run's output to the tables every command keeps (``servsim run``, ``sweep``, ``staff``,
+``schedule --evaluate``): the run's KPIs, and per interval, day, week, tier, channel, issue type and agent group.
 
 The metrics module gives KPIs; the charts also need a little more from each run (the email backlog apart
-from the phone queue, how many answers fell in each CSAT or frustration bin), and a sweep stores only
-tables, never the run itself. So each table is the metrics' frame with those columns joined on.
+from the phone queue, how many answers fell in each CSAT or frustration bin), and results directories store
+only tables, never the run itself. So the interval and day tables are the metrics' frames with those columns
+joined on.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 
 from sim.config.schema import DAY, Scenario
-from sim.metrics import daily_kpis, interval_kpis, kpis_from_sums
+from sim.metrics import (
+    channel_kpis,
+    daily_kpis,
+    group_kpis,
+    interval_kpis,
+    issue_kpis,
+    kpis_from_sums,
+    run_kpis,
+    tier_kpis,
+    weekly_kpis,
+)
 from sim.records import CONTACT_FIELDS, FRUSTRATION_BINS, LEVEL_FIELDS, RunOutput
 
 CSAT_COUNTS = ("csat_1", "csat_2", "csat_3", "csat_4", "csat_top")  # served contacts answering 1, 2, 3, 4, 5
@@ -23,6 +36,46 @@ EVENT_COUNTS = {"quits": "agents_quit", "hires": "agents_hired", "churned": "cus
                 "acquired": "customers_acquired"}
 # plus mean_queue_length, from the channel's own level
 CHANNEL_INTERVAL_KPIS = ("offered", "service_level", "asa_seconds", "mean_wait_seconds", "abandon_rate")
+
+
+@dataclass
+class RunTables:
+    """What one replication leaves behind: its KPIs and its tables (None where not kept)."""
+
+    kpis: dict
+    intervals: pd.DataFrame  # one row per interval, per-channel and per-group columns (``interval_table``)
+    days: pd.DataFrame | None = None  # one row per day after the warm-up, with the distribution counts
+    weeks: pd.DataFrame | None = None
+    tiers: pd.DataFrame | None = None
+    channels: pd.DataFrame | None = None
+    issues: pd.DataFrame | None = None
+    groups: pd.DataFrame | None = None
+    contacts: pd.DataFrame | None = None  # the contact log, only if the scenario asks for it
+    trace: pd.DataFrame | None = None  # the event trace, only with ``output.trace``
+
+    @classmethod
+    def tables(cls) -> tuple[str, ...]:
+        """The names of the table fields, in order."""
+        return tuple(f.name for f in fields(cls) if f.name != "kpis")
+
+
+def reduce_run(output: RunOutput, scenario: Scenario, lean: bool = False) -> RunTables:
+    """The run's KPIs and tables. ``lean``: only the contact log and each group's busy agents per interval (no
+    KPIs), for callers that compute their own from them (``servsim staff``), at a fraction of the cost."""
+    if lean:
+        return RunTables({}, group_busy_table(output, scenario), contacts=output.contacts)
+    return RunTables(
+        kpis=run_kpis(output, scenario),
+        intervals=interval_table(output, scenario),
+        days=day_table(output, scenario),
+        weeks=weekly_kpis(output, scenario),
+        tiers=tier_kpis(output, scenario),
+        channels=channel_kpis(output, scenario),
+        issues=issue_kpis(output, scenario),
+        groups=group_kpis(output, scenario),
+        contacts=output.contacts,
+        trace=output.trace,
+    )
 
 
 def interval_table(output: RunOutput, scenario: Scenario) -> pd.DataFrame:

@@ -1,0 +1,72 @@
+"""One reduction for every command: ``servsim run`` and a sweep keep the same tables of the same runs, and
+``servsim report`` reads a ``run --out`` directory as a sweep of one scenario; the event trace is written."""
+
+from __future__ import annotations
+
+import pandas as pd
+import yaml
+from click.testing import CliRunner
+from helpers import phone_scenario
+
+import sim
+from sim.cli import cli
+from sim.config.loader import validate
+from sim.experiment.executors import execute
+from sim.experiment.spec import RunSpec
+from sim.reduction import RunTables
+
+SCENARIO = phone_scenario(horizon="6h", warmup="1h", replications=3, seed=5)
+
+
+def invoke(*args: object):
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_run_and_the_executors_keep_identical_tables_of_the_same_runs():
+    scenario = validate(SCENARIO)
+    results = sim.run(scenario)
+    outcomes = sorted(execute([(scenario, RunSpec(0, r, 5)) for r in range(3)], "serial"),
+                      key=lambda o: o.spec.replication)
+    for name in RunTables.tables():
+        stacked = [getattr(o.tables, name) for o in outcomes]
+        ours = getattr(results, name)
+        if ours is None:
+            assert all(frame is None for frame in stacked), name
+            continue
+        theirs = pd.concat([f.assign(replication=o.spec.replication) for f, o in zip(stacked, outcomes)],
+                           ignore_index=True)[ours.columns]
+        pd.testing.assert_frame_equal(ours, theirs, obj=name)
+    assert results.runs.drop(columns="replication").to_dict("records") == [o.kpis for o in outcomes]
+
+
+def test_report_reads_a_run_directory_as_a_sweep_of_one(tmp_path):
+    path = tmp_path / "line.yaml"
+    path.write_text(yaml.safe_dump(SCENARIO))
+    out = tmp_path / "run"
+    invoke("run", path, "--out", out)
+    loaded = sim.load_results(out)
+    runs = pd.read_csv(out / "runs.csv")
+    assert list(loaded.runs["replication"]) == [0, 1, 2] and set(loaded.runs["scenario"]) == {0}
+    assert loaded.summary.loc[0, "service_level_mean"] == runs["service_level"].mean()
+    assert (loaded.differences["diff_mean"].fillna(0) == 0).all()  # the baseline against itself
+    report = invoke("report", out)
+    page = (out / "report.html").read_text()
+    assert "report.html" in report.output and SCENARIO["name"] in page
+    invoke("run", path, "--out", out)  # a second run replaces the report it drew, as a sweep does
+    assert not (out / "report.html").exists()
+
+
+def test_the_event_trace_is_written_and_agrees_with_the_contact_log(tmp_path):
+    path = tmp_path / "traced.yaml"
+    path.write_text(yaml.safe_dump({**SCENARIO, "replications": 1, "output": {"trace": True, "contacts": True}}))
+    out = tmp_path / "run"
+    invoke("run", path, "--out", out)
+    trace = pd.read_csv(out / "trace.csv")
+    contacts = pd.read_parquet(out / "contacts.parquet")
+    events = trace["event"].value_counts()
+    assert events["arrive"] == len(contacts) == trace["contact"].nunique()
+    assert events["answer"] == (contacts["outcome"] == "answered").sum() == events["done"]
+    assert events.get("abandon", 0) == (contacts["outcome"] == "abandoned").sum()
+    assert trace["time_seconds"].is_monotonic_increasing
