@@ -193,10 +193,13 @@ def _dist(spec: dict) -> str:
 
 
 def _reproduce(m: dict, directory: Path) -> str:
+    version = (f"<p>With servsim {html.escape(m['servsim_version'])}"
+               f"{' at commit ' + html.escape(m['git_commit']) if m.get('git_commit') else ''}:</p>")
+    if m.get("kind") == "run":  # a `servsim run --out` directory: its command, and the scenario it resolved
+        return (f"{version}<pre>{html.escape(m.get('command') or '')}</pre><p>The scenario's resolved "
+                "configuration is in <code>manifest.json</code> (<code>scenario</code>).</p>")
     command = f"servsim sweep {m['experiment_file']} --out {directory}"
-    return (f"<p>With servsim {html.escape(m['servsim_version'])}"
-            f"{' at commit ' + html.escape(m['git_commit']) if m.get('git_commit') else ''}:</p>"
-            f"<pre>{html.escape(command)}</pre><p>The experiment file as run:</p>"
+    return (f"{version}<pre>{html.escape(command)}</pre><p>The experiment file as run:</p>"
             f"<pre>{html.escape(m['experiment_text'])}</pre>"
             "<p>Every scenario's resolved configuration is in <code>manifest.json</code>.</p>")
 

@@ -11,6 +11,7 @@ from helpers import phone_scenario
 import sim
 from sim.cli import cli
 from sim.config.loader import validate
+from sim.config.schema import Scenario
 from sim.experiment.executors import execute
 from sim.experiment.spec import RunSpec
 from sim.reduction import RunTables
@@ -25,7 +26,7 @@ def invoke(*args: object):
 
 
 def test_run_and_the_executors_keep_identical_tables_of_the_same_runs():
-    scenario = validate(SCENARIO)
+    scenario = validate(Scenario, SCENARIO, "test")
     results = sim.run(scenario)
     outcomes = sorted(execute([(scenario, RunSpec(0, r, 5)) for r in range(3)], "serial"),
                       key=lambda o: o.spec.replication)
@@ -38,7 +39,7 @@ def test_run_and_the_executors_keep_identical_tables_of_the_same_runs():
         theirs = pd.concat([f.assign(replication=o.spec.replication) for f, o in zip(stacked, outcomes)],
                            ignore_index=True)[ours.columns]
         pd.testing.assert_frame_equal(ours, theirs, obj=name)
-    assert results.runs.drop(columns="replication").to_dict("records") == [o.kpis for o in outcomes]
+    pd.testing.assert_frame_equal(results.runs.drop(columns="replication"), pd.DataFrame([o.kpis for o in outcomes]))
 
 
 def test_report_reads_a_run_directory_as_a_sweep_of_one(tmp_path):
@@ -67,6 +68,7 @@ def test_the_event_trace_is_written_and_agrees_with_the_contact_log(tmp_path):
     contacts = pd.read_parquet(out / "contacts.parquet")
     events = trace["event"].value_counts()
     assert events["arrive"] == len(contacts) == trace["contact"].nunique()
-    assert events["answer"] == (contacts["outcome"] == "answered").sum() == events["done"]
+    assert events["answer"] == (contacts["outcome"] == "answered").sum()
+    assert 0 <= events["answer"] - events["done"] <= 9  # still in service at the horizon: at most the 9 agents
     assert events.get("abandon", 0) == (contacts["outcome"] == "abandoned").sum()
     assert trace["time_seconds"].is_monotonic_increasing
