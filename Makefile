@@ -22,8 +22,10 @@ $(VENV)/.installed-%: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/servsim sweep experiments/staffing_x_training.yaml
 
+# Static gates first (ruff on sim/), then the suite on every core (pytest-xdist).
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/ruff check sim
+	$(BIN)/python -m pytest -n auto
 
 test-slow: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m slow

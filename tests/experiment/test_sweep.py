@@ -300,7 +300,7 @@ def test_sweep_killed_with_sigkill_resumes_without_redoing_finished_runs(tmp_pat
     path = write_experiment(tmp_path, **RESUMABLE)
     plan = sim.load_experiment(path)
     out = tmp_path / "interrupted"
-    process = subprocess.Popen([str(SERVSIM), "sweep", str(path), "--out", str(out), "--jobs", "1"],
+    process = subprocess.Popen([str(SERVSIM), "sweep", str(path), "--out", str(out), "--jobs", "1", "--no-report"],
                                cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 300
@@ -315,7 +315,7 @@ def test_sweep_killed_with_sigkill_resumes_without_redoing_finished_runs(tmp_pat
     assert 2 <= len(finished) < len(plan.runs), "kill -9 came too late to test resuming"
     before = file_identities(out, finished)
 
-    resumed = servsim("sweep", path, "--out", out, "--jobs", "1", "--resume", cwd=tmp_path)
+    resumed = servsim("sweep", path, "--out", out, "--jobs", "1", "--resume", "--no-report", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
 
     assert file_identities(out, finished) == before  # finished runs were not recomputed
@@ -399,7 +399,7 @@ def test_cli_exits_1_and_counts_the_failed_runs(tmp_path, failing):
     path = write_experiment(tmp_path, **SMALL)
     out = tmp_path / "out"
     failing(9)
-    result = invoke("sweep", path, "--out", out, "--executor", "serial")
+    result = invoke("sweep", path, "--out", out, "--executor", "serial", "--no-report")
     assert result.exit_code == 1, result.output
     assert "3 of 9 runs failed" in result.stderr
     assert f"results: {out}/" in result.stdout
@@ -422,7 +422,7 @@ def test_sweep_command_prints_a_ranking_and_the_results_directory(tmp_path):
 
 def test_sweep_replications_option_sets_the_replications(tmp_path):
     out = tmp_path / "out"
-    result = invoke("sweep", write_experiment(tmp_path, **SMALL), "--out", out, "--executor", "serial", "-r", 2)
+    result = invoke("sweep", write_experiment(tmp_path, **SMALL), "--out", out, "--executor", "serial", "-r", 2, "--no-report")
     assert result.exit_code == 0, result.output
     results = sim.load_results(out)
     assert results.manifest["replications"] == 2 and results.manifest["runs_planned"] == 6
@@ -433,7 +433,7 @@ def test_sweep_replications_option_sets_the_replications(tmp_path):
 def test_sweep_set_option_reaches_every_scenario(tmp_path):
     out = tmp_path / "out"
     result = invoke("sweep", write_experiment(tmp_path, **SMALL), "--out", out, "--executor", "serial",
-                    "-r", 1, "--set", f"{PATIENCE}=5min", "--set", "service_level.threshold=30s")
+                    "-r", 1, "--set", f"{PATIENCE}=5min", "--set", "service_level.threshold=30s", "--no-report")
     assert result.exit_code == 0, result.output
     configs = [s["config"] for s in sim.load_results(out).manifest["scenarios"]]
     assert len(configs) == 3
@@ -483,7 +483,8 @@ def test_ranking_by_a_known_kpi_outside_the_kpis_list_ranks_or_is_refused(tmp_pa
     if not option:
         fields["rank_by"] = "occupancy"
     out = tmp_path / "out"
-    result = invoke("sweep", write_experiment(tmp_path, **fields), "--out", out, "--executor", "serial", *option)
+    result = invoke("sweep", write_experiment(tmp_path, **fields), "--out", out, "--executor", "serial", "--no-report",
+                    *option)
     if result.exit_code == 2:
         assert "occupancy" in result.stderr
     else:
@@ -512,12 +513,12 @@ def test_every_shipped_experiment_validates(experiment):
 
 def test_console_script_sweeps_on_local_processes(tmp_path):
     path = write_experiment(tmp_path, **SMALL)
-    proc = servsim("sweep", path, "--out", "results/small", cwd=tmp_path)
+    proc = servsim("sweep", path, "--out", "results/small", "--no-report", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "best 3 of 3 scenarios by service_level" in proc.stdout
     assert "results: results/small/" in proc.stdout
     assert "Traceback" not in proc.stderr
     out = tmp_path / "results" / "small"
-    assert {p.name for p in out.iterdir()} == CLI_FILES
+    assert {p.name for p in out.iterdir()} == TOP_FILES
     assert not [p for p in out.rglob(".*")]
     assert len(sim.load_results(out).runs) == 9
