@@ -67,7 +67,7 @@ def main() -> None:
     print(f"{args.config}: loaded, not run: {reference['peak_mb']:.1f} MB")
     for row in rows:
         print(f"  {row['horizon']:>5}: peak {row['peak_mb']:7.1f} MB ({row['peak_mb'] - reference['peak_mb']:+6.1f} "
-              f"over the reference), {row["contacts"]:>10,} contacts offered, {row['seconds']:7.1f} s")
+              f"over the reference), {row['contacts']:>10,} contacts offered, {row['seconds']:7.1f} s")
     print(f"peak {last['peak_mb']:.1f} MB (goal < {GOAL_PEAK_MB:.0f}); growth {growth:.2f} MB/week from "
           f"{first['horizon']} to {last['horizon']} (goal < {GOAL_GROWTH_MB_PER_WEEK:.0f})")
 
