@@ -54,18 +54,25 @@ def charts_for(results: SweepResults, out_dir: Path) -> list[dict]:
     """Draw and save every chart ``results`` supports; ``[{title, caption, png, svg}]`` in reading order."""
     out_dir, made = Path(out_dir), []
 
-    def add(stem: str, fig: Figure, title: str, caption: str) -> None:
+    def add(stem: str, fig: Figure, title: str, caption: str, group: str) -> None:
         """Save one chart and record it for the report."""
         png, svg = save(fig, out_dir / stem)
-        made.append({"title": title, "caption": caption, "png": png, "svg": svg})
+        made.append({"title": title, "caption": caption, "png": png, "svg": svg, "group": group})
 
     if results.summary.empty:
         return made
-    for plan in (_factor_charts, _tradeoff_charts, _intraday_chart, _week_charts, _tier_charts,
-                 _distribution_charts, _wait_chart):
+    for plan, group in _groups():
         for stem, draw, title, caption in plan(results):
-            add(stem, draw(), title, caption)
+            add(stem, draw(), title, caption, group)
     return made
+
+
+def _groups() -> tuple:
+    """Each kind of chart and the report heading it goes under, in reading order."""
+    return ((_factor_charts, "Each measure across the scenarios"), (_tradeoff_charts, "Trade-offs"),
+            (_intraday_chart, "The baseline's working day"), (_week_charts, "Over the weeks"),
+            (_tier_charts, "By customer tier"), (_distribution_charts, "How customers rated and felt"),
+            (_wait_chart, "Waits"))
 
 
 def _factor_charts(results: SweepResults) -> list[tuple]:

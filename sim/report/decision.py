@@ -256,7 +256,10 @@ def _recommend(results, rows: tuple[Row, ...], options: list[str], decider: str 
         closest = max(zip(options, row.cells), key=lambda oc: _goodness(decider, oc[1].mean))
         c = closest[1]
         need = replications_needed(n, c.mean, c.low, c.high)
-        return (f"Keep {baseline}: no option is distinguishably better on {words} at {n} replications.",
+        elsewhere = [f"{name} on " + ", ".join(in_sentence(r.label) for r in rows if r.cells[i].verdict == "better")
+                     for i, name in enumerate(options) if any(r.cells[i].verdict == "better" for r in rows)]
+        return (f"Keep {baseline}: no option is distinguishably better on {words} at {n} replications"
+                + (f" (better elsewhere: {'; '.join(elsewhere)})." if elsewhere else "."),
                 f"The closest, {closest[0]} ({signed(decider, c.mean)} {row.unit}, 95% interval "
                 f"{signed(decider, c.low)} to {signed(decider, c.high)}), is not distinguishable from the baseline; "
                 f"{_needed_words(need)}.", [])
