@@ -90,7 +90,7 @@ def decide(results, sensitivity: pd.DataFrame | None = None) -> Decision:
     recommendation, condition, more = _recommend(results, rows, chosen, decider, sensitivity)
     more += _unclear_notes(rows, chosen, decider, int(m["replications"]))
     horizon = base_spec["config"].get("horizon", 0) / 86400
-    return Decision(m.get("question") or "", m["baseline"], int(m["replications"]), f"{horizon:g} days",
+    return Decision(m.get("question") or "", m["baseline"], int(m["replications"]), f"{horizon:g} day{'' if horizon == 1 else 's'}",
                     tuple(Option(n, changes(m, n)) for n in chosen), rows, decider, recommendation, condition,
                     tuple(notes + more), len(m["scenarios"]) - 1 - len(chosen))
 
