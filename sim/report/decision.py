@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.config.traits import TRAITS
-from sim.kpis import HIGHER, LOWER, REGISTRY, in_sentence
 from sim.experiment.summary import paired_differences
+from sim.kpis import HIGHER, LOWER, REGISTRY, in_sentence
 from sim.metrics import confidence_interval
 
 # The measures a manager weighs, in reading order; per-channel ones are shown per channel.
@@ -85,8 +85,8 @@ def decide(results, sensitivity: pd.DataFrame | None = None) -> Decision:
     decider = _decider(m, kpis, has_base)
     chosen = choose_options(m, runs, decider)
     rows = tuple(r for r in (_row(diffs, k, chosen, currency) for k in kpis) if r is not None)
-    notes = [] if has_base else ["No customer base (customers.base): churn, revenue and net value are not modelled, "
-                                 "so net value would be only minus the cost; it is not used to decide."]
+    notes = [] if has_base else [("No customer base (customers.base): churn, revenue and net value are not "
+                                  "modelled, so net value would be only minus the cost; it is not used to decide.")]
     recommendation, condition, more = _recommend(results, rows, chosen, decider, sensitivity)
     more += _unclear_notes(rows, chosen, decider, int(m["replications"]))
     horizon = base_spec["config"].get("horizon", 0) / 86400
@@ -260,9 +260,9 @@ def _recommend(results, rows: tuple[Row, ...], options: list[str], decider: str 
                      for i, name in enumerate(options) if any(r.cells[i].verdict == "better" for r in rows)]
         return (f"Keep {baseline}: no option is distinguishably better on {words} at {n} replications"
                 + (f" (better elsewhere: {'; '.join(elsewhere)})." if elsewhere else "."),
-                f"The closest, {closest[0]} ({signed(decider, c.mean)} {row.unit}, 95% interval "
-                f"{signed(decider, c.low)} to {signed(decider, c.high)}), is not distinguishable from the baseline; "
-                f"{_needed_words(need)}.", [])
+                (f"The closest, {closest[0]} ({signed(decider, c.mean)} {row.unit}, 95% interval "
+                 f"{signed(decider, c.low)} to {signed(decider, c.high)}), is not distinguishable from the baseline; "
+                 f"{_needed_words(need)}."), [])
     best, cell = max(good, key=lambda oc: _goodness(decider, oc[1].mean))
     i = options.index(best)
     worse = [r for r in rows if r.cells[i].verdict == "worse"]
@@ -355,7 +355,7 @@ def _runner_up(results, options: list[str], best: str, decider: str) -> list[str
     if verdict(decider, mean, low, high) == "better":
         return []
     n = int(results.manifest["replications"])
-    return [f"{best} and {rivals[0]} are not distinguishable on {in_sentence(REGISTRY[decider].label)} at {n} "
+    return [(f"{best} and {rivals[0]} are not distinguishable on {in_sentence(REGISTRY[decider].label)} at {n} "
             f"replications (difference {signed(decider, mean)}, 95% interval {signed(decider, low)} to "
             f"{signed(decider, high)}); {_needed_words(replications_needed(n, mean, low, high))} "
-            "(n × (half-width / difference)²)."]
+            "(n × (half-width / difference)²).")]

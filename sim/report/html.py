@@ -8,11 +8,10 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-
 from sim.experiment.results import SweepResults, load_results, record_report_files
 from sim.experiment.store import write_atomic
 from sim.formatting import fmt, fmt_difference, fmt_interval
-from sim.kpis import KPI_DOCS
+from sim.kpis import KPI_DOCS, REGISTRY
 from sim.report.decision import Decision, changes, decide, signed
 from sim.report.findings import Finding, headline, headline_findings
 
@@ -52,7 +51,7 @@ def write_report(directory: str | Path, charts: list[dict] | None = None) -> Pat
 
 
 def render(results: SweepResults, charts: list[dict], directory: Path, decision: Decision | None = None,
-           extra: list[tuple[str, str]] = ()) -> str:
+           extra: tuple[tuple[str, str], ...] = ()) -> str:
     """The whole page as one string: the decision summary first, then the evidence behind it; ``extra`` are
     further (title, HTML body) sections, such as the sensitivity analysis, placed after the summary."""
     m = results.manifest
@@ -160,20 +159,25 @@ def _scenarios(results: SweepResults) -> str:
 
 
 def _findings(results: SweepResults) -> str:
-    findings = headline_findings(results.summary, results.differences, results.manifest["baseline"])
-    items = "".join(f"<li>{_finding_sentence(f)}</li>" for f in findings)
+    m = results.manifest
+    spec = next(s for s in m["scenarios"] if s["name"] == m["baseline"])
+    has_base = bool((spec["config"].get("customers") or {}).get("base"))
+    currency = (spec["config"].get("money") or {}).get("currency", "EUR")
+    findings = headline_findings(results.summary, results.differences, m["baseline"], has_base)
+    items = "".join(f"<li>{_finding_sentence(f, currency)}</li>" for f in findings)
     return (f"<ul>{items}</ul><p class=\"meta\">Intervals are 95% Student-t intervals over replications; "
             "differences are paired replication by replication against the baseline.</p>")
 
 
-def _finding_sentence(f: Finding) -> str:
-    text = (f"<strong>{headline(f.kpi)}</strong>: {html.escape(f.scenario)}, {fmt(f.kpi, f.mean)} "
-            f"(95% interval {fmt_interval(f.kpi, f.ci_low, f.ci_high)})")
+def _finding_sentence(f: Finding, currency: str = "EUR") -> str:
+    unit = {"seconds": " s", "money": f" {currency}"}.get(REGISTRY[f.kpi].unit, "")
+    text = (f"<strong>{headline(f.kpi)}</strong>: {html.escape(f.scenario)}, {fmt(f.kpi, f.mean)}{unit} "
+            f"(95% interval {fmt_interval(f.kpi, f.ci_low, f.ci_high)}{unit})")
     if f.is_baseline:
         return text + ", the baseline itself."
     if f.diff_mean is not None:
-        text += (f", {fmt_difference(f.kpi, f.diff_mean)} against the baseline "
-                 f"({fmt_difference(f.kpi, f.diff_ci_low)} to {fmt_difference(f.kpi, f.diff_ci_high)})")
+        text += (f", {fmt_difference(f.kpi, f.diff_mean)}{unit} against the baseline "
+                 f"({fmt_difference(f.kpi, f.diff_ci_low)} to {fmt_difference(f.kpi, f.diff_ci_high)}{unit})")
     return text + "."
 
 

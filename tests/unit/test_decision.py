@@ -125,3 +125,15 @@ def test_verdicts_follow_the_registry_direction():
     assert verdict("fcr", 0.01, -0.01, 0.03) == "unclear"
     assert verdict("fcr", math.nan, math.nan, math.nan) == "none"
     assert signed("phone_service_level", 0.0317) == "+3.2" and signed("labour_cost", -4500.0) == "−4,500"
+
+
+def test_headline_findings_without_a_customer_base_do_not_crown_doing_nothing():
+    from sim.report.findings import headline_findings
+
+    summary = pd.DataFrame({"scenario": [0, 1], "scenario_name": ["today", "hire"],
+                            **{f"net_value_{p}": [-100.0, -160.0] for p in ("mean", "ci_low", "ci_high")},
+                            **{f"service_level_{p}": [0.8, 0.9] for p in ("mean", "ci_low", "ci_high")}})
+    diffs = pd.DataFrame(columns=["scenario", "kpi", "diff_mean", "diff_ci_low", "diff_ci_high"])
+    with_base = [f.kpi for f in headline_findings(summary, diffs, "today", has_base=True)]
+    without = [f.kpi for f in headline_findings(summary, diffs, "today", has_base=False)]
+    assert "net_value" in with_base and without == ["service_level"]
