@@ -250,6 +250,7 @@ def _recommend(results, rows: tuple[Row, ...], options: list[str], decider: str 
     n, baseline = int(results.manifest["replications"]), results.manifest["baseline"]
     if row is None:
         return "No measure to decide on: the sweep summarised none of the KPIs above.", "", []
+    decider = row.kpi  # not None from here on
     words = in_sentence(row.label)
     good = [(name, c) for name, c in zip(options, row.cells) if c.verdict == "better"]
     if not good:
