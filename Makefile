@@ -19,11 +19,25 @@ $(VENV)/.installed-%: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[$*]'
 	@touch $@
 
+# A headless Chromium for the browser tests of report.html (tests/functional/test_report_browser.py).
+# Debian's package where apt-get can install it (Playwright's own download needs a host that this project's
+# machines cannot reach), else Playwright's installer; the stamp keeps it to once. With neither, make test
+# stops here, loudly.
+$(VENV)/.browser: | $(VENV)/.installed-test
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	 { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && apt-get update -q >/dev/null && \
+	   DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } || \
+	 $(BIN)/python -m playwright install chromium || \
+	 { echo "no headless Chromium: install Debian's chromium (sudo apt-get install chromium) or run"; \
+	   echo "'$(BIN)/python -m playwright install chromium' where its download host is reachable"; exit 1; }
+	@touch $@
+
 demo: $(VENV)/.installed
 	$(BIN)/servsim sweep experiments/staffing_x_training.yaml
 
-# Static gates first (ruff on sim/), then the suite on every core (pytest-xdist).
-test: $(VENV)/.installed-test
+# Static gates first (ruff on sim/), then the suite on every core (pytest-xdist); the report's browser tests
+# need Chromium (the .browser stamp installs it once).
+test: $(VENV)/.installed-test $(VENV)/.browser
 	$(BIN)/ruff check sim
 	$(BIN)/python -m pytest -n auto
 

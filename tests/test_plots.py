@@ -159,17 +159,17 @@ def test_a_failed_save_leaves_no_file_behind(tmp_path, monkeypatch):
 def test_gallery_for_two_factors(gallery):
     out, made = gallery
     assert [Path(c["png"]).stem for c in made] == [
-        "heatmap_service_level", "heatmap_abandon_rate", "heatmap_asa_seconds", "heatmap_occupancy",
-        "service_level_by_staffing", "tradeoff", "intraday", "tiers_asa_seconds", "tiers_abandon_rate", "wait_cdf"]
+        "heatmap_phone_service_level", "heatmap_phone_abandon_rate", "heatmap_phone_asa_seconds",
+        "heatmap_occupancy", "phone_service_level_by_staffing", "tradeoff", "intraday", "tiers_asa_seconds", "tiers_abandon_rate", "wait_cdf"]
     files_exist(out, made)
 
 
 @pytest.mark.parametrize(("experiment", "expected"), [
     ({"grid": {STAFF: [8, 9, 10]}, "kpis": ["service_level", "abandon_rate", "agents_mean"]},
-     ["service_level_by_staffing", "abandon_rate_by_staffing", "tradeoff", "intraday"]),
+     ["phone_service_level_by_staffing", "phone_abandon_rate_by_staffing", "tradeoff", "intraday"]),
     ({"scenarios": {"lean": {STAFF: 8}, "rich": {STAFF: 11}}, "baseline": "rich",
       "kpis": ["service_level", "occupancy"]},
-     ["bars_service_level", "bars_occupancy", "tradeoff", "intraday"]),
+     ["bars_phone_service_level", "bars_occupancy", "tradeoff", "intraday"]),
 ], ids=["one factor", "named scenarios"])
 def test_gallery_picks_the_charts_an_experiment_supports(tmp_path, experiment, expected):
     results = run_sweep(tmp_path, tiers=False, **experiment)

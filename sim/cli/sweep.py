@@ -57,6 +57,11 @@ def sweep(experiment, jobs, executor, scheduler, resume, out, replications, over
             click.echo(f"\ninterrupted: finished runs are saved in {out}/; continue with --resume", err=True)
             sys.exit(130)
     print_ranking(results, plan, rank_by)
+    if not results.runs.empty:
+        from sim.console import stdout
+        from sim.report.decision import decide, print_decision
+
+        print_decision(decide(results), stdout())
     click.echo(f"results: {out}/")
     if not no_report:
         from sim.report import write_report

@@ -43,7 +43,7 @@ from sim.plots.style import (
     styled,
 )
 
-ANNOTATE_AT_MOST = 12  # scenarios; more names than this on a scatter become clutter
+ANNOTATE_AT_MOST = 20  # scenarios; more names than this on a scatter become clutter (a 4 x 4 grid is labelled)
 
 
 @styled
@@ -54,9 +54,10 @@ def heatmap(summary: pd.DataFrame, x: str, y: str, kpi: str, currency: str = CUR
     raw = grid.reindex(index=ys, columns=xs).to_numpy(float)  # other factors, if any, are averaged over
     fig, (ax,) = figure(max(5.5, 1.1 * len(xs) + 3.5), max(3.5, 0.6 * len(ys) + 2.2))
     image = ax.imshow(np.ma.masked_invalid(raw * scale(kpi)), cmap=colormap(kpi), aspect="auto", origin="lower")
+    labels = cell_labels(kpi, raw)
     for (i, j), value in np.ndenumerate(raw):
         colour = ink(image.cmap(image.norm(value * scale(kpi)))) if np.isfinite(value) else "black"
-        ax.text(j, i, compact(kpi, value), ha="center", va="center", fontsize=9, color=colour)
+        ax.text(j, i, labels[i, j], ha="center", va="center", fontsize=9, color=colour)
     ax.set_xticks(range(len(xs)), [_tick(v) for v in xs])
     ax.set_yticks(range(len(ys)), [_tick(v) for v in ys])
     ax.grid(False)
@@ -68,6 +69,18 @@ def heatmap(summary: pd.DataFrame, x: str, y: str, kpi: str, currency: str = CUR
     xname, yname = factor_label(x), factor_label(y)
     finish(ax, xname, yname, f"{kpi_name(kpi)} by {xname.lower()} and {yname.lower()}")
     return fig
+
+
+def cell_labels(kpi: str, raw: np.ndarray) -> np.ndarray:
+    """Each cell's value as text, with enough digits that cells of different colour never read the same."""
+    labels = np.vectorize(lambda v: compact(kpi, v), otypes=[object])(raw)
+    finite = raw[np.isfinite(raw)]
+    for digits in (3, 4, 5):
+        if len(set(labels[np.isfinite(raw)])) >= len(np.unique(np.round(finite * scale(kpi), 6))):
+            break
+        labels = np.vectorize(lambda v, d=digits: f"{v * scale(kpi):.{d}g}" if np.isfinite(v) else "–",
+                              otypes=[object])(raw)
+    return labels
 
 
 @styled

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.config.traits import TRAITS
 from sim.experiment.results import SweepResults
-from sim.experiment.summary import rank
+from sim.experiment.summary import rank, summarise_scenarios
+from sim.kpis import REGISTRY
 from sim.plots import charts, distributions
 from sim.plots.intraday import intraday
 from sim.plots.style import currency_of, factor_label, kpi_name, lower_is_better, save
@@ -17,7 +20,8 @@ from sim.reduction import CSAT_COUNTS, FRUSTRATION_COUNTS
 
 KEY_KPIS = ("service_level", "abandon_rate", "asa_seconds", "occupancy", "fcr", "repeat_rate", "frustration_mean",
             "exhaustion_mean", "csat_mean", "nps", "defection_rate", "churn_rate", "cost_per_contact", "net_value")
-TIER_KPIS = ("asa_seconds", "abandon_rate")
+TIER_KPIS = ("asa_seconds", "abandon_rate")  # with one channel; pooled over channels they mislead
+TIER_CUSTOMER_KPIS = ("csat_mean", "defection_rate")  # a customer's measures: meaningful over all channels
 STAFFING_COSTS = ("agents_mean", "occupancy")  # drawn against service level
 MONEY_COSTS = ("cost_per_contact", "labour_cost")  # drawn against satisfaction and against loyalty
 CUSTOMER_VALUES = (("csat_mean", "nps"), ("churn_rate", "loyalty_mean"))  # the first present of each
@@ -54,33 +58,76 @@ def charts_for(results: SweepResults, out_dir: Path) -> list[dict]:
     """Draw and save every chart ``results`` supports; ``[{title, caption, png, svg}]`` in reading order."""
     out_dir, made = Path(out_dir), []
 
-    def add(stem: str, fig: Figure, title: str, caption: str) -> None:
+    def add(stem: str, fig: Figure, title: str, caption: str, group: str) -> None:
         """Save one chart and record it for the report."""
         png, svg = save(fig, out_dir / stem)
-        made.append({"title": title, "caption": caption, "png": png, "svg": svg})
+        made.append({"title": title, "caption": caption, "png": png, "svg": svg, "group": group})
 
     if results.summary.empty:
         return made
-    for plan in (_factor_charts, _tradeoff_charts, _intraday_chart, _week_charts, _tier_charts,
-                 _distribution_charts, _wait_chart):
+    results = with_channel_kpis(results)
+    for plan, group in _groups():
         for stem, draw, title, caption in plan(results):
-            add(stem, draw(), title, caption)
+            add(stem, draw(), title, caption, group)
     return made
+
+
+def channels_of(manifest: dict) -> list[str]:
+    """The channels of the baseline scenario."""
+    spec = _baseline(manifest) or {"config": {}}
+    return [c for c, v in (spec["config"].get("channels") or {}).items() if v]
+
+
+def chart_kpis(summary: pd.DataFrame, channels: list[str]) -> list[str]:
+    """``KEY_KPIS`` present in ``summary``, per channel where the registry reports them per channel: never a
+    blend of channels with different thresholds (email answered within 24 h beside phone within 20 s)."""
+    out = []
+    for k in KEY_KPIS:
+        if REGISTRY[k].per_channel:
+            variants = [f"{c}_{k}" for c in channels if _present(summary, f"{c}_{k}")
+                        and (k != "abandon_rate" or TRAITS[c].abandons)]
+            if variants or len(channels) > 1:
+                out += variants
+                continue
+        if _present(summary, k):
+            out.append(k)
+    return out
+
+
+def with_channel_kpis(results: SweepResults) -> SweepResults:
+    """``results`` whose summary also has the per-channel KPIs the charts draw (every run keeps them all)."""
+    runs, summary = results.runs, results.summary
+    wanted = [f"{c}_{k}" for k in KEY_KPIS if REGISTRY[k].per_channel and f"{k}_mean" in summary
+              for c in channels_of(results.manifest)]  # the channels' own of what the experiment summarised
+    missing = [k for k in wanted if k in runs and f"{k}_mean" not in summary]
+    if not missing or runs.empty:
+        return results
+    extra = summarise_scenarios(runs, missing, []).drop(columns=["scenario_name", "replications"])
+    return dataclasses.replace(results, summary=summary.merge(extra, on="scenario", how="left"))
+
+
+def _groups() -> tuple:
+    """Each kind of chart and the report heading it goes under, in reading order."""
+    return ((_factor_charts, "Each measure across the scenarios"), (_tradeoff_charts, "Trade-offs"),
+            (_intraday_chart, "The baseline's working day"), (_week_charts, "Over the weeks"),
+            (_tier_charts, "By customer tier"), (_distribution_charts, "How customers rated and felt"),
+            (_wait_chart, "Waits"))
 
 
 def _factor_charts(results: SweepResults) -> list[tuple]:
     """Heatmaps for two factors, lines for one, bars for named scenarios."""
     summary, n, money = results.summary, results.manifest["replications"], currency_of(results.manifest)
-    kpis = [k for k in KEY_KPIS if _present(summary, k)]
+    kpis = chart_kpis(summary, channels_of(results.manifest))
+    sl = next((k for k in kpis if k.endswith("service_level")), None)
     factors = varying_factors(summary)
     if len(factors) >= 2:
         x, y = factors[:2]
         plans = [(f"heatmap_{k}", lambda k=k: charts.heatmap(summary, x, y, k, money),
                   f"{kpi_name(k)} by {_words(x)} and {_words(y)}",
                   f"Each cell is the mean {_noun(k)} over {n} replications; {_brighter(k)}.") for k in kpis]
-        if "service_level" in kpis:
-            plans.append((f"service_level_by_{_stem(x)}", lambda: charts.kpi_by_factor(summary, x, "service_level", y),
-                          f"Service level against {_words(x)}, one line per {_words(y)}",
+        if sl is not None:
+            plans.append((f"{sl}_by_{_stem(x)}", lambda: charts.kpi_by_factor(summary, x, sl, y),
+                          f"{kpi_name(sl)} against {_words(x)}, one line per {_words(y)}",
                           f"Lines are means over {n} replications and shaded bands their 95% confidence intervals; "
                           "bands that do not overlap differ clearly."))
         return plans
@@ -103,8 +150,9 @@ def _tradeoff_charts(results: SweepResults) -> list[tuple]:
         return []
     pairs = []
     staffing = next((c for c in STAFFING_COSTS if _present(summary, c)), None)
-    if staffing and _present(summary, "service_level"):
-        pairs.append(("tradeoff", staffing, "service_level"))
+    sl = next((k for k in chart_kpis(summary, channels_of(results.manifest)) if k.endswith("service_level")), None)
+    if staffing and sl:
+        pairs.append(("tradeoff", staffing, sl))
     cost = next((c for c in MONEY_COSTS if _present(summary, c)), None)
     for choices in CUSTOMER_VALUES if cost else ():
         value = next((v for v in choices if _present(summary, v)), None)
@@ -159,10 +207,11 @@ def _tier_charts(results: SweepResults) -> list[tuple]:
     tiers, summary, n = results.tiers, results.summary, results.manifest["replications"]
     if tiers.empty or tiers["tier"].nunique() < 2:
         return []
+    kpis = TIER_KPIS if len(channels_of(results.manifest)) <= 1 else TIER_CUSTOMER_KPIS
     return [(f"tiers_{k}", lambda k=k: charts.tier_comparison(tiers, summary, k),
              f"{kpi_name(k)} by customer tier",
              f"Bars are each tier's mean {_noun(k)} in each scenario over {n} replications with 95% "
-             f"confidence intervals; {_direction(k)}.") for k in TIER_KPIS if k in tiers]
+             f"confidence intervals; {_direction(k)}.") for k in kpis if k in tiers]
 
 
 def _distribution_charts(results: SweepResults) -> list[tuple]:

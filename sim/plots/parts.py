@@ -3,6 +3,8 @@ legend entries, the legend beside the axes, and the title and axis labels every 
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -76,7 +78,8 @@ def finish(ax: Axes, xlabel: str, ylabel: str, title: str) -> None:
     """Axis labels and title: every chart has all three."""
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    width = ax.figure.get_figwidth() * (0.75 if ax.get_legend() is not None else 1.0)
+    ax.set_title(textwrap.fill(title, max(30, int(width * 9))))  # about 9 characters an inch at 12 pt: never clipped
 
 
 def ink(rgba: tuple[float, ...]) -> str:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from sim.experiment.summary import rank
 from sim.kpis import LOWER, LOWER_IS_BETTER, REGISTRY, in_sentence
+from sim.report.decision import NEEDS_BASE
 
 KEY_KPIS = ("service_level", "abandon_rate", "asa_seconds", "mean_wait_seconds", "csat_mean", "churn_rate",
             "cost_per_contact", "net_value")
@@ -33,10 +34,14 @@ class Finding:
     is_baseline: bool
 
 
-def headline_findings(summary: pd.DataFrame, differences: pd.DataFrame, baseline: str) -> list[Finding]:
-    """The best scenario by each key KPI present in the summary (lowest for waits and abandonment)."""
+def headline_findings(summary: pd.DataFrame, differences: pd.DataFrame, baseline: str,
+                      has_base: bool = True) -> list[Finding]:
+    """The best scenario by each key KPI present in the summary (lowest for waits and abandonment); without a
+    customer base, not the KPIs that need one (net value is then only minus the cost: "do nothing" would win)."""
     findings = []
     for kpi in KEY_KPIS:
+        if not has_base and kpi in NEEDS_BASE:
+            continue
         if f"{kpi}_mean" not in summary or summary[f"{kpi}_mean"].isna().all():
             continue
         best = rank(summary, kpi, kpi in LOWER_IS_BETTER).iloc[0]

@@ -11,7 +11,8 @@ from pathlib import Path
 from sim.experiment.results import SweepResults, load_results, record_report_files
 from sim.experiment.store import write_atomic
 from sim.formatting import fmt, fmt_difference, fmt_interval
-from sim.kpis import KPI_DOCS
+from sim.kpis import KPI_DOCS, REGISTRY
+from sim.report.decision import Decision, changes, decide, signed
 from sim.report.findings import Finding, headline, headline_findings
 
 SL_WORDS = {
@@ -27,7 +28,12 @@ table{border-collapse:collapse;margin:1em 0;font-size:.92em}
 th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f0f4f8}
 td.name,th.name{text-align:left}figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}
 figcaption{color:#444;font-size:.92em}pre{background:#f6f8fa;padding:1em;overflow-x:auto;font-size:.85em}
-li{margin:.3em 0}.baseline{font-weight:600}
+li{margin:.3em 0}.baseline{font-weight:600}.scroll{overflow-x:auto;max-width:100%}
+.decision{border:2px solid #0072B2;border-radius:6px;padding:.2em 1em .6em;margin:1em 0;background:#f7fbff}
+.decision h2{margin-top:.4em}.decision table{margin:.5em 0}.decision td{padding:.12em .5em;white-space:nowrap}
+.decision p,.decision ul{margin:.4em 0}.better{color:#006d4f;font-weight:600}
+.worse{color:#b23c00;font-weight:600}.unclear{color:#555}.recommendation{font-size:1.08em}
+nav.contents ol{margin:.3em 0}h3{margin-top:1.6em;color:#0a3d62}
 """
 
 
@@ -46,33 +52,94 @@ def write_report(directory: str | Path, charts: list[dict] | None = None) -> Pat
     return path
 
 
-def render(results: SweepResults, charts: list[dict], directory: Path) -> str:
-    """The whole page as one string."""
+def render(results: SweepResults, charts: list[dict], directory: Path, decision: Decision | None = None,
+           extra: tuple[tuple[str, str], ...] = ()) -> str:
+    """The whole page as one string: the decision summary first, then the evidence behind it; ``extra`` are
+    further (title, HTML body) sections, such as the sensitivity analysis, placed after the summary."""
     m = results.manifest
-    sections = [
-        _header(m),
-        _section("Scenarios", _scenarios(results)),
-        _section("Headline findings", _findings(results)),
-        _section("Charts", "".join(_figure(c) for c in charts) or "<p>No charts for this experiment.</p>"),
-        _section("KPIs by scenario", _kpi_table(results)),
-        _section("KPI definitions", _definitions(results)),
-        _section("Model assumptions", _assumptions(m)),
-        _section("Reproduce", _reproduce(m, directory)),
+    decision = decision or decide(results)
+    body = [
+        ("Scenarios", _scenarios(results)),
+        ("Headline findings", _findings(results)),
+        *extra,
+        ("Charts", _charts(charts)),
+        ("KPIs by scenario", _kpi_table(results)),
+        ("KPI definitions", _definitions(results)),
+        ("Model assumptions", _assumptions(m)),
+        ("Reproduce", _reproduce(m, directory)),
     ]
+    sections = [f"<h1>{html.escape(m['experiment'])}</h1>", decision_html(decision), _contents(body, charts),
+                _header(m), *(_section(t, b) for t, b in body)]
     title = html.escape(f"servsim report: {m['experiment']}")
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
             f"<style>{CSS}</style></head><body>{''.join(sections)}</body></html>\n")
 
 
 def _section(title: str, body: str) -> str:
-    return f"<section><h2>{html.escape(title)}</h2>{body}</section>"
+    return f"<section id=\"{_anchor(title)}\"><h2>{html.escape(title)}</h2>{body}</section>"
+
+
+def _anchor(title: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
+
+
+def decision_html(d: Decision) -> str:
+    """The decision summary as the report's first screen (the terminal prints the same ``Decision``)."""
+    question = f"<p><strong>Question.</strong> {html.escape(d.question)}</p>" if d.question else ""
+    options = "".join(f"<li><strong>{html.escape(o.name)}</strong>: {html.escape(o.changes)}</li>" for o in d.options)
+    head = "".join(f"<th>{html.escape(o.name)}</th>" for o in d.options)
+    rows = "".join(
+        f"<tr><td class=\"name\">{html.escape(r.label)}</td><td class=\"name\">{html.escape(r.unit)}</td>"
+        + "".join(_decision_cell(r.kpi, c) for c in r.cells) + "</tr>" for r in d.rows)
+    others = f" {d.others} more scenarios are in the tables below." if d.others else ""
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in d.notes)
+    condition = f"<p><strong>Condition.</strong> {html.escape(d.condition)}</p>" if d.condition else ""
+    return (f"<section class=\"decision\" id=\"decision-summary\"><h2>Decision summary</h2>{question}"
+            f"<p>Options compared with the baseline <span class=\"baseline\">{html.escape(d.baseline)}</span>, "
+            f"paired over {d.replications} replications of {html.escape(d.horizon)} (the same simulated "
+            f"customers in every option):</p><ul>{options}</ul>"
+            f"<p class=\"recommendation\"><strong>Recommendation.</strong> {html.escape(d.recommendation)}</p>"
+            f"{condition}<div class=\"scroll\"><table><tr><th class=\"name\">difference from the baseline</th>"
+            f"<th class=\"name\">unit</th>{head}</tr>{rows}</table></div>"
+            f"<p class=\"meta\">Each cell: the mean paired difference and its 95% interval; ✓ better, ✗ worse, "
+            f"~ not distinguishable from the baseline (the interval contains 0).{others}</p>"
+            + (f"<ul class=\"meta\">{notes}</ul>" if notes else "") + "</section>")
+
+
+def _decision_cell(kpi: str, c) -> str:
+    if c.verdict in ("none", "same"):
+        return f"<td>{'0' if c.verdict == 'same' else '–'}</td>"
+    mark = {"better": "✓", "worse": "✗"}.get(c.verdict, "~")
+    return (f"<td class=\"{c.verdict}\">{signed(kpi, c.mean)} {mark} <small>({signed(kpi, c.low)} to "
+            f"{signed(kpi, c.high)})</small></td>")
+
+
+def _contents(body: list[tuple[str, str]], charts: list[dict]) -> str:
+    items = []
+    for title, _ in body:
+        items.append(f"<li><a href=\"#{_anchor(title)}\">{html.escape(title)}</a>")
+        if title == "Charts":
+            groups = list(dict.fromkeys(c.get("group", "Other charts") for c in charts))
+            items[-1] += "<ul>" + "".join(f"<li><a href=\"#{_anchor(g)}\">{html.escape(g)}</a></li>"
+                                         for g in groups) + "</ul>"
+        items[-1] += "</li>"
+    return f"<nav class=\"contents\"><strong>Contents</strong><ol>{''.join(items)}</ol></nav>"
+
+
+def _charts(charts: list[dict]) -> str:
+    """The charts under a heading per group (``group`` of each chart, in their order)."""
+    if not charts:
+        return "<p>No charts for this experiment.</p>"
+    groups: dict[str, list[dict]] = {}
+    for chart in charts:
+        groups.setdefault(chart.get("group", "Other charts"), []).append(chart)
+    return "".join(f"<h3 id=\"{_anchor(g)}\">{html.escape(g)}</h3>" + "".join(_figure(c) for c in cs)
+                   for g, cs in groups.items())
 
 
 def _header(m: dict) -> str:
     when = datetime.fromtimestamp(m.get("started_unix", 0), tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
-    question = f"<p><strong>Question.</strong> {html.escape(m['question'])}</p>" if m.get("question") else ""
-    return (f"<h1>{html.escape(m['experiment'])}</h1>{question}"
-            f"<p class=\"meta\">{len(m['scenarios'])} scenarios × {m['replications']} replications, root seed "
+    return (f"<p class=\"meta\">{len(m['scenarios'])} scenarios × {m['replications']} replications, root seed "
             f"{m['root_seed']}; run {when} with servsim {html.escape(m['servsim_version'])}"
             f"{', commit ' + html.escape(m['git_commit'][:10]) if m.get('git_commit') else ''}. "
             f"Every scenario saw the same simulated customers (common random numbers).</p>")
@@ -86,27 +153,33 @@ def _scenarios(results: SweepResults) -> str:
     for s in m["scenarios"]:
         cls = ' class="baseline"' if s["name"] == m["baseline"] else ""
         cells = "".join(f"<td>{html.escape(json.dumps(s['factors'].get(f, '')))}</td>" for f in factors)
-        rows.append(f"<tr{cls}><td class=\"name\">{html.escape(s['name'])}</td>{cells}</tr>")
+        rows.append(f"<tr{cls}><td class=\"name\">{html.escape(s['name'])}</td>{cells}"
+                    f"<td class=\"name\">{html.escape(changes(m, s['name']))}</td></tr>")
     return (f"<p>The baseline, which the others are compared with, is <span class=\"baseline\">"
-            f"{html.escape(m['baseline'])}</span>.</p><table><tr><th class=\"name\">scenario</th>{head}</tr>"
-            f"{''.join(rows)}</table>")
+            f"{html.escape(m['baseline'])}</span>.</p><div class=\"scroll\"><table><tr><th class=\"name\">"
+            f"scenario</th>{head}<th class=\"name\">changes from the baseline</th></tr>{''.join(rows)}</table></div>")
 
 
 def _findings(results: SweepResults) -> str:
-    findings = headline_findings(results.summary, results.differences, results.manifest["baseline"])
-    items = "".join(f"<li>{_finding_sentence(f)}</li>" for f in findings)
+    m = results.manifest
+    spec = next(s for s in m["scenarios"] if s["name"] == m["baseline"])
+    has_base = bool((spec["config"].get("customers") or {}).get("base"))
+    currency = (spec["config"].get("money") or {}).get("currency", "EUR")
+    findings = headline_findings(results.summary, results.differences, m["baseline"], has_base)
+    items = "".join(f"<li>{_finding_sentence(f, currency)}</li>" for f in findings)
     return (f"<ul>{items}</ul><p class=\"meta\">Intervals are 95% Student-t intervals over replications; "
             "differences are paired replication by replication against the baseline.</p>")
 
 
-def _finding_sentence(f: Finding) -> str:
-    text = (f"<strong>{headline(f.kpi)}</strong>: {html.escape(f.scenario)}, {fmt(f.kpi, f.mean)} "
-            f"(95% interval {fmt_interval(f.kpi, f.ci_low, f.ci_high)})")
+def _finding_sentence(f: Finding, currency: str = "EUR") -> str:
+    unit = {"seconds": " s", "money": f" {currency}"}.get(REGISTRY[f.kpi].unit, "")
+    text = (f"<strong>{headline(f.kpi)}</strong>: {html.escape(f.scenario)}, {fmt(f.kpi, f.mean)}{unit} "
+            f"(95% interval {fmt_interval(f.kpi, f.ci_low, f.ci_high)}{unit})")
     if f.is_baseline:
         return text + ", the baseline itself."
     if f.diff_mean is not None:
-        text += (f", {fmt_difference(f.kpi, f.diff_mean)} against the baseline "
-                 f"({fmt_difference(f.kpi, f.diff_ci_low)} to {fmt_difference(f.kpi, f.diff_ci_high)})")
+        text += (f", {fmt_difference(f.kpi, f.diff_mean)}{unit} against the baseline "
+                 f"({fmt_difference(f.kpi, f.diff_ci_low)} to {fmt_difference(f.kpi, f.diff_ci_high)}{unit})")
     return text + "."
 
 
@@ -127,7 +200,7 @@ def _kpi_table(results: SweepResults) -> str:
             f"<td>{fmt(k, row[f'{k}_mean'])}<br><small>{fmt_interval(k, row[f'{k}_ci_low'], row[f'{k}_ci_high'])}"
             "</small></td>" for k in kpis)
         rows.append(f"<tr{cls}><td class=\"name\">{html.escape(row['scenario_name'])}</td>{cells}</tr>")
-    return f"<table><tr><th class=\"name\">scenario</th>{head}</tr>{''.join(rows)}</table>"
+    return f"<div class=\"scroll\"><table><tr><th class=\"name\">scenario</th>{head}</tr>{''.join(rows)}</table></div>"
 
 
 def _definitions(results: SweepResults) -> str:
