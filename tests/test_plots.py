@@ -112,9 +112,9 @@ def test_heatmap_writes_each_value_and_keeps_brighter_for_better(grid):
 
 def test_kpi_labels_carry_units():
     assert kpi_label("service_level") == "Service level (%)"
-    assert kpi_label("asa_seconds") == "ASA (s)"
+    assert kpi_label("asa_seconds") == "Average speed of answer (s)"
     assert kpi_label("mean_wait_seconds") == "Mean wait (s)"
-    assert kpi_label("abandon_rate") == "Abandon rate (%)"
+    assert kpi_label("abandon_rate") == "Abandonment (%)"
     assert kpi_label("occupancy") == "Occupancy (%)"
     assert kpi_label("agents_mean") == "Agents on duty (time-average)"
     assert kpi_label("agents.phone_team.extra_agents") == "Extra agents"
@@ -228,7 +228,7 @@ def test_customer_money_and_weekly_charts_are_titled_and_labelled(weeks_sweep):
     ]
     assert all(panels_labelled(fig) for fig in figures)
     assert figures[4].axes[0].get_xlabel() == "Cost per contact (USD)"
-    assert figures[4].axes[0].get_ylabel() == "Churn (% of customers per year)"
+    assert figures[4].axes[0].get_ylabel() == "Churn (% a year)"
     assert "EUR" in figures[5].axes[0].get_ylabel()
 
 
@@ -286,7 +286,7 @@ def test_frustration_bins_are_named_from_their_lower_edges():
 def test_money_and_customer_kpis_have_units_and_a_direction(weeks_sweep):
     assert kpi_label("cost_per_contact") == "Cost per contact (EUR)"
     assert kpi_label("net_value", "USD") == "Net value (USD)"
-    assert kpi_label("churn_rate") == "Churn (% of customers per year)"
+    assert kpi_label("churn_rate") == "Churn (% a year)"
     assert kpi_label("agent_attrition_rate") == "Agent attrition (% of agents per year)"
     assert currency_of(weeks_sweep.manifest) == "EUR" and currency_of({}) == "EUR"
     lower = ("churn_rate", "agent_attrition_rate", "labour_cost", "training_cost", "hiring_cost", "cost_per_contact",
