@@ -63,7 +63,7 @@ class Centre:
         self.level = [0] * (n_c + 2 * n_g)  # queue per channel, busy per group, present per group
         self._since = [0.0] * len(self.level)
         self._area = [0.0] * len(self.level)
-        self._block: tuple[list, ...] = ((),)
+        self._block: tuple[list, ...] = ()
         self._i = 0
         self.k = 0  # current interval
         self._handled_at = 0
