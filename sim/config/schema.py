@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from sim.config.behaviour import Behaviour, BehaviourField, _lognormal_by_median
-from sim.config.distributions import HandleTime, Patience, patience_shorthand
+from sim.config.distributions import HandleTime, NoDuration, Patience, patience_shorthand
 from sim.config.files import resolve_files
 from sim.config.traits import TRAITS
 from sim.config.types import ClockTime, Duration, HoursAmount, PositiveDuration, Rate
@@ -41,9 +41,9 @@ class _Section(BaseModel):
 class ServiceLevel(_Section):
     """How service level is defined: answered within ``threshold`` over a chosen denominator."""
 
-    threshold: Duration = "20s"
+    threshold: Duration = Field("20s", validate_default=True)
     definition: Literal["offered", "answered", "offered_excl_short_abandons"] = "offered"
-    short_abandon: Duration = "5s"
+    short_abandon: Duration = Field("5s", validate_default=True)
 
 
 class Arrivals(_Section):
@@ -177,13 +177,23 @@ class Chaser(_Section):
     after: float = Field(default=2.0, gt=0, le=100)
 
 
+def _never_abandons(value: object) -> object:
+    """Email customers never abandon: their ``patience`` is left out or says none (``{dist: none}``)."""
+    if value is None or value == "none":
+        return {"dist": "none"}
+    if isinstance(value, NoDuration) or value == {"dist": "none"}:
+        return value
+    raise ValueError("emails never abandon; leave patience out or write 'none'")
+
+
 class Email(Channel):
     """A written backlog answered in opening hours against a response-time target; no abandonment (2.2, 2.3)."""
 
-    patience: Literal["none"] | None = None
+    patience: Annotated[NoDuration, BeforeValidator(_never_abandons)] = Field(default_factory=_dist(dist="none"))
     tolerance: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(default_factory=_dist(
         dist="empirical", values=["15min", "1h", "4h", "24h", "48h"], weights=[0.11, 0.19, 0.14, 0.43, 0.13]))
-    response_target: PositiveDuration = "24h"  # the email service level: reply started within this (its threshold)
+    # the email service level: reply started within this (its threshold)
+    response_target: PositiveDuration = Field("24h", validate_default=True)
     chaser: Chaser | None = Chaser()
 
     @model_validator(mode="after")
@@ -347,8 +357,8 @@ class Scenario(_Section):
 
     name: str = "scenario"
     description: str = ""
-    horizon: PositiveDuration = "1d"
-    interval: Annotated[PositiveDuration, Field(ge=1.0)] = "30min"
+    horizon: PositiveDuration = Field("1d", validate_default=True)
+    interval: Annotated[PositiveDuration, Field(ge=1.0)] = Field("30min", validate_default=True)
     warmup: Duration = 0.0
     seed: int = Field(default=1, ge=0)
     replications: int = Field(default=5, ge=1)
@@ -412,9 +422,11 @@ class Scenario(_Section):
         if arrivals.volumes is not None:
             self._check_volumes(channel, arrivals.volumes)
             peak = max(arrivals.volumes)
+        elif arrivals.rate is not None:
+            peak = arrivals.rate * self.interval
         else:
-            peak = arrivals.rate * self.interval if arrivals.rate is not None else \
-                arrivals.daily_volume * max(arrivals.day_weights)
+            assert arrivals.daily_volume is not None, "Arrivals gives exactly one of rate, daily_volume, volumes"
+            peak = arrivals.daily_volume * max(arrivals.day_weights)
         if peak > MAX_EXPECTED_PER_INTERVAL:
             raise ValueError(f"channels.{channel}.arrivals: {peak:.3g} contacts expected in one interval or day; "
                              f"at most {MAX_EXPECTED_PER_INTERVAL:,}")
@@ -426,6 +438,7 @@ class Scenario(_Section):
 
     def _check_open(self, channel: str, spec: Channel) -> None:
         """A stated volume must fall in opening hours: arrivals at a closed counter or line would be lost."""
+        assert spec.hours is not None, "only channels with opening hours are checked"
         week, arrivals = spec.hours.week_mask(self.interval), spec.arrivals
         if arrivals.volumes is not None:
             self._check_open_volumes(channel, week, arrivals.volumes)
