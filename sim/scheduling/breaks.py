@@ -112,7 +112,7 @@ def _lines(columns: Columns, x: np.ndarray, counts: np.ndarray, status: str, sec
                 raise RuntimeError(f"shift key {key}: {len(agents)} agents but {len(placements)} placements")
             for (j, a, shift), p in zip(agents, placements):
                 choice[(j, a)][shift].append(int(p))
-    tally = Counter()
+    tally: Counter[tuple[int, tuple[tuple[int, ...], ...]]] = Counter()
     for j in np.flatnonzero(x > 0):
         for a in range(int(x[j])):
             taken = tuple(tuple(choice[(int(j), a)][shift]) for shift in range(len(columns.starts[j])))
