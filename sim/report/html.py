@@ -104,7 +104,7 @@ def _finding_sentence(f: Finding) -> str:
             f"(95% interval {fmt_interval(f.kpi, f.ci_low, f.ci_high)})")
     if f.is_baseline:
         return text + ", the baseline itself."
-    if f.diff_mean is not None:
+    if f.diff_mean is not None and f.diff_ci_low is not None and f.diff_ci_high is not None:  # (set together)
         text += (f", {fmt_difference(f.kpi, f.diff_mean)} against the baseline "
                  f"({fmt_difference(f.kpi, f.diff_ci_low)} to {fmt_difference(f.kpi, f.diff_ci_high)})")
     return text + "."

@@ -6,6 +6,7 @@ Fractional FTE is kept until the end: ``gross_fte = net_fte / (1 - shrinkage)`` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,22 @@ def merge(parts: list[Sized]) -> GroupPlan:
                      aht, sum(p.fte for p in parts), agents.astype(int), binding, reason, predicted)
 
 
+class StaffingMeta(TypedDict, total=False):
+    """How a plan was made (``Staffing.meta``; written to manifest.json). Simulated methods add the runs."""
+
+    method: str
+    channels: list[str]
+    groups: list[str]
+    targets: list[str]  # as written (``str(target)``)
+    thresholds: dict[str, float]  # every configured channel's service-level threshold, seconds
+    replications: int
+    seed: int
+    simulation_runs: int
+    wall_seconds: float
+    isa: dict  # the iterative staffing algorithm's record (``isa.iterate``)
+    search: dict  # the simulation search's record
+
+
 @dataclass
 class Staffing:
     """What ``servsim staff`` found: per group and interval, and how it got there."""
@@ -67,7 +84,7 @@ class Staffing:
     targets: list[Target]
     groups: list[GroupPlan]
     channels: pd.DataFrame | None = None  # simulated KPIs per channel and interval (simulation methods)
-    meta: dict = field(default_factory=dict)
+    meta: StaffingMeta = field(default_factory=StaffingMeta)
 
     def group(self, name: str) -> GroupPlan:
         return next(g for g in self.groups if g.group == name)

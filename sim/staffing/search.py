@@ -155,6 +155,7 @@ def search(problem: Problem, start: dict[str, np.ndarray], runner: Runner, max_i
         if not _step(problem, state, last, local):
             break
     result = best or closest
+    assert result is not None, "at least one plan was evaluated (max_iterations >= 1, checked in the request)"
     result.history = history
     return result
 

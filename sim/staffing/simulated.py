@@ -140,14 +140,14 @@ def _binding(m: Measurement, problem, group: str, agents: np.ndarray, targets: l
         if agents[k] == 0:
             out.append("other groups")
             continue
-        slack = {}
+        slack: dict[str, float] = {}  # target -> its room, relative to its bound
         for channel in problem.serves[group]:
             for t in targets:
                 value = m.kpi(KPI_OF[t.name], channel)[j]
                 if not math.isnan(value):
                     room = (value - t.bound) if t.name == "service_level" else (t.bound - value)
                     slack[t.name] = min(slack.get(t.name, math.inf), room / t.bound)
-        out.append(min(slack, key=slack.get) if slack else NO_DEMAND)
+        out.append(min(slack, key=slack.__getitem__) if slack else NO_DEMAND)
     return out
 
 
