@@ -41,9 +41,9 @@ class _Section(BaseModel):
 class ServiceLevel(_Section):
     """How service level is defined: answered within ``threshold`` over a chosen denominator."""
 
-    threshold: Duration = Field("20s", validate_default=True)
+    threshold: Duration = Field(default="20s", validate_default=True)
     definition: Literal["offered", "answered", "offered_excl_short_abandons"] = "offered"
-    short_abandon: Duration = Field("5s", validate_default=True)
+    short_abandon: Duration = Field(default="5s", validate_default=True)
 
 
 class Arrivals(_Section):
@@ -193,7 +193,7 @@ class Email(Channel):
     tolerance: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(default_factory=_dist(
         dist="empirical", values=["15min", "1h", "4h", "24h", "48h"], weights=[0.11, 0.19, 0.14, 0.43, 0.13]))
     # the email service level: reply started within this (its threshold)
-    response_target: PositiveDuration = Field("24h", validate_default=True)
+    response_target: PositiveDuration = Field(default="24h", validate_default=True)
     chaser: Chaser | None = Chaser()
 
     @model_validator(mode="after")
@@ -357,8 +357,8 @@ class Scenario(_Section):
 
     name: str = "scenario"
     description: str = ""
-    horizon: PositiveDuration = Field("1d", validate_default=True)
-    interval: Annotated[PositiveDuration, Field(ge=1.0)] = Field("30min", validate_default=True)
+    horizon: PositiveDuration = Field(default="1d", validate_default=True)
+    interval: Annotated[PositiveDuration, Field(ge=1.0)] = Field(default="30min", validate_default=True)
     warmup: Duration = 0.0
     seed: int = Field(default=1, ge=0)
     replications: int = Field(default=5, ge=1)
