@@ -61,7 +61,7 @@ class Resolution(_Part):
     cold_transfer_share: Share = 0.5
     max_transfers: int = Field(default=3, ge=0, le=10)
     repeat_probability: Share = 0.9  # an unresolved customer comes back ...
-    repeat_delay: HandleTime = Field(default_factory=lambda: _lognormal_by_median(86400.0, 1.0))
+    repeat_delay: HandleTime = Field(default_factory=lambda: _lognormal_by_median(86400.0, 1.0), validate_default=True)
     repeat_same_channel: Share = 0.7  # ... on the same channel with this probability
     max_contacts: int = Field(default=6, ge=1, le=50)  # contacts per episode before the customer gives up
 
