@@ -141,7 +141,7 @@ class PlainCentre:
     # --- staffing -------------------------------------------------------------------------------
 
     def _on_interval(self, event: simpy.events.Event) -> None:
-        k = event.value
+        k: int = event.value  # type: ignore[assignment]  # simpy types every Event.value Optional[Any]
         self._advance(self.env.now)
         self._flush(k - 1)
         if k % self.per_day == 0 and self.log is not None:
@@ -240,17 +240,18 @@ class PlainCentre:
 
     def _on_done(self, event: simpy.events.Event) -> None:
         now = self.env.now
+        agent: int = event.value  # type: ignore[assignment]  # simpy types every Event.value Optional[Any]
         self._advance(now)
         if self.leaving:
             self.leaving -= 1
             self.present -= 1
             self.busy -= 1
-        elif not self._serve_next(event.value, now):
+        elif not self._serve_next(agent, now):
             self.busy -= 1
-            self.idle.append(event.value)
+            self.idle.append(agent)
 
     def _on_abandon(self, event: simpy.events.Event) -> None:
-        entry = self.waiting.pop(event.value, None)
+        entry = self.waiting.pop(event.value, None)  # type: ignore[arg-type]  # simpy: Event.value is Optional[Any]
         if entry is None:  # answered before its patience ran out
             return
         now = self.env.now
