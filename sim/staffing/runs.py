@@ -137,7 +137,8 @@ def sum_by(values: np.ndarray, index: np.ndarray, n: int) -> np.ndarray:
     return out.reshape(values.shape[:-1] + (n,))
 
 
-def kpis(t: dict[str, np.ndarray], definition: str, level: float = 0.95) -> dict[str, tuple[np.ndarray, ...]]:
+def kpis(t: dict[str, np.ndarray], definition: str,
+         level: float = 0.95) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Per channel and slot: each KPI pooled over replications (a ratio of sums) with its 95% interval.
 
     The interval is the ratio estimator's: replications are independent, so the spread of
