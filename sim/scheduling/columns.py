@@ -101,7 +101,7 @@ def build_columns(shifts: Shifts, grid: Grid, interval: float, source: str | Pat
     """Every column the shift types allow on ``grid`` (``interval``: the default start step)."""
     longest = max(grid.slot(s.length) for s in shifts.shift_types.values())
     is_open = open_slots(grid, shifts, longest)
-    templates, starts, type_of = [], [], []
+    templates, starts, kinds = [], [], []
     for t, (name, spec) in enumerate(shifts.shift_types.items()):
         where = f"{source}: shift_types.{name}"
         _fits_horizon(spec, grid, where)
@@ -112,12 +112,12 @@ def build_columns(shifts: Shifts, grid: Grid, interval: float, source: str | Pat
             raise InputError(f"{where}: no start on its days fits inside the opening hours")
         templates.append(template)
         starts += fitting
-        type_of += [t] * len(fitting)
+        kinds += [t] * len(fitting)
     if len(starts) > MAX_COLUMNS:
         raise InputError(f"{source}: the shift types give {len(starts):,} columns, more than {MAX_COLUMNS:,}; use "
                          f"coarser start steps")
     specs = list(shifts.shift_types.values())
-    type_of = np.array(type_of, dtype=int)
+    type_of = np.array(kinds, dtype=int)
     shifts_per_column = np.array([len(s) for s in starts])
     cost = np.array([specs[t].cost() for t in type_of]) * shifts_per_column
     paid = np.array([specs[t].paid_hours for t in type_of]) * shifts_per_column
@@ -206,13 +206,13 @@ def day_patterns(work_days: int, consecutive_off: bool, allowed: list[int]) -> l
 
 
 def _coverage(grid: Grid, templates: list[Template], type_of: np.ndarray, starts) -> sparse.csc_matrix:
-    rows, cols = [], []
+    row_parts, col_parts = [], []
     for j, (t, start_set) in enumerate(zip(type_of, starts)):
         for start in start_set:
             where = grid.positions(start, templates[t].length)
-            rows.append(where)
-            cols.append(np.full(len(where), j))
-    rows, cols = np.concatenate(rows), np.concatenate(cols)
+            row_parts.append(where)
+            col_parts.append(np.full(len(where), j))
+    rows, cols = np.concatenate(row_parts), np.concatenate(col_parts)
     return sparse.csc_matrix((np.ones(len(rows)), (rows, cols)), shape=(grid.slots, len(type_of)))
 
 
@@ -240,7 +240,7 @@ def _breaks(grid: Grid, templates: Sequence[Template], type_of: np.ndarray, star
             row_key.append(key)
     n, rows = len(var_key), len(row_key)
     cols = np.repeat(np.arange(n), [len(o) for o in occupied])
-    matrix = sparse.csc_matrix((np.ones(len(cols)), (np.concatenate(occupied or [[]]).astype(int), cols)),
+    matrix = sparse.csc_matrix((np.ones(len(cols)), (np.concatenate(occupied or [np.zeros(0, int)]).astype(int), cols)),
                                shape=(grid.slots, n))
     link = sparse.csr_matrix((np.ones(n), (var_row, np.arange(n))), shape=(rows, n))
     row_of_key = sparse.csr_matrix((np.ones(rows), (np.arange(rows), row_key)), shape=(rows, len(keys)))

@@ -217,7 +217,7 @@ def limit_rows(columns: Columns, shifts: Shifts) -> tuple[sparse.csr_matrix, np.
         if spec.max_count is not None:
             if spec.work_days is not None:
                 rows.append(sparse.csr_matrix((columns.type == t).astype(float)[None, :]))
-                bounds.append([spec.max_count])
+                bounds.append(np.array([spec.max_count]))
             else:
                 rows.append(works @ mine)
                 bounds.append(np.full(columns.grid.days, spec.max_count))

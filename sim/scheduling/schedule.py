@@ -114,6 +114,7 @@ def _rank(plan: Schedule) -> tuple[float, float]:
 
 def _placed(requirement, shifts, shifts_path, grid, columns, options, need, solved: Solved, left: float) -> Schedule:
     """The schedule of ``solved`` with every agent's breaks placed."""
+    assert solved.x is not None and solved.y is not None, "only a found schedule is placed (_no_schedule raised)"
     lines = place_breaks(columns, solved.x, solved.y, need, max(MIN_BREAK_SECONDS, left))
     on_shift, on_floor = floor_of(columns, lines)
     return Schedule(requirement, shifts, shifts_path, grid, columns, options, need, solved, lines, on_shift, on_floor)
