@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import pandas as pd
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -54,12 +54,17 @@ def channel_table(channels: pd.DataFrame, thresholds: dict[str, str]) -> Table:
     return table
 
 
+def add_columns(table: Table, columns: Iterable[tuple[str, JustifyMethod]]) -> Table:
+    """``table`` with a column for each (header, alignment)."""
+    for name, justify in columns:
+        table.add_column(name, justify=justify)
+    return table
+
+
 def comparison_table(analytic: dict, simulated: dict) -> Table:
     """Analytic value beside the simulated mean and interval, with a mark where the interval misses it."""
-    table = Table()
-    for name, justify in (("KPI", "left"), ("analytic", "right"), ("simulated", "right"),
-                          ("95% interval", "right"), ("", "left")):
-        table.add_column(name, justify=justify)
+    table = add_columns(Table(), (("KPI", "left"), ("analytic", "right"), ("simulated", "right"),
+                                  ("95% interval", "right"), ("", "left")))
     for kpi, exact in analytic.items():
         if kpi not in simulated:
             table.add_row(kpi, fmt(kpi, exact), "", "", "")

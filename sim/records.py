@@ -126,6 +126,30 @@ class Levels:
     Indexed ``interval * n + i`` for channel or group ``i`` of ``n``; centre-wide ones by interval.
     """
 
+    # The arrays named in CHANNEL_LEVELS, GROUP_LEVELS and CENTRE_LEVELS, made in ``__init__`` (declared for
+    # type checkers; tests/unit/test_records.py checks the two lists agree).
+    queue_area: array[float]
+    backlog_end: array[float]
+    busy_area: array[float]
+    staffed_area: array[float]
+    handled: array[float]
+    exhaustion_end: array[float]
+    on_floor_end: array[float]
+    employed_area: array[float]
+    paid_area: array[float]
+    training_area: array[float]
+    quits: array[float]
+    hires: array[float]
+    snapshot: array[float]
+    customers_end: array[float]
+    loyalty_sum_end: array[float]
+    customer_area: array[float]
+    churned: array[float]
+    defected: array[float]
+    acquired: array[float]
+    revenue: array[float]
+    value_lost: array[float]
+
     def __init__(self, n_intervals: int, channels: list[str], groups: list[str]) -> None:
         self.n_intervals = n_intervals
         self.channels, self.groups = channels, groups

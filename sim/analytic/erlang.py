@@ -89,7 +89,7 @@ def _check_agents(agents: object, name: str = "agents") -> int:
 def _is_no_abandonment(patience: object) -> bool:
     """True when ``patience`` means customers never abandon (None or +inf)."""
     return patience is None or (
-        isinstance(patience, numbers.Real) and not isinstance(patience, bool) and math.isinf(patience) and patience > 0
+        isinstance(patience, numbers.Real) and not isinstance(patience, bool) and float(patience) == math.inf
     )
 
 

@@ -207,4 +207,5 @@ def queue_kpis(
     """KPIs for M/M/n (patience None/inf, Erlang C) or M/M/n+M (finite patience, Erlang A)."""
     if _is_no_abandonment(patience):
         return erlang_c_kpis(arrival_rate, aht, agents, threshold, short_abandon)
+    assert patience is not None  # None means no abandonment, handled above
     return erlang_a_kpis(arrival_rate, aht, agents, patience, threshold, short_abandon)

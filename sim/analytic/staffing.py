@@ -117,6 +117,11 @@ def make_targets(sl_definition: str, target_sl: float | None, target_asa: float 
     return out
 
 
+def _meets(target: Target, kpis: Callable[[int], QueueKPIs]) -> Callable[[int], bool]:
+    """Whether a number of agents meets ``target``."""
+    return lambda agents: target.met(kpis(agents))
+
+
 def _smallest_passing(ok: Callable[[int], bool], lo: int, start: int, hi: int) -> int | None:
     """Smallest n in [lo, hi] with ok(n) (ok monotone), galloping from start then bisecting."""
     if ok(start):
@@ -203,7 +208,7 @@ def requirement(arrival_rate: float, aht: float, targets: list[Target], *, patie
     start = min(cap, max(lo, math.ceil(a)))
     needs = []
     for target in targets:
-        n = _smallest_passing(lambda m, t=target: t.met(kpis(m)), lo, start, cap)
+        n = _smallest_passing(_meets(target, kpis), lo, start, cap)
         if n is None:
             raise ValueError(f"{target} not reachable within max_agents={cap}")
         needs.append((n, _fraction(kpis, target, n, lo), target))

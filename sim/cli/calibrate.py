@@ -69,15 +69,13 @@ def calibrate(contacts: Path, mapping, out, interval, channels, redial_window, r
 def _print(result, out: Path) -> None:
     from rich.table import Table
 
-    from sim.console import stdout
+    from sim.console import add_columns, stdout
 
     console = stdout()
     console.print(f"[bold]{result.source}[/bold]: {result.contacts:,} contacts on {', '.join(result.channels)}, "
                   f"{result.first.date()} to {result.last.date()} ({result.days} days)")
-    table = Table()
-    for name, justify in (("channel", "left"), ("parameter", "left"), ("estimate", "right"),
-                          ("95% interval", "right"), ("unit", "left"), ("n", "right")):
-        table.add_column(name, justify=justify)
+    table = add_columns(Table(), (("channel", "left"), ("parameter", "left"), ("estimate", "right"),
+                                  ("95% interval", "right"), ("unit", "left"), ("n", "right")))
     for e in result.estimates:
         if e.parameter in SHOWN or e.parameter.startswith("arrivals.volume."):
             table.add_row(e.channel, e.parameter, _num(e.value), f"{_num(e.low)} – {_num(e.high)}", e.unit,

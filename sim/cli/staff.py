@@ -192,11 +192,12 @@ def staffing_totals(table, interval_seconds: float):
     """Per group: agent-hours net and gross, peak, and what bound the requirement."""
     from rich.table import Table
 
+    from sim.console import add_columns
+
     hours = interval_seconds / 3600.0
-    out = Table(title="totals over the horizon")
-    for name, justify in (("group", "left"), ("net agent-hours", "right"), ("net FTE-hours", "right"),
-                          ("gross agent-hours", "right"), ("peak agents", "right"), ("bound by", "left")):
-        out.add_column(name, justify=justify)
+    out = add_columns(Table(title="totals over the horizon"), (
+        ("group", "left"), ("net agent-hours", "right"), ("net FTE-hours", "right"), ("gross agent-hours", "right"),
+        ("peak agents", "right"), ("bound by", "left")))
     for group, rows in table.groupby("group", sort=False):
         staffed = rows[rows["net_agents"] > 0]
         bound = staffed["binding"].value_counts()

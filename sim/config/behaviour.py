@@ -61,7 +61,7 @@ class Resolution(_Part):
     cold_transfer_share: Share = 0.5
     max_transfers: int = Field(default=3, ge=0, le=10)
     repeat_probability: Share = 0.9  # an unresolved customer comes back ...
-    repeat_delay: HandleTime = Field(default_factory=lambda: _lognormal_by_median(86400.0, 1.0))
+    repeat_delay: HandleTime = Field(default_factory=lambda: _lognormal_by_median(86400.0, 1.0), validate_default=True)
     repeat_same_channel: Share = 0.7  # ... on the same channel with this probability
     max_contacts: int = Field(default=6, ge=1, le=50)  # contacts per episode before the customer gives up
 
@@ -73,7 +73,7 @@ class Learning(_Part):
     skill_gain: Share = 0.3
     training_scale_hours: Annotated[HoursAmount, Field(gt=0, le=10_000)] = 40.0
     new_hire_skill_gap: Share = 0.29  # s = s_inf - gap * exp(-tenure / tenure_scale)
-    tenure_scale: PositiveDuration = "3mo"
+    tenure_scale: PositiveDuration = Field(default="3mo", validate_default=True)
     aht_new_hire_excess: Coefficient = 0.95  # AHT x (1 + excess * exp(-tenure / tenure_scale))
     empathy_base: Share = 0.5  # e = (empathy_base + empathy_gain * (1 - exp(-h / scale))) * (1 - 0.5 E)
     empathy_gain: Share = 0.3
@@ -85,7 +85,8 @@ class Exhaustion(_Part):
 
     per_contact: Coefficient = 0.002  # E += (per_contact + hostility * F_start) * (1 - 0.5 r) * tier weight
     hostility: Coefficient = 0.04
-    recovery_time: PositiveDuration = "30min"  # idle: E <- E exp(-idle / recovery_time)
+    # idle: E <- E exp(-idle / recovery_time)
+    recovery_time: PositiveDuration = Field(default="30min", validate_default=True)
     between_shifts: Share = 0.5  # E <- factor * E when an agent comes back on shift
     empathy_effect: Share = 0.5  # empathy x (1 - effect * E)
     handle_effect: Coefficient = 0.2  # AHT x (1 + effect * E)
@@ -98,8 +99,9 @@ class Attrition(_Part):
 
     monthly_quit: Share = 0.024  # about 25% a year at low stress (Global Call Center Report lower bound, B->D)
     exhaustion_multiplier: Annotated[float, Field(ge=1, le=100)] = 3.0  # a fully exhausted agent quits 3x as often (D)
-    vacancy: PositiveDuration = "34d"  # days a seat stays empty (Cinareo, C)
-    induction: PositiveDuration = "40d"  # a hire's training before taking contacts (Cinareo, C)
+    vacancy: PositiveDuration = Field(default="34d", validate_default=True)  # days a seat stays empty (Cinareo, C)
+    # a hire's training before taking contacts (Cinareo, C)
+    induction: PositiveDuration = Field(default="40d", validate_default=True)
 
 
 class HandleTimeEffects(_Part):
@@ -112,7 +114,7 @@ class Pressure(_Part):
     """A handle-time target that cuts long contacts short at a cost in resolution (servsim assumption)."""
 
     enabled: bool = False
-    target: PositiveDuration = "5min"  # contacts running longer are cut ...
+    target: PositiveDuration = Field(default="5min", validate_default=True)  # contacts running longer are cut ...
     cut: Share = 0.5  # ... by this share of the time beyond the target
     resolution_penalty: Share = 0.5  # p_res x (1 - penalty * share of the contact cut)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -28,6 +28,7 @@ MAX_ERRORS_SHOWN = 5
 
 
 MAX_FILE_BYTES = 10_000_000  # a scenario or experiment is a few KB; anything this big is not one
+M = TypeVar("M", bound=BaseModel)  # the model ``validate`` builds
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
@@ -68,7 +69,7 @@ def _read_text(path: Path) -> str:
     return text
 
 
-def validate(model: type[BaseModel], data: dict[str, Any], source: str, units_required: bool = True) -> BaseModel:
+def validate(model: type[M], data: dict[str, Any], source: str, units_required: bool = True) -> M:
     """``model`` built from ``data``, or one ``InputError`` listing each bad field path.
 
     ``units_required``: durations and rates must carry units (what a user wrote); False for data the

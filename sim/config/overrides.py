@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from sim.config import yaml12
 from sim.errors import InputError
@@ -103,13 +104,17 @@ def _collection(shape: Any) -> tuple[list[str], Any] | None:
     return list(default) if isinstance(default, dict) else [], _Field(typing.get_args(annotation)[1], lambda: None)
 
 
+def _model_field(model: type[BaseModel], key: str) -> FieldInfo | None:
+    """Field ``key`` of ``model``, by name or alias."""
+    return model.model_fields.get(key) or next((f for f in model.model_fields.values() if f.alias == key), None)
+
+
 def _field(shape: Any, key: str) -> Any:
     """The schema shape of field ``key`` of ``shape`` (None where it cannot be told, e.g. inside a union)."""
     if isinstance(shape, _Field):
         shape = _unwrap(shape.annotation)
     if isinstance(shape, type) and issubclass(shape, BaseModel):
-        info = shape.model_fields.get(key) or next(
-            (f for f in shape.model_fields.values() if f.alias == key), None)
+        info = _model_field(shape, key)
         if info is not None:
             return _Field(info.annotation, lambda: info.get_default(call_default_factory=True))
     return None

@@ -80,7 +80,8 @@ class Loyalty(_Part):
     gain_weight: Share = 0.25  # delight adds little: loss weight 4x gain weight (CEB, B->D)
     alpha: Share = 0.3  # learning rate of the first episode (D; Bolton anchoring)
     alpha_decay: Coefficient = 0.1  # alpha_n = alpha / (1 + alpha_decay n), n = episodes so far (D)
-    time_constant: PositiveDuration = "180d"  # L decays toward 0 between contacts (D; cf. Aflaki & Popescu)
+    # L decays toward 0 between contacts (D; cf. Aflaki & Popescu)
+    time_constant: PositiveDuration = Field(default="180d", validate_default=True)
     # background churn hazard h = background_churn exp(-churn_sensitivity L) per year (2.7; business-specific, D)
     background_churn: Share = 0.10
     churn_sensitivity: Coefficient = 1.0
@@ -92,7 +93,7 @@ class Memory(_Part):
     size as the redial factor of 2.3, D)."""
 
     patience_factor: Share = 0.8
-    time_constant: PositiveDuration = "90d"  # the memory of a bad episode fades (D)
+    time_constant: PositiveDuration = Field(default="90d", validate_default=True)  # a bad episode's memory fades (D)
 
 
 class Surveys(_Part):

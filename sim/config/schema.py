@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from sim.config.behaviour import Behaviour, BehaviourField, _lognormal_by_median
-from sim.config.distributions import HandleTime, Patience, patience_shorthand
+from sim.config.distributions import HandleTime, NoDuration, Patience, patience_shorthand
 from sim.config.files import resolve_files
 from sim.config.traits import TRAITS
 from sim.config.types import ClockTime, Duration, HoursAmount, PositiveDuration, Rate
@@ -41,9 +41,9 @@ class _Section(BaseModel):
 class ServiceLevel(_Section):
     """How service level is defined: answered within ``threshold`` over a chosen denominator."""
 
-    threshold: Duration = "20s"
+    threshold: Duration = Field(default="20s", validate_default=True)
     definition: Literal["offered", "answered", "offered_excl_short_abandons"] = "offered"
-    short_abandon: Duration = "5s"
+    short_abandon: Duration = Field(default="5s", validate_default=True)
 
 
 class Arrivals(_Section):
@@ -81,7 +81,8 @@ class Arrivals(_Section):
 
 CHANNELS = tuple(TRAITS)  # also the default order in which agents serve them
 ChannelName = Literal["walk_in", "phone", "email"]
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Share = Annotated[float, Field(ge=0, le=1)]
 
 
@@ -124,9 +125,11 @@ class Channel(_Section):
     arrivals: Arrivals
     handle_time: HandleTime
     after_contact_work: HandleTime | None = None
-    patience: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(default_factory=_dist(dist="none"))
+    patience: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(
+        default_factory=_dist(dist="none"), validate_default=True)
     tolerance: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(
-        default_factory=_dist(**_lognormal_by_median(75.0, 1.0)))  # onset of dissatisfaction (2.2)
+        default_factory=_dist(**_lognormal_by_median(75.0, 1.0)),
+        validate_default=True)  # onset of dissatisfaction (2.2)
     tolerance_zero_share: Share = 0.0  # customers who accept no wait at all
     hours: Hours | None = None
     perceived_wait_factor: float = Field(default=1.0, gt=0, le=10)  # perceived wait = factor x wait
@@ -145,9 +148,9 @@ class WalkIn(Channel):
     """A counter with a visible queue: balking on its length, reneging, unoccupied waits feel longer (2.2, 2.3)."""
 
     patience: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(
-        default_factory=_dist(dist="exponential", mean="20min"))
+        default_factory=_dist(dist="exponential", mean="20min"), validate_default=True)
     tolerance: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(
-        default_factory=_dist(**_lognormal_by_median(240.0, 0.5)))
+        default_factory=_dist(**_lognormal_by_median(240.0, 0.5)), validate_default=True)
     perceived_wait_factor: float = Field(default=1.36, gt=0, le=10)  # unoccupied waits (Larson)
     balking: Balking | None = Balking()
 
@@ -156,7 +159,7 @@ class Redial(_Section):
     """Callers who hang up and call again later (2.3)."""
 
     probability: Share = 0.5
-    delay: HandleTime = Field(default_factory=_dist(dist="exponential", mean="15min"))
+    delay: HandleTime = Field(default_factory=_dist(dist="exponential", mean="15min"), validate_default=True)
     patience_factor: float = Field(default=0.8, gt=0, le=10)
 
 
@@ -164,7 +167,7 @@ class Phone(Channel):
     """A hold queue; callers abandon, some redial; optional queue-position announcements (2.2, 2.3)."""
 
     patience: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(
-        default_factory=_dist(dist="exponential", mean="5min"))  # evidence range 90-600 s (2.3)
+        default_factory=_dist(dist="exponential", mean="5min"), validate_default=True)  # evidence range 90-600 s (2.3)
     tolerance_zero_share: Share = 0.13  # Arise: 13% accept no hold at all
     redial: Redial | None = Redial()
     queue_position_info: bool = False  # patience x 2 and perceived wait x 0.8 when announced
@@ -177,13 +180,25 @@ class Chaser(_Section):
     after: float = Field(default=2.0, gt=0, le=100)
 
 
+def _never_abandons(value: object) -> object:
+    """Email customers never abandon: their ``patience`` is left out or says none (``{dist: none}``)."""
+    if value is None or value == "none":
+        return {"dist": "none"}
+    if isinstance(value, NoDuration) or value == {"dist": "none"}:
+        return value
+    raise ValueError("emails never abandon; leave patience out or write 'none'")
+
+
 class Email(Channel):
     """A written backlog answered in opening hours against a response-time target; no abandonment (2.2, 2.3)."""
 
-    patience: Literal["none"] | None = None
+    patience: Annotated[NoDuration, BeforeValidator(_never_abandons)] = Field(
+        default_factory=_dist(dist="none"), validate_default=True)
     tolerance: Annotated[Patience, BeforeValidator(patience_shorthand)] = Field(default_factory=_dist(
-        dist="empirical", values=["15min", "1h", "4h", "24h", "48h"], weights=[0.11, 0.19, 0.14, 0.43, 0.13]))
-    response_target: PositiveDuration = "24h"  # the email service level: reply started within this (its threshold)
+        dist="empirical", values=["15min", "1h", "4h", "24h", "48h"], weights=[0.11, 0.19, 0.14, 0.43, 0.13]),
+        validate_default=True)
+    # the email service level: reply started within this (its threshold)
+    response_target: PositiveDuration = Field(default="24h", validate_default=True)
     chaser: Chaser | None = Chaser()
 
     @model_validator(mode="after")
@@ -285,7 +300,8 @@ class AgentGroup(_Section):
     staffing: Annotated[list[Headcount], BeforeValidator(_as_list), Field(min_length=1)]
     # added to every interval the group is staffed in ("hire 2 more"); never below 0
     extra_agents: int = Field(default=0, ge=-100_000, le=100_000)
-    tenure: HandleTime = Field(default_factory=_dist(dist="fixed", value="2y"))  # time in the job at the start
+    tenure: HandleTime = Field(default_factory=_dist(dist="fixed", value="2y"),
+                               validate_default=True)  # time in the job at the start
     training_hours: HoursAmount = Field(default=0.0, ge=0, le=2000)  # per agent per year, beyond a typical programme
     # training time is this share off the floor
     paid_hours_per_year: HoursAmount = Field(default=1800.0, ge=100, le=8784)
@@ -323,7 +339,7 @@ class Routing(_Section):
     """
 
     policy: Literal["longest_idle", "most_proficient", "priority_order"] = "longest_idle"
-    channel_order: list[ChannelName] = Field(default=list(CHANNELS), min_length=1)
+    channel_order: list[ChannelName] = Field(default=list(CHANNELS), min_length=1, validate_default=True)
     live_first: bool = True
 
 
@@ -347,8 +363,8 @@ class Scenario(_Section):
 
     name: str = "scenario"
     description: str = ""
-    horizon: PositiveDuration = "1d"
-    interval: Annotated[PositiveDuration, Field(ge=1.0)] = "30min"
+    horizon: PositiveDuration = Field(default="1d", validate_default=True)
+    interval: Annotated[PositiveDuration, Field(ge=1.0)] = Field(default="30min", validate_default=True)
     warmup: Duration = 0.0
     seed: int = Field(default=1, ge=0)
     replications: int = Field(default=5, ge=1)
@@ -412,9 +428,11 @@ class Scenario(_Section):
         if arrivals.volumes is not None:
             self._check_volumes(channel, arrivals.volumes)
             peak = max(arrivals.volumes)
+        elif arrivals.rate is not None:
+            peak = arrivals.rate * self.interval
         else:
-            peak = arrivals.rate * self.interval if arrivals.rate is not None else \
-                arrivals.daily_volume * max(arrivals.day_weights)
+            assert arrivals.daily_volume is not None, "Arrivals gives exactly one of rate, daily_volume, volumes"
+            peak = arrivals.daily_volume * max(arrivals.day_weights)
         if peak > MAX_EXPECTED_PER_INTERVAL:
             raise ValueError(f"channels.{channel}.arrivals: {peak:.3g} contacts expected in one interval or day; "
                              f"at most {MAX_EXPECTED_PER_INTERVAL:,}")
@@ -426,6 +444,7 @@ class Scenario(_Section):
 
     def _check_open(self, channel: str, spec: Channel) -> None:
         """A stated volume must fall in opening hours: arrivals at a closed counter or line would be lost."""
+        assert spec.hours is not None, "only channels with opening hours are checked"
         week, arrivals = spec.hours.week_mask(self.interval), spec.arrivals
         if arrivals.volumes is not None:
             self._check_open_volumes(channel, week, arrivals.volumes)
@@ -438,7 +457,8 @@ class Scenario(_Section):
                                  f"(set the weight to 0 or open that day)")
         if arrivals.profile is None:
             return
-        open_any = week[[WEEKDAYS.index(d) for d, w in zip(WEEKDAYS, arrivals.day_weights) if w > 0]].any(axis=0)
+        worked = [WEEKDAYS.index(d) for d, w in zip(WEEKDAYS, arrivals.day_weights) if w > 0]
+        open_any = np.asarray(week[worked].any(axis=0))  # a 1-d array: numpy types any(axis=0) as maybe a scalar
         closed = [k for k, w in enumerate(arrivals.profile) if w > 0 and not open_any[k]]
         if closed:
             share = sum(arrivals.profile[k] for k in closed) / sum(arrivals.profile)

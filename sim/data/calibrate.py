@@ -119,8 +119,9 @@ def _durations(result: Calibration, channel: str, answered: pd.DataFrame) -> Non
                             "(handle_seconds is taken as all the agent's time on the contact)")
         return
     acw = answered["acw_seconds"].fillna(0.0).to_numpy(float)
-    if (acw > 0).sum() >= 2:
-        result.acw[channel] = fit_duration(acw, channel, "after_contact_work")
+    fit = fit_duration(acw, channel, "after_contact_work")  # None: fewer than two positive values
+    if fit is not None:
+        result.acw[channel] = fit
         zero_share = float((acw <= 0).mean())
         if zero_share > 0.05:
             result.notes.append(f"{channel} after_contact_work: {zero_share:.0%} of answered contacts have none; "

@@ -49,11 +49,11 @@ def read_contacts(path: str | Path, mapping: ColumnMap | None = None, channels: 
 
 def _field(raw: pd.DataFrame, field: str, mapping: ColumnMap, path: Path) -> pd.Series:
     column = mapping.column(field)
-    codes = mapping.values.get(field)
+    codes = mapping.codes(field)
     if field == "arrival_time":
         return timestamps(raw, column, path, mapping.timestamp_format)
     if field in DURATION_FIELDS:
-        return _seconds(raw, column, mapping.units.get(field, "s"), path, allow_blank=field != "wait_seconds")
+        return _seconds(raw, column, mapping.unit(field), path, allow_blank=field != "wait_seconds")
     if field in ("resolved", "transferred"):
         return _flags(raw, column, codes, path)
     text = raw[column].map(lambda v: str(v).strip() if pd.notna(v) else v)

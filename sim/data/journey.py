@@ -76,7 +76,8 @@ def redial_mle(delays: np.ndarray, censored_at: np.ndarray) -> tuple[float, floa
 
 def fit_redials(log: pd.DataFrame, window: float) -> JourneyFit:
     """Redial probability and delay per channel with abandonments, from customer ids."""
-    fit = JourneyFit(redials=pd.Series(False, index=log.index))
+    redials = pd.Series(False, index=log.index)
+    fit = JourneyFit(redials=redials)
     start = log["arrival_time"].min()
     end = _seconds_since(log, start).max()
     following = next_contact(log, same_channel=True)
@@ -102,7 +103,7 @@ def fit_redials(log: pd.DataFrame, window: float) -> JourneyFit:
         fit.redial_delays[channel] = delays
         fit.redial_scenario[channel] = {"probability": round(float(p), 4),
                                         "delay": {"dist": "exponential", "mean": f"{tau:.4g}s"}}
-        fit.redials.loc[following.loc[rows.index, "row"].to_numpy()[seen].astype(np.int64)] = True
+        redials.loc[following.loc[rows.index, "row"].to_numpy()[seen].astype(np.int64)] = True
     return fit
 
 
@@ -147,6 +148,7 @@ def fit_journey(log: pd.DataFrame, redial_window: float = REDIAL_WINDOW,
     """Every journey estimate the log's columns allow; a note for each one they do not."""
     if "customer_id" in log.columns and log["customer_id"].notna().any():
         fit = fit_redials(log[log["customer_id"].notna()], redial_window)
+        assert fit.redials is not None, "fit_redials marks every contact"
         fit.redials = fit.redials.reindex(log.index, fill_value=False)
         fit.estimates += fit_repeats(log[log["customer_id"].notna()], repeat_window)
     else:

@@ -19,8 +19,9 @@ A small YAML, validated like every servsim file::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +33,8 @@ DURATION_FIELDS = ("wait_seconds", "handle_seconds", "acw_seconds")
 Field_ = Literal["arrival_time", "channel", "queue", "tier", "wait_seconds", "outcome", "handle_seconds",
                  "acw_seconds", "agent_id", "customer_id", "resolved", "transferred"]
 Unit = Literal["s", "min", "h", "hh:mm:ss"]
+K = TypeVar("K", bound=str)
+V = TypeVar("V")
 
 
 class ColumnMap(BaseModel):
@@ -48,7 +51,20 @@ class ColumnMap(BaseModel):
 
     def column(self, field: str) -> str:
         """The file's column for ``field`` (the field's own name when not mapped)."""
-        return self.columns.get(field, field)
+        return _read(self.columns).get(field, field)
+
+    def codes(self, field: str) -> dict[str, str] | None:
+        """The export's codes for ``field``'s values (code -> servsim value), when mapped."""
+        return _read(self.values).get(field)
+
+    def unit(self, field: str) -> Unit:
+        """The unit of duration ``field`` in the file (seconds when not mapped)."""
+        return _read(self.units).get(field, "s")
+
+
+def _read(mapping: Mapping[K, V]) -> Mapping[str, V]:
+    """A mapping keyed by field names (Literal types) read with any name: a lookup, never a write, so it is safe."""
+    return cast("Mapping[str, V]", mapping)
 
 
 def load_mapping(path: str | Path | None) -> ColumnMap:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -133,7 +134,7 @@ class SweepStore:
         for name, frame in tables.items():
             if frame is not None:
                 writer = frame.to_csv if name.endswith(".csv") else frame.to_parquet
-                write_atomic(self.out / name, lambda tmp, w=writer: w(tmp, index=False))
+                write_atomic(self.out / name, partial(writer, index=False))
         failures = self.failures()
         done = len(self._done_keys())
         status = "complete" if done == len(plan.runs) else \
@@ -215,10 +216,9 @@ def load_results(directory: str | Path) -> SweepResults:
     """The tables of a finished sweep's results directory, or of ``servsim run --out`` as a sweep of one
     scenario (so ``servsim report`` and the charts read both)."""
     directory = Path(directory)
-    manifest_path = directory / "manifest.json"
-    if not manifest_path.exists():
-        raise InputError(f"{directory}: no manifest.json here; is it a sweep's results directory?")
     manifest = read_manifest(directory)
+    if manifest is None:
+        raise InputError(f"{directory}: no manifest.json here; is it a sweep's results directory?")
     if kind_of(manifest) == "run":
         return _run_results(directory, manifest)
     if kind_of(manifest) != "sweep":

@@ -155,7 +155,7 @@ def expand(experiment: Experiment, base: dict[str, Any], source: str,
     grid_keys = list(experiment.grid)
     grid_rows = [dict(zip(grid_keys, values)) for values in itertools.product(*experiment.grid.values())]
     zip_rows = [dict(zip(experiment.zip, values)) for values in zip(*experiment.zip.values())] or [{}]
-    specs = []
+    specs: list[ScenarioSpec] = []
     for (label, named_values), grid_row, zip_row in itertools.product(named, grid_rows, zip_rows):
         factors = {**grid_row, **zip_row}
         parts = ", ".join(dict.fromkeys(f"{_short(k)}={v}" for k, v in factors.items()))  # zipped twins once

@@ -7,6 +7,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -16,8 +17,9 @@ from sim.experiment.outdir import OutDir
 from sim.runner import Results
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
+def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place (what ``write`` returns
+    is ignored)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -85,9 +87,9 @@ def _write_tables(results: Results, out: Path, command: str | None) -> list[Path
             continue
         path = out / name
         if name.endswith(".csv"):
-            write_atomic(path, lambda tmp, f=frame: f.to_csv(tmp, index=False))
+            write_atomic(path, partial(frame.to_csv, index=False))
         else:
-            write_atomic(path, lambda tmp, f=frame: f.to_parquet(tmp, index=False))
+            write_atomic(path, partial(frame.to_parquet, index=False))
         written.append(path)
     from sim.data.excel import write_run_files  # results.xlsx, and contacts.csv in the contact-log format
 

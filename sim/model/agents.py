@@ -152,6 +152,7 @@ class Roster:
         period from their E30; those off shift leave now, those on the floor when the centre lets them go
         (``Centre._new_day``, ``Centre._free``).
         """
+        assert self.attrition is not None, "new_day is the attrition step"
         changes = []
         for group in self.groups:
             while group.ready and group.ready[0] <= now:  # trained: on the floor from the next shift
@@ -180,6 +181,7 @@ class Roster:
 
     def depart(self, agent: int, now: float) -> None:
         """``agent`` leaves the job; its position is vacant until ``attrition.vacancy`` has passed."""
+        assert self.attrition is not None, "only agents who quit depart"
         group = self.groups[self.group[agent]]
         self.gone[agent] = True
         group.vacant += 1

@@ -63,7 +63,7 @@ class Centre:
         self.level = [0] * (n_c + 2 * n_g)  # queue per channel, busy per group, present per group
         self._since = [0.0] * len(self.level)
         self._area = [0.0] * len(self.level)
-        self._block: tuple[list, ...] = ((),)
+        self._block: tuple[list, ...] = ()
         self._i = 0
         self.k = 0  # current interval
         self._handled_at = 0
@@ -195,7 +195,7 @@ class Centre:
         self.ledger.fold()
 
     def _on_interval(self, event: simpy.events.Event) -> None:
-        k = event.value
+        k: int = event.value  # type: ignore[assignment]  # simpy types every Event.value Optional[Any]
         if k % self.per_day == 0:
             self._end_of_day(k - 1, self.env.now)
             self.ledger.fold()  # the day's ended contacts into the tables
@@ -323,7 +323,7 @@ class Centre:
 
     def _on_done(self, event: simpy.events.Event) -> None:
         now = self.env.now
-        agent, group, contact = event.value
+        agent, group, contact = event.value  # type: ignore[misc]  # simpy types every Event.value Optional[Any]
         self.roster.serving[agent] = None
         transferred = self.active and self.journey.done(agent, group, contact, now)
         if self.trace is not None:
@@ -363,7 +363,7 @@ class Centre:
             group.idle.append(agent)
 
     def _on_abandon(self, event: simpy.events.Event) -> None:
-        contact: Contact = event.value
+        contact: Contact = event.value  # type: ignore[assignment]  # simpy types every Event.value Optional[Any]
         if contact.state != WAITING or contact.segment:  # answered before its patience ran out (a transferred
             return  # contact waiting again for its next agent does not hang up: its first clock is stale)
         now = self.env.now

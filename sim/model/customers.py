@@ -33,6 +33,7 @@ class CustomerBase:
     def __init__(self, scenario: Scenario, streams: Streams) -> None:
         spec, b = scenario.customers.base, scenario.behaviour
         tiers = list(scenario.customers.tiers.values())
+        assert spec is not None, "a customer base is built only when one is configured"
         n = spec.size
         self.tier = pick(cumulative_shares([t.share for t in tiers]), streams["customers.tier"].random(n))
         self.value = array("d", np.array([t.value for t in tiers])[self.tier].tobytes())  # revenue per year
@@ -130,6 +131,7 @@ class CustomerBase:
 
     def _decayed(self, now: float) -> np.ndarray:
         """Every seat's L at ``now``."""
+        assert self.loyalty_model is not None, "only with loyalty on"
         elapsed = now - np.frombuffer(self.loyalty_at)
         return outcomes.loyalty_decay(self.loyalty_model, np.frombuffer(self.loyalty), elapsed)
 

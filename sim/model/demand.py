@@ -198,11 +198,11 @@ def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bo
         if len(parts) > 1:
             order = np.argsort(merged[0], kind="stable")
             merged = [c[order] for c in merged]
-        times, interval, channel, tier, issue, level, patience, tolerance, handle, acw, anger, *uniforms, seat = merged
+        times, interval, chan, tier, issue, level, patience, tolerance, handle, acw, anger, *uniforms, seat = merged
         if plain:  # the slot is (interval, tier)
             slot = interval * len(layout.tiers) + tier
             return tuple(c.tolist() for c in (times, slot, level, patience, handle + acw))
-        columns = [channel, tier, issue, level + 1, times, interval, handle, acw, patience, tolerance, anger,
+        columns = [chan, tier, issue, level + 1, times, interval, handle, acw, patience, tolerance, anger,
                    *uniforms, seat, times]
         return times.tolist(), list(zip(*(c.tolist() for c in columns)))
 

@@ -101,6 +101,7 @@ class Ledger:
 
     def log_only(self) -> None:
         """The rows recorded since the last fold go to the contact log only (their counts came by ``absorb``)."""
+        assert self.kept is not None, "log_only is for runs that keep the contact log"
         if len(self.rows):
             self.kept.append(self.rows.take())
 

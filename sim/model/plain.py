@@ -30,6 +30,18 @@ PLAIN_FIELDS = ("offered", "delayed", "answered", "answered_within", "abandoned"
 class PlainTally:
     """The plain queue's counts in plain lists: a few increments per contact, the cheapest record there is."""
 
+    # PLAIN_FIELDS, made in ``__init__`` (declared for type checkers; tests/unit/test_records.py checks them)
+    offered: list[int]
+    delayed: list[int]
+    answered: list[int]
+    answered_within: list[int]
+    abandoned: list[int]
+    short_abandoned: list[int]
+    in_queue_end: list[int]
+    wait_answered_sum: list[float]
+    wait_abandoned_sum: list[float]
+    handle_sum: list[float]
+
     def __init__(self, n_slots: int) -> None:
         for name in PLAIN_FIELDS:
             setattr(self, name, [0] * n_slots if not name.endswith("_sum") else [0.0] * n_slots)
@@ -66,7 +78,7 @@ class PlainCentre:
         self.tally = PlainTally(len(staffing) * n_tiers)
         self.log = ledger.record_plain if ledger.kept is not None else None  # the contact log, if asked for
         self.ledger, self.levels = ledger, levels
-        self.queues = [deque() for _ in range(n_levels)]  # index 0 = highest priority
+        self.queues: list[deque[int]] = [deque() for _ in range(n_levels)]  # index 0 = highest priority
         self.waiting: dict[int, tuple] = {}  # queued contact id -> (arrival, slot, busy time)
         self.idle: deque[int] = deque()  # agent ids, longest idle on the left
         self.present = 0  # agents on the floor: idle + busy
@@ -77,7 +89,7 @@ class PlainCentre:
         self._next_contact = 0
         self._last = 0.0
         self._areas = [0.0, 0.0, 0.0]  # queue, busy, present: level x seconds since the interval began
-        self._block: tuple[list, ...] = ((),)
+        self._block: tuple[list, ...] = ()
         self._i = 0
         self._k = 0  # current interval
 
@@ -129,7 +141,7 @@ class PlainCentre:
     # --- staffing -------------------------------------------------------------------------------
 
     def _on_interval(self, event: simpy.events.Event) -> None:
-        k = event.value
+        k: int = event.value  # type: ignore[assignment]  # simpy types every Event.value Optional[Any]
         self._advance(self.env.now)
         self._flush(k - 1)
         if k % self.per_day == 0 and self.log is not None:
@@ -228,17 +240,18 @@ class PlainCentre:
 
     def _on_done(self, event: simpy.events.Event) -> None:
         now = self.env.now
+        agent: int = event.value  # type: ignore[assignment]  # simpy types every Event.value Optional[Any]
         self._advance(now)
         if self.leaving:
             self.leaving -= 1
             self.present -= 1
             self.busy -= 1
-        elif not self._serve_next(event.value, now):
+        elif not self._serve_next(agent, now):
             self.busy -= 1
-            self.idle.append(event.value)
+            self.idle.append(agent)
 
     def _on_abandon(self, event: simpy.events.Event) -> None:
-        entry = self.waiting.pop(event.value, None)
+        entry = self.waiting.pop(event.value, None)  # type: ignore[arg-type]  # simpy: Event.value is Optional[Any]
         if entry is None:  # answered before its patience ran out
             return
         now = self.env.now

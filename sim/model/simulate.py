@@ -103,12 +103,12 @@ def _engine(scenario: Scenario, streams: Streams, layout: Layout, env: simpy.Env
     demand = Demand(drawer, scenario.n_intervals, scenario.intervals_per_day)
     if plain:
         priorities = sorted({t.priority for t in scenario.customers.tiers.values()}, reverse=True)
-        centre = PlainCentre(env, demand, floor_plan(scenario, next(iter(scenario.agents))), scenario.interval,
-                             scenario.intervals_per_day, len(priorities), scenario.threshold_for("phone"),
-                             scenario.service_level.short_abandon, len(layout.tiers), ledger, levels)
-        centre.start()
+        queue = PlainCentre(env, demand, floor_plan(scenario, next(iter(scenario.agents))), scenario.interval,
+                            scenario.intervals_per_day, len(priorities), scenario.threshold_for("phone"),
+                            scenario.service_level.short_abandon, len(layout.tiers), ledger, levels)
+        queue.start()
         _plain_levels(scenario, levels)
-        return centre
+        return queue
     roster = Roster(scenario, streams)
     if trace is not None:
         trace.roster = roster

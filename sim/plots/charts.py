@@ -170,7 +170,8 @@ def tier_comparison(tiers: pd.DataFrame, summary: pd.DataFrame, kpi: str) -> Fig
         ax.bar(np.arange(len(scenarios)) + (t - (len(levels) - 1) / 2) * width, mean, width, color=colour,
                yerr=errors(mean, low, high), capsize=2, ecolor="#333333", label=tier)
     xlabel = scenario_ticks(ax, summary["scenario_name"].astype(str).tolist())
-    legend_outside(ax, *ax.get_legend_handles_labels(), "Customer tier")
+    handles, labels = ax.get_legend_handles_labels()
+    legend_outside(ax, handles, labels, "Customer tier")
     finish(ax, xlabel, kpi_label(kpi), f"{kpi_name(kpi)} by customer tier (mean and 95% interval)")
     return fig
 

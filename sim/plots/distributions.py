@@ -41,7 +41,8 @@ def wait_cdf(contacts: pd.DataFrame, threshold_seconds: float, by: str = "scenar
     ax.set_xlim(grid[0], grid[-1])
     ax.set_ylim(0, 101)
     ax.grid(True, axis="both")
-    legend_outside(ax, *ax.get_legend_handles_labels(), factor_label(by))
+    handles, labels = ax.get_legend_handles_labels()
+    legend_outside(ax, handles, labels, factor_label(by))
     finish(ax, "Wait (s)", "Answered contacts that waited\nat most this long (%)", "Waits of answered contacts")
     return fig
 
@@ -93,6 +94,7 @@ def _share_bars(table: pd.DataFrame, names: list[str], baseline: str | None, col
     ax.set_axisbelow(True)  # grid lines behind the bars
     ax.grid(True, axis="x")
     ax.grid(False, axis="y")
-    legend_outside(ax, *ax.get_legend_handles_labels(), legend_title)
+    handles, labels = ax.get_legend_handles_labels()
+    legend_outside(ax, handles, labels, legend_title)
     finish(ax, xlabel, ylabel, title)
     return fig

@@ -41,7 +41,7 @@ def varying_factors(summary) -> list[str]:
     if "scenario_name" not in columns or "replications" not in columns:
         return []
     between = columns[columns.index("scenario_name") + 1:columns.index("replications")]
-    varying = []
+    varying: list[str] = []
     for column in (c for c in between if summary[c].nunique(dropna=False) > 1):
         if not any(_twins(summary, kept, column) for kept in varying):
             varying.append(column)
@@ -122,7 +122,7 @@ def _factor_charts(results: SweepResults) -> list[tuple]:
     factors = varying_factors(summary)
     if len(factors) >= 2:
         x, y = factors[:2]
-        plans = [(f"heatmap_{k}", lambda k=k: charts.heatmap(summary, x, y, k, money),
+        plans: list[tuple] = [(f"heatmap_{k}", lambda k=k: charts.heatmap(summary, x, y, k, money),
                   f"{kpi_name(k)} by {_words(x)} and {_words(y)}",
                   f"Each cell is the mean {_noun(k)} over {n} replications; {_brighter(k)}.") for k in kpis]
         if sl is not None:
@@ -156,7 +156,7 @@ def _tradeoff_charts(results: SweepResults) -> list[tuple]:
     cost = next((c for c in MONEY_COSTS if _present(summary, c)), None)
     for choices in CUSTOMER_VALUES if cost else ():
         value = next((v for v in choices if _present(summary, v)), None)
-        if value:
+        if value and cost:
             pairs.append((f"tradeoff_{value}", cost, value))
     return [(stem, lambda c=c, v=v: charts.tradeoff(summary, c, v, money),
              f"{kpi_name(v)} against {kpi_name(c).lower()}",
@@ -189,7 +189,8 @@ def _week_charts(results: SweepResults) -> list[tuple]:
     if days is None or days.empty or days["day"].nunique() <= 7:
         return []
     names, money = _shown(results, MAX_LINES), currency_of(m)
-    banded = {s for s, name in names.items() if name == m.get("baseline")} | {_best(results.summary, m)}
+    best = _best(results.summary, m)  # among names (``_shown`` keeps it)
+    banded = {s for s, name in names.items() if name == m.get("baseline") or s == best}
     whose = "every scenario" if len(names) <= 2 else "the baseline and the best scenario"
     plans = []
     for stem, wanted, title in WEEK_CHARTS:
@@ -260,7 +261,9 @@ def _shown(results: SweepResults, most: int) -> dict[int, str]:
 def _best(summary: pd.DataFrame, manifest: dict) -> int | None:
     """The best scenario's index by the experiment's ranking KPI (None if it has no values)."""
     kpi = manifest.get("rank_by")
-    return int(rank(summary, kpi, lower_is_better(kpi)).iloc[0]["scenario"]) if _present(summary, kpi) else None
+    if kpi is None or not _present(summary, kpi):
+        return None
+    return int(rank(summary, kpi, lower_is_better(kpi)).iloc[0]["scenario"])
 
 
 def _present(summary: pd.DataFrame, kpi: str | None) -> bool:

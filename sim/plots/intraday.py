@@ -7,7 +7,8 @@ written before the per-channel columns existed are drawn with all channels toget
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ DAY = 86400.0
 HOUR = 3600.0
 WRITTEN = ("email",)  # a backlog worked in office hours, not a queue of people waiting
 AGENTS = PALETTE[6]  # black: apart from every channel's colour
+T = TypeVar("T")
 
 
 @styled
@@ -29,7 +31,7 @@ def intraday(intervals: pd.DataFrame, scenario: int, threshold_seconds: float, t
     ``thresholds`` per channel, else ``threshold_seconds``) and queue, and the email backlog."""
     rows = _working_days(intervals[intervals["scenario"] == scenario])
     channels = _channels(rows)
-    live = [c for c in channels if c not in WRITTEN] or ([] if channels else [None])
+    live: list[str | None] = [c for c in channels if c not in WRITTEN] or ([] if channels else [None])
     written = [c for c in channels if c in WRITTEN]
     day, width = _average_day(rows, channels), _interval_hours(rows)
     start, mid = day.index.to_numpy(float) / HOUR, day.index.to_numpy(float) / HOUR + width / 2
@@ -37,7 +39,7 @@ def intraday(intervals: pd.DataFrame, scenario: int, threshold_seconds: float, t
     fig, axes = figure(8.0, 1.0 + 2.4 * panels, rows=panels, sharex=True)
     _offered_and_agents(axes[0], day, channels, start, width)
     if live:
-        limits = {c: (thresholds or {}).get(c, threshold_seconds) for c in live}
+        limits = {c: _of(thresholds or {}, c, threshold_seconds) for c in live}
         _service_level(axes[1], day, mid, limits, target)
         _queues(axes[2], day, mid, live)
     if written:
@@ -53,14 +55,15 @@ def intraday(intervals: pd.DataFrame, scenario: int, threshold_seconds: float, t
     return fig
 
 
-def _offered_and_agents(ax: Axes, day: pd.DataFrame, channels: list[str], start: np.ndarray, width: float) -> None:
+def _offered_and_agents(ax: Axes, day: pd.DataFrame, channels: Sequence[str | None], start: np.ndarray,
+                        width: float) -> None:
     """Contacts offered as bars stacked by channel, agents scheduled as a step line on its own right-hand scale."""
     bottom = np.zeros(len(day))
-    for channel in channels or [None]:
+    for channel in channels or [None]:  # None: all contacts
         values = day[_column(channel, "offered")].to_numpy(float)
         label = f"{CHANNEL_NAMES.get(channel, channel)} contacts" if channel else "contacts offered"
         ax.bar(start, values, width * 0.92, bottom=bottom, align="edge", label=label,
-               color=CHANNEL_COLOURS.get(channel, PALETTE[5]))
+               color=_of(CHANNEL_COLOURS, channel, PALETTE[5]))
         bottom = bottom + np.nan_to_num(values)
     agents = ax.twinx()
     agents.step(np.r_[start, start[-1:] + width], np.r_[day["agents"], day["agents"][-1:]], where="post",
@@ -95,7 +98,7 @@ def _queues(ax: Axes, day: pd.DataFrame, mid: np.ndarray, live: list[str | None]
     """Time-average queue of each live channel: people waiting on the phone or at the counter."""
     for channel in live:
         ax.plot(mid, day[_column(channel, "mean_queue_length")], marker="o", markersize=4,
-                color=CHANNEL_COLOURS.get(channel, PALETTE[2]), label=CHANNEL_NAMES.get(channel, channel))
+                color=_of(CHANNEL_COLOURS, channel, PALETTE[2]), label=_of(CHANNEL_NAMES, channel, channel))
     if len(live) > 1:
         ax.legend(loc="upper right")
     ax.set_ylim(bottom=0)
@@ -114,6 +117,11 @@ def _backlog(ax: Axes, day: pd.DataFrame, mid: np.ndarray, written: list[str]) -
 def _channels(rows: pd.DataFrame) -> list[str]:
     """Channels with per-channel columns and at least one contact, in the order walk-in, phone, email."""
     return [c for c in CHANNEL_NAMES if f"{c}_mean_queue_length" in rows and rows[f"{c}_offered"].sum() > 0]
+
+
+def _of(table: Mapping[str, T], channel: str | None, default: T) -> T:
+    """``table``'s entry for ``channel``, else ``default`` (also for the all-contacts line, channel None)."""
+    return table.get(channel, default) if channel is not None else default
 
 
 def _column(channel: str | None, kpi: str) -> str:

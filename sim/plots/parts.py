@@ -62,7 +62,7 @@ def scenario_labels(names: list[str], baseline: str | None = None, sep: str = "\
 def scenario_ticks(ax: Axes, names: list[str], baseline: str | None = None) -> str:
     """Scenario names as x ticks (shortened, the baseline marked, slanted if crowded); returns the x label."""
     labels, title = scenario_labels(names, baseline)
-    room = ax.figure.get_figwidth() * 0.75 / max(len(labels), 1)  # inches per category
+    room = ax.figure.figure.get_figwidth() * 0.75 / max(len(labels), 1)  # inches per category (whole figure)
     slant = max((len(line) for t in labels for line in t.split("\n")), default=0) * 0.075 > room
     ax.set_xticks(np.arange(len(labels)), labels, rotation=30 if slant else 0, ha="right" if slant else "center",
                   rotation_mode="anchor")
@@ -82,7 +82,7 @@ def finish(ax: Axes, xlabel: str, ylabel: str, title: str) -> None:
     ax.set_title(textwrap.fill(title, max(30, int(width * 9))))  # about 9 characters an inch at 12 pt: never clipped
 
 
-def ink(rgba: tuple[float, ...]) -> str:
+def ink(rgba: tuple[float, ...] | np.ndarray) -> str:
     """Black or white text, whichever reads better on a background of colour ``rgba``."""
     r, g, b = rgba[:3]
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"

@@ -12,16 +12,20 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.rcsetup import cycler
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from sim.config.traits import TRAITS
 from sim.formatting import is_percent
 from sim.kpis import LOWER_IS_BETTER, REGISTRY
+
+if TYPE_CHECKING:  # only the type checker reads it (matplotlib.typing grows with matplotlib)
+    from matplotlib.typing import RcKeyType
 
 # Okabe & Ito (2008): told apart with every common colour-vision deficiency, and in greyscale by lightness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
@@ -29,9 +33,9 @@ BASELINE = "#D55E00"  # vermilion: the baseline and the Pareto frontier stand ou
 MUTED = "#8C8C8C"  # reference lines, error bars, annotations
 SEQUENTIAL = "viridis"  # perceptually uniform and colour-blind safe; reversed for lower-is-better KPIs
 DPI = 150
-RC = {
+RC: dict[RcKeyType, object] = {
     "font.size": 10, "axes.titlesize": 12, "axes.labelsize": 10, "xtick.labelsize": 9, "ytick.labelsize": 9,
-    "legend.fontsize": 9, "legend.frameon": False, "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "legend.fontsize": 9, "legend.frameon": False, "axes.prop_cycle": cycler(color=PALETTE),
     "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "axes.grid.axis": "y",
     "grid.alpha": 0.3, "figure.titlesize": 12,
     "svg.fonttype": "none", "svg.hashsalt": "servsim",  # text stays text; the same chart gives the same file

@@ -9,16 +9,21 @@ import pandas as pd
 import yaml
 
 import sim
-from sim.data.forecast import ChannelForecast, daily_totals
+from sim.data.forecast import ChannelForecast, Forecast, daily_totals
 from sim.data.volumes import write_csv
 from sim.experiment.store import write_atomic
+
+
+def _fitted(result: ChannelForecast) -> Forecast:
+    assert result.forecast is not None, "only fitted channels are written"
+    return result.forecast
 
 
 def forecast_table(results: list[ChannelForecast]) -> pd.DataFrame:
     """Every channel's interval forecast: ``timestamp, channel, volume, volume_pNN...``."""
     parts = []
     for r in results:
-        frame = r.forecast.intervals.round(3)
+        frame = _fitted(r).intervals.round(3)
         parts.append(frame.rename_axis("timestamp").reset_index().assign(channel=r.channel))
     table = pd.concat(parts, ignore_index=True)
     return table[["timestamp", "channel", *[c for c in table.columns if c.startswith("volume")]]]
@@ -26,7 +31,7 @@ def forecast_table(results: list[ChannelForecast]) -> pd.DataFrame:
 
 def arrivals_text(results: list[ChannelForecast], column: str, source: str) -> str:
     """The scenario keys that take the forecast: ``channels.<channel>.arrivals: {file, column}``."""
-    first = min(r.forecast.daily.index.min() for r in results).date()
+    first = min(_fitted(r).daily.index.min() for r in results).date()
     header = [f"# Forecast by servsim {sim.__version__} from {source}; staffing to the {column} column of",
               f"# forecast.csv (week starting Monday {first}). Keep forecast.csv beside the scenario, or write its",
               "# path relative to the scenario file. 'volume' is the mean forecast."]
@@ -50,8 +55,9 @@ def write_forecast(results: list[ChannelForecast], out: Path, column: str, sourc
         write_atomic(written[-1], lambda tmp: accuracy.to_csv(tmp, index=False))
     for r in results:
         history = daily_totals(r.history)
-        written += save(forecast_chart(history, r.forecast.fitted, r.forecast.daily, column, r.channel,
-                                       r.forecast.note or r.chosen), out / "charts" / f"{r.channel}_forecast")
+        fitted = _fitted(r)
+        written += save(forecast_chart(history, fitted.fitted, fitted.daily, column, r.channel,
+                                       fitted.note or r.chosen), out / "charts" / f"{r.channel}_forecast")
         if r.holdout:
             actual = daily_totals(r.holdout_actual)
             written += save(holdout_chart(actual, {m: f.daily["volume"] for m, f in r.holdout.items()}, r.accuracy,

@@ -177,7 +177,7 @@ def _finding_sentence(f: Finding, currency: str = "EUR") -> str:
             f"(95% interval {fmt_interval(f.kpi, f.ci_low, f.ci_high)}{unit})")
     if f.is_baseline:
         return text + ", the baseline itself."
-    if f.diff_mean is not None:
+    if f.diff_mean is not None and f.diff_ci_low is not None and f.diff_ci_high is not None:  # (set together)
         text += (f", {fmt_difference(f.kpi, f.diff_mean)}{unit} against the baseline "
                  f"({fmt_difference(f.kpi, f.diff_ci_low)} to {fmt_difference(f.kpi, f.diff_ci_high)}{unit})")
     return text + "."

@@ -110,9 +110,9 @@ def _lines(columns: Columns, x: np.ndarray, counts: np.ndarray, status: str, sec
             placements = np.repeat(breaks.var_placement[in_group], counts[in_group].astype(int))
             if len(placements) != len(agents):
                 raise RuntimeError(f"shift key {key}: {len(agents)} agents but {len(placements)} placements")
-            for (j, a, shift), p in zip(agents, placements):
-                choice[(j, a)][shift].append(int(p))
-    tally = Counter()
+            for (column, a, shift), p in zip(agents, placements):
+                choice[(column, a)][shift].append(int(p))
+    tally: Counter[tuple[int, tuple[tuple[int, ...], ...]]] = Counter()
     for j in np.flatnonzero(x > 0):
         for a in range(int(x[j])):
             taken = tuple(tuple(choice[(int(j), a)][shift]) for shift in range(len(columns.starts[j])))

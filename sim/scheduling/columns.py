@@ -15,8 +15,8 @@ placements are enumerated jointly so no two of an agent's breaks collide.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,7 +101,7 @@ def build_columns(shifts: Shifts, grid: Grid, interval: float, source: str | Pat
     """Every column the shift types allow on ``grid`` (``interval``: the default start step)."""
     longest = max(grid.slot(s.length) for s in shifts.shift_types.values())
     is_open = open_slots(grid, shifts, longest)
-    templates, starts, type_of = [], [], []
+    templates, starts, kinds = [], [], []
     for t, (name, spec) in enumerate(shifts.shift_types.items()):
         where = f"{source}: shift_types.{name}"
         _fits_horizon(spec, grid, where)
@@ -112,20 +112,19 @@ def build_columns(shifts: Shifts, grid: Grid, interval: float, source: str | Pat
             raise InputError(f"{where}: no start on its days fits inside the opening hours")
         templates.append(template)
         starts += fitting
-        type_of += [t] * len(fitting)
+        kinds += [t] * len(fitting)
     if len(starts) > MAX_COLUMNS:
         raise InputError(f"{source}: the shift types give {len(starts):,} columns, more than {MAX_COLUMNS:,}; use "
                          f"coarser start steps")
     specs = list(shifts.shift_types.values())
-    type_of = np.array(type_of, dtype=int)
+    type_of = np.array(kinds, dtype=int)
     shifts_per_column = np.array([len(s) for s in starts])
     cost = np.array([specs[t].cost() for t in type_of]) * shifts_per_column
     paid = np.array([specs[t].paid_hours for t in type_of]) * shifts_per_column
     tour = np.array([specs[t].work_days is not None for t in type_of], dtype=bool)
     coverage = _coverage(grid, templates, type_of, starts)
-    columns = Columns(grid, tuple(shifts.shift_types), tuple(templates), type_of, tuple(starts), tour, cost, paid,
-                      coverage, None)
-    return dataclasses.replace(columns, breaks=_breaks(columns))
+    return Columns(grid, tuple(shifts.shift_types), tuple(templates), type_of, tuple(starts), tour, cost, paid,
+                   coverage, _breaks(grid, templates, type_of, starts))
 
 
 def _fits_horizon(spec: ShiftType, grid: Grid, where: str) -> None:
@@ -207,28 +206,30 @@ def day_patterns(work_days: int, consecutive_off: bool, allowed: list[int]) -> l
 
 
 def _coverage(grid: Grid, templates: list[Template], type_of: np.ndarray, starts) -> sparse.csc_matrix:
-    rows, cols = [], []
+    row_parts, col_parts = [], []
     for j, (t, start_set) in enumerate(zip(type_of, starts)):
         for start in start_set:
             where = grid.positions(start, templates[t].length)
-            rows.append(where)
-            cols.append(np.full(len(where), j))
-    rows, cols = np.concatenate(rows), np.concatenate(cols)
+            row_parts.append(where)
+            col_parts.append(np.full(len(where), j))
+    rows, cols = np.concatenate(row_parts), np.concatenate(col_parts)
     return sparse.csc_matrix((np.ones(len(rows)), (rows, cols)), shape=(grid.slots, len(type_of)))
 
 
-def _breaks(columns: Columns) -> Breaks:
-    """Shift keys, one variable per key x break group x placement, and the rows tying them to the columns."""
+def _breaks(grid: Grid, templates: Sequence[Template], type_of: np.ndarray, starts: Sequence[Sequence[int]]) -> Breaks:
+    """Shift keys, one variable per key x break group x placement, and the rows tying them to the columns
+    (``type_of``, ``starts``: per column)."""
     keys: dict[tuple[int, int], int] = {}
     member_key, member_column = [], []
-    for j, (t, start_set) in enumerate(zip(columns.type, columns.starts)):
+    for j, (t, start_set) in enumerate(zip(type_of, starts)):
         for start in start_set:
             member_key.append(keys.setdefault((int(t), start), len(keys)))
             member_column.append(j)
-    var_key, var_group, var_placement, var_row, row_key, occupied = [], [], [], [], [], []
+    var_key, var_group, var_placement, var_row, occupied = [], [], [], [], []
+    row_key: list[int] = []
     for (t, start), key in keys.items():
-        template = columns.templates[t]
-        span = columns.grid.positions(start, template.length)  # cut short at the end of a plain horizon
+        template = templates[t]
+        span = grid.positions(start, template.length)  # cut short at the end of a plain horizon
         for g, group in enumerate(template.groups):
             for p in range(len(group)):
                 occupied.append(span[template.occupancy(g, p)[: len(span)] > 0])
@@ -239,11 +240,11 @@ def _breaks(columns: Columns) -> Breaks:
             row_key.append(key)
     n, rows = len(var_key), len(row_key)
     cols = np.repeat(np.arange(n), [len(o) for o in occupied])
-    matrix = sparse.csc_matrix((np.ones(len(cols)), (np.concatenate(occupied or [[]]).astype(int), cols)),
-                               shape=(columns.grid.slots, n))
+    matrix = sparse.csc_matrix((np.ones(len(cols)), (np.concatenate(occupied or [np.zeros(0, int)]).astype(int), cols)),
+                               shape=(grid.slots, n))
     link = sparse.csr_matrix((np.ones(n), (var_row, np.arange(n))), shape=(rows, n))
     row_of_key = sparse.csr_matrix((np.ones(rows), (np.arange(rows), row_key)), shape=(rows, len(keys)))
     key_columns = sparse.csr_matrix((np.ones(len(member_key)), (member_key, member_column)),
-                                    shape=(len(keys), len(columns)))
+                                    shape=(len(keys), len(type_of)))
     return Breaks(tuple(keys), np.array(var_key, dtype=int), np.array(var_group, dtype=int),
                   np.array(var_placement, dtype=int), matrix, link, (row_of_key @ key_columns).tocsr())

@@ -25,6 +25,7 @@ from sim.config.units import format_duration
 from sim.errors import InputError
 from sim.experiment.executors import Outcome, execute
 from sim.experiment.spec import RunSpec
+from sim.reduction import RunTables
 from sim.scheduling.requirement import Requirement, clock
 from sim.scheduling.schedule import Schedule, requirement_index
 
@@ -144,19 +145,20 @@ def evaluate(schedule: Schedule, scenario_path: str | Path, group: str | None = 
     tasks = [(scenario, RunSpec(0, r, seed)) for r in range(replications)]
     if on_start is not None:
         on_start(len(tasks), 0)
-    outcomes = []
+    done: list[tuple[int, RunTables]] = []  # (replication, its tables)
     for outcome in execute(tasks, executor, jobs):
         if outcome.error is not None:
             raise RuntimeError(f"replication {outcome.spec.replication} failed: {outcome.error}")
-        outcomes.append(outcome)
+        assert outcome.tables is not None, "a run without an error has its tables"
+        done.append((outcome.spec.replication, outcome.tables))
         if on_outcome is not None:
             on_outcome(outcome)
-    outcomes.sort(key=lambda o: o.spec.replication)
+    done.sort(key=lambda d: d[0])
     channel = schedule.requirement.channel if schedule.requirement.channel in scenario.channels.names else None
-    frames = [o.intervals.assign(replication=o.spec.replication) for o in outcomes]
+    frames = [tables.intervals.assign(replication=r) for r, tables in done]
     table = interval_summary(pd.concat(frames, ignore_index=True), scenario, channel, target_sl)
     table.insert(3, "required", aligned(schedule, scenario, schedule.required, Path(scenario_path))[table["interval"]])
-    runs = pd.DataFrame([{"replication": o.spec.replication, **o.kpis} for o in outcomes])
+    runs = pd.DataFrame([{"replication": r, **tables.kpis} for r, tables in done])
     return Evaluation(scenario, group, channel, target_sl, replications, seed, table, runs)
 
 

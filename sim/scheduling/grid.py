@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 
@@ -49,6 +50,10 @@ class Grid:
     def slot(self, seconds: float) -> int:
         return round(seconds / self.step)
 
+    @overload
+    def weekday(self, slot: int) -> int: ...
+    @overload
+    def weekday(self, slot: np.ndarray) -> np.ndarray: ...
     def weekday(self, slot: int | np.ndarray) -> int | np.ndarray:
         return (self.first_weekday + slot // self.per_day) % 7
 

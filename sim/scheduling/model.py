@@ -99,7 +99,7 @@ def build_model(columns: Columns, shifts: Shifts, required: np.ndarray, options:
     h = columns.grid.hours
     blocks, cost = [columns.coverage, -breaks.occupancy], [column_costs(columns, options.objective),
                                                            np.zeros(len(breaks))]
-    if options.soft:
+    if options.under_penalty is not None:  # a soft cover (``options.soft``)
         blocks.append(sparse.identity(slots, format="csc"))
         cost.append(np.full(slots, options.under_penalty * h))
     else:  # the floor is a whole number of agents: covering r covers ceil(r)
@@ -217,7 +217,7 @@ def limit_rows(columns: Columns, shifts: Shifts) -> tuple[sparse.csr_matrix, np.
         if spec.max_count is not None:
             if spec.work_days is not None:
                 rows.append(sparse.csr_matrix((columns.type == t).astype(float)[None, :]))
-                bounds.append([spec.max_count])
+                bounds.append(np.array([spec.max_count]))
             else:
                 rows.append(works @ mine)
                 bounds.append(np.full(columns.grid.days, spec.max_count))

@@ -7,6 +7,7 @@ The on-floor column is recomputed from the lines, so the two files always agree.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -159,10 +160,10 @@ def write_outputs(schedule: Schedule, out: Path, group: str, scenario: dict | No
     figures = charts(schedule, tables, evaluation.target if evaluation is not None else None) if with_charts else {}
     written = []  # everything is computed above, so a failure cannot leave a directory half-written
     for name, frame in tables.items():
-        write_atomic(out / name, lambda tmp, f=frame: f.to_csv(tmp, index=False))
+        write_atomic(out / name, partial(frame.to_csv, index=False))
         written.append(out / name)
     for name, text in texts.items():
-        write_atomic(out / name, lambda tmp, t=text: tmp.write_text(t))
+        write_atomic(out / name, partial(Path.write_text, data=text))
         written.append(out / name)
     if figures:
         from sim.plots import save
@@ -185,6 +186,6 @@ def charts(schedule: Schedule, tables: dict[str, pd.DataFrame], target: float | 
     name = schedule.shifts.name
     figures = {"coverage": coverage_chart(tables["coverage.csv"], f"Coverage against the requirement: {name}"),
                "shifts": gantt_chart(tables["shifts.csv"], f"Shifts: {name}")}
-    if "evaluation.csv" in tables:
+    if "evaluation.csv" in tables and target is not None:  # both come with a simulated evaluation
         figures["evaluation"] = evaluation_chart(tables["evaluation.csv"], target, f"Simulated service level: {name}")
     return figures

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -21,6 +22,18 @@ from sim.scheduling.spec import Shifts
 
 MIN_BREAK_SECONDS = 5.0  # time always left for placing breaks, even when the covering model used its limit
 REPAIR_SHARE = 0.25  # the exact re-solve may take this share of --time-limit beyond it, if none is left
+
+
+class Problem(NamedTuple):
+    """What a schedule is made from: the inputs of its solve and of placing its breaks."""
+
+    requirement: Requirement
+    shifts: Shifts
+    shifts_path: Path
+    grid: Grid
+    columns: Columns
+    options: Options
+    need: np.ndarray  # agents required per grid step
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,7 @@ def make_schedule(requirement: Requirement, shifts: Shifts, shifts_path: str | P
     solved = solve_cover(columns, shifts, need, options)
     if solved.x is None:
         _no_schedule(solved, columns, shifts, need, requirement, grid, options)
-    place = (requirement, shifts, shifts_path, grid, columns, options, need)
+    place = Problem(requirement, shifts, shifts_path, grid, columns, options, need)
     plan = _placed(*place, solved, options.time_limit - (time.perf_counter() - started))
     if _worse_than_promised(plan):
         plan = _repaired(plan, place, max(options.time_limit - (time.perf_counter() - started),
@@ -101,17 +114,18 @@ def _rank(plan: Schedule) -> tuple[float, float]:
 
 def _placed(requirement, shifts, shifts_path, grid, columns, options, need, solved: Solved, left: float) -> Schedule:
     """The schedule of ``solved`` with every agent's breaks placed."""
+    assert solved.x is not None and solved.y is not None, "only a found schedule is placed (_no_schedule raised)"
     lines = place_breaks(columns, solved.x, solved.y, need, max(MIN_BREAK_SECONDS, left))
     on_shift, on_floor = floor_of(columns, lines)
     return Schedule(requirement, shifts, shifts_path, grid, columns, options, need, solved, lines, on_shift, on_floor)
 
 
-def _repaired(plan: Schedule, place: tuple, budget: float) -> Schedule:
+def _repaired(plan: Schedule, place: Problem, budget: float) -> Schedule:
     """Placing whole agents' breaks cost more than the model's fractional break counts promised (one agent's
     lunch cannot be half in one interval and half in another): solve again with whole break counts, an exact
     model, and keep the better schedule. Both solves' bounds are valid; the higher is reported."""
-    columns, options, need = place[4], place[5], place[6]
-    exact = solve_cover(columns, place[1], need, replace(options, integer_breaks=True, time_limit=budget))
+    columns, options, need = place.columns, place.options, place.need
+    exact = solve_cover(columns, place.shifts, need, replace(options, integer_breaks=True, time_limit=budget))
     best = plan
     if exact.x is not None:
         candidate = _placed(*place, exact, budget - exact.seconds)

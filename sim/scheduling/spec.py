@@ -8,6 +8,7 @@ made when the columns are built (``columns.py``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -26,10 +27,9 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True)
 
 
-def _distinct(days: list[str]) -> list[str]:
+def _distinct(days: Sequence[str]) -> None:
     if len(set(days)) < len(days):
         raise ValueError("lists a day twice")
-    return days
 
 
 Days = Annotated[list[Weekday], Field(min_length=1)]

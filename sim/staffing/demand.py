@@ -15,6 +15,7 @@ factor. The simulation methods need none of this: routing decides there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,7 +139,7 @@ def channels_with_demand(scenario: Scenario) -> list[str]:
     return [c for c in scenario.channels.names if served_arrivals(scenario, c).sum() > 0]
 
 
-def designate(scenario: Scenario, channels: list[str]) -> dict[tuple[str, str], str]:
+def designate(scenario: Scenario, channels: Sequence[str]) -> dict[tuple[str, str], str]:
     """(channel, skill) -> the group the formulas size for it (the most specialised eligible group)."""
     skills = {c: sorted({i.skill for i in scenario.customers.issues.values() if i.share > 0}) for c in channels}
     eligible = {(c, s): [g for g, spec in scenario.agents.items() if c in spec.channels and s in spec.skills]

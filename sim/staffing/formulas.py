@@ -14,6 +14,7 @@ ends after their contact).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +38,14 @@ class Sized:
     binding: list[str]
     reason: list[str]
     predicted: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def add_arrays(arrays: Iterable[np.ndarray]) -> np.ndarray:
+    """Element-wise sum of same-shaped arrays, added as ``sum`` adds them (``sum`` of none is the number 0)."""
+    out = sum(arrays)
+    if not isinstance(out, np.ndarray):
+        raise ValueError("add_arrays() needs at least one array")
+    return out
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from sim.analytic import Target, queue_kpis, requirement
 from sim.config.schema import Scenario
 from sim.errors import InputError
 from sim.staffing import runs
-from sim.staffing.formulas import Sized
+from sim.staffing.formulas import Sized, add_arrays
 from sim.staffing.runs import Runner
 from sim.staffing.slots import Slots
 
@@ -66,7 +66,7 @@ def tail_by_slot(outcomes, scenario: Scenario, channel: str, slots: Slots) -> np
     per_rep = [runs.in_system_seconds(o.contacts, channel, scenario.interval, scenario.n_intervals,
                                       scenario.horizon) for o in outcomes]
     width = max(h.shape[1] for h in per_rep)
-    seconds = sum(np.pad(h, ((0, 0), (0, width - h.shape[1]))) for h in per_rep)
+    seconds = add_arrays(np.pad(h, ((0, 0), (0, width - h.shape[1]))) for h in per_rep)
     index = slots.measured_slots
     by_slot = runs.sum_by(seconds[index >= 0].T, index[index >= 0], slots.count).T  # [slot, j]
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -28,7 +28,8 @@ class Measurement:
     tallies: dict[str, np.ndarray]  # runs.TALLIES per [replication, channel, slot]
     definition: str
 
-    def unit_kpis(self, channel: str, units: np.ndarray, n_units: int) -> dict[str, tuple[np.ndarray, ...]]:
+    def unit_kpis(self, channel: str, units: np.ndarray,
+                  n_units: int) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """The channel's KPIs with slots pooled further into ``units`` (e.g. days for a backlog)."""
         c = self.channels.index(channel)
         keep = units >= 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -108,7 +110,7 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 
 def write_results(result: Staffing, table: pd.DataFrame, out: Path, command: str, source_path: Path,
-                  also: list[Path] = ()) -> list[Path]:
+                  also: Sequence[Path] = ()) -> list[Path]:
     """``requirements.csv`` (and ``channels.csv`` when the plan was simulated), then ``manifest.json`` listing
     them and ``also`` (files already written there, e.g. the chart)."""
     from sim.experiment.store import git_commit, write_atomic, write_json
@@ -116,7 +118,7 @@ def write_results(result: Staffing, table: pd.DataFrame, out: Path, command: str
     written = []
     for name, frame in (("requirements.csv", table), ("channels.csv", result.channels)):
         if frame is not None:
-            write_atomic(out / name, lambda tmp, f=frame: f.to_csv(tmp, index=False))
+            write_atomic(out / name, partial(frame.to_csv, index=False))
             written.append(out / name)
     written += list(also)
     manifest = {

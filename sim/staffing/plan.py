@@ -6,6 +6,7 @@ Fractional FTE is kept until the end: ``gross_fte = net_fte / (1 - shrinkage)`` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ import pandas as pd
 from sim.analytic import Target
 from sim.config.schema import Scenario
 from sim.staffing.demand import clock_of, weekday_of
-from sim.staffing.formulas import KPI_COLUMNS, NO_DEMAND, Sized
+from sim.staffing.formulas import KPI_COLUMNS, NO_DEMAND, Sized, add_arrays
 from sim.staffing.request import Request
 
 WORST = {"service_level": np.fmin, "wait_probability": np.fmax, "abandon_rate": np.fmax, "asa_seconds": np.fmax}
@@ -41,21 +42,38 @@ def merge(parts: list[Sized]) -> GroupPlan:
     predicted KPIs are the worst of its channels (occupancy: of the whole group)."""
     first = parts[0]
     n = first.load.size
-    agents = sum(p.agents for p in parts)
+    agents = add_arrays(p.agents for p in parts)
     binding = [max(parts, key=lambda p: p.agents[k]).binding[k] if agents[k] else NO_DEMAND for k in range(n)]
     reason = ["; ".join(r for r in (p.reason[k] for p in parts) if r) for k in range(n)]
     predicted = {}
     for name, worst in WORST.items():
         values = [p.predicted[name] for p in parts]
         predicted[name] = values[0] if len(values) == 1 else worst.reduce(np.vstack(values))
-    carried = sum(np.nan_to_num(p.predicted["occupancy"]) * p.agents for p in parts)
+    carried = add_arrays(np.nan_to_num(p.predicted["occupancy"]) * p.agents for p in parts)
     with np.errstate(invalid="ignore", divide="ignore"):
         predicted["occupancy"] = np.where(agents > 0, carried / agents, np.nan)
-    arrivals = sum(p.queue.arrivals for p in parts)
+    arrivals = add_arrays(p.queue.arrivals for p in parts)
     with np.errstate(invalid="ignore", divide="ignore"):
-        aht = sum(p.queue.arrivals * p.queue.aht for p in parts) / arrivals
-    return GroupPlan(first.queue.group, [p.queue.channel for p in parts], arrivals, sum(p.load for p in parts),
-                     aht, sum(p.fte for p in parts), agents.astype(int), binding, reason, predicted)
+        aht = add_arrays(p.queue.arrivals * p.queue.aht for p in parts) / arrivals
+    return GroupPlan(first.queue.group, [p.queue.channel for p in parts], arrivals,
+                     add_arrays(p.load for p in parts), aht, add_arrays(p.fte for p in parts), agents.astype(int),
+                     binding, reason, predicted)
+
+
+class StaffingMeta(TypedDict, total=False):
+    """How a plan was made (``Staffing.meta``; written to manifest.json). Simulated methods add the runs."""
+
+    method: str
+    channels: list[str]
+    groups: list[str]
+    targets: list[str]  # as written (``str(target)``)
+    thresholds: dict[str, float]  # every configured channel's service-level threshold, seconds
+    replications: int
+    seed: int
+    simulation_runs: int
+    wall_seconds: float
+    isa: dict  # the iterative staffing algorithm's record (``isa.iterate``)
+    search: dict  # the simulation search's record
 
 
 @dataclass
@@ -67,7 +85,7 @@ class Staffing:
     targets: list[Target]
     groups: list[GroupPlan]
     channels: pd.DataFrame | None = None  # simulated KPIs per channel and interval (simulation methods)
-    meta: dict = field(default_factory=dict)
+    meta: StaffingMeta = field(default_factory=StaffingMeta)
 
     def group(self, name: str) -> GroupPlan:
         return next(g for g in self.groups if g.group == name)

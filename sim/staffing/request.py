@@ -95,7 +95,7 @@ def check(request: Request, scenario: Scenario) -> tuple[list[str], list[str]]:
     if request.group is not None:
         if request.group not in scenario.agents:
             raise InputError(f"--group {request.group}: no such agent group ({', '.join(scenario.agents)})")
-        served = [c for c in scenario.agents[request.group].channels if c in channels]
+        served: list[str] = [c for c in scenario.agents[request.group].channels if c in channels]
         if not served:
             raise InputError(f"agents.{request.group}: serves {', '.join(scenario.agents[request.group].channels)}, "
                              f"which has no demand in the horizon" if request.channel is None else

@@ -20,6 +20,7 @@ from sim.config.behaviour import Behaviour
 from sim.config.schema import Output, Scenario
 from sim.experiment.executors import Outcome, execute
 from sim.experiment.spec import RunSpec
+from sim.reduction import RunTables
 
 ANSWERED, ABANDONED, QUEUED_AT_END, BALKED = "answered", "abandoned", "queued_at_end", "balked"
 TALLIES = ("offered", "balked", "answered", "within", "abandoned", "short", "delayed", "wait_answered", "busy")
@@ -98,6 +99,7 @@ def tallies(outcomes: list[Outcome], scenario: Scenario, thresholds: dict[str, f
     short = scenario.service_level.short_abandon
     for r, outcome in enumerate(outcomes):
         contacts = outcome.contacts
+        assert contacts is not None, "the plans' runs record their contacts (simulated_scenario)"
         k = np.minimum((contacts["arrival_seconds"].to_numpy() // scenario.interval).astype(int),
                        scenario.n_intervals - 1)
         wait = contacts["wait_seconds"].to_numpy()
@@ -135,7 +137,8 @@ def sum_by(values: np.ndarray, index: np.ndarray, n: int) -> np.ndarray:
     return out.reshape(values.shape[:-1] + (n,))
 
 
-def kpis(t: dict[str, np.ndarray], definition: str, level: float = 0.95) -> dict[str, tuple[np.ndarray, ...]]:
+def kpis(t: dict[str, np.ndarray], definition: str,
+         level: float = 0.95) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Per channel and slot: each KPI pooled over replications (a ratio of sums) with its 95% interval.
 
     The interval is the ratio estimator's: replications are independent, so the spread of
@@ -168,7 +171,12 @@ def ratio(num: np.ndarray, den: np.ndarray, level: float = 0.95) -> tuple[np.nda
 
 def busy_replications(outcomes: list[Outcome], group: str) -> np.ndarray:
     """Agents busy per replication (rows) and interval."""
-    return np.vstack([o.intervals[f"{group}_agents_busy"].to_numpy() for o in outcomes])
+    return np.vstack([_tables(o).intervals[f"{group}_agents_busy"].to_numpy() for o in outcomes])
+
+
+def _tables(outcome: Outcome) -> RunTables:
+    assert outcome.tables is not None, "Runner returns only the runs that succeeded"
+    return outcome.tables
 
 
 def in_system_seconds(contacts: pd.DataFrame, channel: str, interval: float, n_intervals: int,

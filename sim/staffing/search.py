@@ -155,6 +155,7 @@ def search(problem: Problem, start: dict[str, np.ndarray], runner: Runner, max_i
         if not _step(problem, state, last, local):
             break
     result = best or closest
+    assert result is not None, "at least one plan was evaluated (max_iterations >= 1, checked in the request)"
     result.history = history
     return result
 
@@ -248,7 +249,7 @@ def _repair(problem: Problem, state: State, missed, m: Measurement, local) -> bo
             candidates = problem.order[channel]
             turn = (state.streak[channel][unit] - 1) % len(candidates)
             candidates = candidates[turn:] + candidates[:turn]
-            where = problem.unit_slots(channel, unit)
+            where = problem.unit_slots(channel, int(unit))
             undo = [g for g in candidates if (state.removed[g][where] > 0).any()]
             for g in undo:
                 back = where & (state.removed[g] > 0)

@@ -4,6 +4,7 @@ simulated KPIs with their intervals, the target that bound, the misses, and the 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -11,7 +12,7 @@ from sim.analytic import Target
 from sim.analytic.service_time import Scaled
 from sim.config.schema import Scenario
 from sim.staffing.demand import LIVE, Queue, deferred, interval_lengths, open_mask
-from sim.staffing.formulas import NO_DEMAND, Formula, Sized, method_load, size
+from sim.staffing.formulas import NO_DEMAND, Formula, Sized, add_arrays, method_load, size
 from sim.staffing.measure import Measurement
 from sim.staffing.measure import occupancy as simulated_occupancy
 from sim.staffing.plan import WORST, GroupPlan, merge
@@ -22,7 +23,7 @@ from sim.staffing.slots import Slots
 def starting_plan(scenario: Scenario, group: str, parts: list[Sized]) -> np.ndarray:
     """The formula plan where the group has contacts of its own, else its staffing in the scenario."""
     if parts:
-        return sum(s.agents for s in parts).astype(int)
+        return add_arrays(s.agents for s in parts).astype(int)
     spec = scenario.agents[group]
     return np.asarray(spec.plan(scenario.n_intervals, scenario.intervals_per_day), int)
 
@@ -69,7 +70,7 @@ def load_floor(scenario: Scenario, problem, m: Measurement, agents: dict[str, np
         counts = np.where(is_open, counts, 0.0) if channel in LIVE else deferred(counts, is_open)
         total += np.nan_to_num(counts) * aht / lengths
     floored = 0
-    have = sum(agents.values())
+    have = sum(agents.values(), np.zeros_like(total))
     for k in np.flatnonzero(have < total - 1e-9):
         serving = [g for g in problem.groups if problem.variable[g][slots.of[k]]]
         if serving:
@@ -140,15 +141,21 @@ def _binding(m: Measurement, problem, group: str, agents: np.ndarray, targets: l
         if agents[k] == 0:
             out.append("other groups")
             continue
-        slack = {}
+        slack: dict[str, float] = {}  # target -> its room, relative to its bound
         for channel in problem.serves[group]:
             for t in targets:
                 value = m.kpi(KPI_OF[t.name], channel)[j]
                 if not math.isnan(value):
                     room = (value - t.bound) if t.name == "service_level" else (t.bound - value)
                     slack[t.name] = min(slack.get(t.name, math.inf), room / t.bound)
-        out.append(min(slack, key=slack.get) if slack else NO_DEMAND)
+        out.append(min(slack, key=slack.__getitem__) if slack else NO_DEMAND)
     return out
+
+
+def _in_intervals(kpi: Sequence[np.ndarray], slots: Slots) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mean, low, high) per slot, spread to the intervals; NaN in the intervals not measured."""
+    mean, low, high = (np.where(slots.measured, x[slots.of], np.nan) for x in kpi)
+    return mean, low, high
 
 
 def simulated_columns(plan: GroupPlan, m: Measurement, slots: Slots, channels: list[str],
@@ -159,9 +166,8 @@ def simulated_columns(plan: GroupPlan, m: Measurement, slots: Slots, channels: l
     for name, worst in WORST.items():
         parts = [[m.kpis[name][i][m.channels.index(c)] for i in range(3)] for c in channels]
         picked = [worst.reduce(np.vstack([p[i] for p in parts])) if len(parts) > 1 else parts[0][i] for i in range(3)]
-        plan.simulated[name] = tuple(np.where(measured, x[of], np.nan) for x in picked)
-    mean, low, high = simulated_occupancy(m, plan.group, slots.collect(plan.agents))
-    plan.simulated["occupancy"] = tuple(np.where(measured, x[of], np.nan) for x in (mean, low, high))
+        plan.simulated[name] = _in_intervals(picked, slots)
+    plan.simulated["occupancy"] = _in_intervals(simulated_occupancy(m, plan.group, slots.collect(plan.agents)), slots)
     for k in np.flatnonzero(measured & (plan.agents > 0)):
         short = [c for c in channels if missed[c][of[k]]]
         if short:

@@ -15,7 +15,7 @@ from sim.staffing import search as search_method
 from sim.staffing.demand import Queue, check_groups, interval_lengths, mean_patience, queues
 from sim.staffing.formulas import NO_DEMAND, OCCUPANCY, Formula, Sized, method_load, size
 from sim.staffing.measure import Measurement, channel_table, measure
-from sim.staffing.plan import Staffing, merge
+from sim.staffing.plan import Staffing, StaffingMeta, merge
 from sim.staffing.request import Request, check
 from sim.staffing.runs import Runner
 from sim.staffing.slots import Slots
@@ -37,19 +37,20 @@ def staff(scenario: Scenario, request: Request | None = None, *,
         groups = [g for g in groups if any(q.group == g for q in found)]
     sized = [_size(scenario, request, q, request.method if request.method in FORMULAS else "mol", targets)
              for q in found]
-    meta = {"method": request.method, "channels": channels, "groups": groups,
-            "targets": [str(t) for t in targets], "thresholds": _thresholds(scenario, request, channels)}
+    meta: StaffingMeta = {"method": request.method, "channels": channels, "groups": groups,
+                          "targets": [str(t) for t in targets], "thresholds": _thresholds(scenario, request, channels)}
     runner = None
     if request.simulated:
         replications, seed = request.runs(scenario)
         rounds = request.iterations + 1 if request.method in ("isa", "simulate") else 1  # isa may check its last plan
         runner = Runner(replications, seed, request.executor, request.jobs, on_start, on_outcome, rounds * replications)
-        meta.update(replications=replications, seed=seed)
+        meta["replications"], meta["seed"] = replications, seed
     if request.method in FORMULAS:
         plans = [merge([s for s in sized if s.queue.group == g])
                  for g in groups if any(s.queue.group == g for s in sized)]
         result = Staffing(scenario, request, targets, plans, meta=meta)
         if request.check:
+            assert runner is not None, "a checked plan is simulated (Request.simulated)"
             _check(result, runner)
     else:
         run = _isa if request.method == "isa" else _simulate

@@ -108,7 +108,7 @@ class Journey:
         """
         self.customer.waited(contact, wait)
         redial = self.followups.redial
-        if self.redials[contact.channel] and contact.u_next < redial.probability:
+        if self.redials[contact.channel] and redial is not None and contact.u_next < redial.probability:
             self.followups.schedule(contact, self.channels[contact.channel], REDIAL, self.followups.redial_delay())
             return math.nan, 0
         return self.customer.gave_up(contact, now)
@@ -118,7 +118,9 @@ class Journey:
         if self.base is not None and contact.seat >= 0 and self.customer.customer(contact) < 0:
             return False
         self.customer.came_back(contact, contact.kind == REDIAL)
-        if contact.channel != contact.episode.first_channel:
+        ep = contact.episode
+        assert ep is not None, "every contact has its episode from arrival (started)"
+        if contact.channel != ep.first_channel:
             contact.flags |= SWITCHED
         return True
 
@@ -132,7 +134,9 @@ class Journey:
         exhaustion = service.exhaustion(agent, now)
         if service.shows_empathy(group, contact, exhaustion):
             customer.eased(contact)
-        contact.f_start = contact.episode.frustration
+        ep = contact.episode
+        assert ep is not None, "every contact has its episode from arrival (started)"
+        contact.f_start = ep.frustration
         return service.handle_time(agent, group, contact, exhaustion, now)
 
     def done(self, agent: int, group: Group, contact: Contact, now: float) -> bool:
@@ -150,6 +154,7 @@ class Journey:
         if result == RESOLVED:
             contact.flags |= SOLVED
         elif self.service.comes_back(contact):
+            assert self.res is not None, "only resolution brings customers back"
             channel = self.followups.repeat_channel(contact)
             self.followups.schedule(contact, channel, REPEAT, self.followups.delay("repeat", self.res.repeat_delay))
             contact.result = CONTINUED  # (a repeat due after the run leaves the episode open at the end)
@@ -158,6 +163,7 @@ class Journey:
     def _transfer(self, contact: Contact, now: float) -> None:
         if not contact.segment:  # the transfer rate counts contacts transferred at least once (SQM's 19%)
             contact.flags |= TRANSFERRED
+        assert self.res is not None, "only resolution transfers contacts"
         cold = self.fr is not None and contact.u_aux < self.res.cold_transfer_share
         self.customer.transferred(contact, cold)
         self.followups.refresh(contact)

@@ -63,6 +63,7 @@ class CustomerSide:
         if p is None or wait <= 0.0:
             return
         ep = contact.episode
+        assert ep is not None, "every contact has its episode from arrival (started)"
         increment = fr.wait_increment(p, self.perceived[contact.channel] * wait, contact.tolerance, ep.waited)
         if increment > 0.0:
             ep.waited += increment
@@ -77,17 +78,22 @@ class CustomerSide:
             if name == channel and level > served.level:
                 for waiting in queues.queues[q]:
                     if waiting.state == WAITING and waiting.arrival < served.arrival:
-                        waiting.episode.raise_by(self.fr.overtaking)
+                        ep = waiting.episode
+                        assert ep is not None, "every contact has its episode from arrival (started)"
+                        ep.raise_by(self.fr.overtaking)
 
     def eased(self, contact: Contact) -> None:
         """The agent showed empathy or apologised: frustration eases."""
-        ep = contact.episode
-        ep.frustration = fr.eased(self.fr, ep.frustration)
+        ep, p = contact.episode, self.fr
+        assert ep is not None, "every contact has its episode from arrival (started)"
+        assert p is not None, "empathy eases frustration only where frustration is modelled"
+        ep.frustration = fr.eased(p, ep.frustration)
         ep.apology = True
 
     def transferred(self, contact: Contact, cold: bool) -> None:
         """Passed to another agent: one more transfer, and more frustration (cold transfers more)."""
         ep = contact.episode
+        assert ep is not None, "every contact has its episode from arrival (started)"
         ep.transfers += 1
         if self.fr is not None:
             ep.raise_by(fr.transfer_increment(self.fr, ep.transfers, cold))
@@ -95,6 +101,7 @@ class CustomerSide:
     def came_back(self, contact: Contact, redial: bool) -> None:
         """The customer is back (a redial, repeat or chaser): one more contact, and more frustrated."""
         ep, p = contact.episode, self.fr
+        assert ep is not None, "every contact has its episode from arrival (started)"
         ep.contacts += 1
         if p is not None:
             bump = p.redial if redial else p.repeat_contact
@@ -121,7 +128,7 @@ class CustomerSide:
             self.ledger.record(contact, outcome, wait, flags, remembered, peak, z)
             return
         if self.sat is None:
-            if contact.result == UNRESOLVED and self.customer(contact) >= 0:
+            if contact.result == UNRESOLVED and self.base is not None and self.customer(contact) >= 0:
                 self.base.went_badly(contact.seat, now)
             self.ledger.record(contact, outcome, wait, flags, remembered, peak)
             return
@@ -129,12 +136,14 @@ class CustomerSide:
 
     def _rated(self, contact: Contact, wait: float, flags: int, remembered: float, peak: float, now: float) -> None:
         """A served contact's latent satisfaction (2.6); its answers are read from it in the ledger."""
-        ep = contact.episode
+        ep, sat, base = contact.episode, self.sat, self.base
+        assert ep is not None, "every contact has its episode from arrival (started)"
+        assert sat is not None, "only with satisfaction on"
         resolved = contact.result == RESOLVED
         failure = contact.anger > 0.0 or ep.contacts > 1
-        z = outcomes.latent(self.sat, resolved, remembered, ep.apology, contact.noise, failure)
+        z = outcomes.latent(sat, resolved, remembered, ep.apology, contact.noise, failure)
         seat = self.customer(contact)
-        loyalty = self.base.loyalty_now(seat, now) if seat >= 0 else 0.0
+        loyalty = base.loyalty_now(seat, now) if base is not None and seat >= 0 else 0.0
         effort = ep.contacts - 1 + ep.transfers + (contact.channel != ep.first_channel)
         flags |= RATED
         if contact.result != CONTINUED:
@@ -149,18 +158,19 @@ class CustomerSide:
         """
         if self.sat is not None:
             ep = contact.episode
+            assert ep is not None, "every contact has its episode from arrival (started)"
             remembered = fr.remembered(self.fr, ep.peak, ep.frustration) if self.fr is not None else 0.0
             z = outcomes.latent(self.sat, False, remembered, False, contact.noise)
             self._episode_end(contact, z, False, now)
             return z, EPISODE_END
-        if self.customer(contact) >= 0:
+        if self.base is not None and self.customer(contact) >= 0:
             self.base.went_badly(contact.seat, now)
         return math.nan, 0
 
     def _episode_end(self, contact: Contact, z: float, resolved: bool, now: float) -> None:
         """The episode is over (2.7): the customer's loyalty and memory move, and they may leave."""
         seat, base = self.customer(contact), self.base
-        if seat < 0:
+        if seat < 0 or base is None:  # (no base: seat is -1)
             return
         if not resolved:
             base.went_badly(seat, now)
@@ -172,8 +182,9 @@ class CustomerSide:
     def customer(self, contact: Contact) -> int:
         """The contact's seat in the customer base while its customer still holds it, else -1 (no base, or the
         customer churned: the seat is empty or has been given to someone new)."""
-        seat, base = contact.seat, self.base
-        if base is None or seat < 0 or not base.active[seat] or base.generation[seat] != contact.episode.generation:
+        seat, base, ep = contact.seat, self.base, contact.episode
+        assert ep is not None, "every contact has its episode from arrival (started)"
+        if base is None or seat < 0 or not base.active[seat] or base.generation[seat] != ep.generation:
             return -1
         return seat
 

@@ -38,10 +38,12 @@ class FollowUpScheduler:
         return buffer.pop()
 
     def redial_delay(self) -> float:
+        assert self.redial is not None, "only phone callers redial, where redial is configured"
         return self.delay("redial", self.redial.delay)
 
     def repeat_channel(self, contact: Contact) -> str:
         """Where an unresolved customer comes back: the same channel, or (``u_aux``) one of the others."""
+        assert self.res is not None, "only resolution brings customers back"
         channel, names, same = self.channels[contact.channel], self.channels, self.res.repeat_same_channel
         if len(names) > 1 and contact.u_aux >= same:
             others = [c for c in names if c != channel]
@@ -59,6 +61,7 @@ class FollowUpScheduler:
         tier, issue = contact.tier, contact.issue
         patience = d.patience * self.patience_factor[tier] / self.patience_factor[d.tier]
         if kind == REDIAL:
+            assert self.redial is not None, "only phone callers redial, where redial is configured"
             patience *= self.redial.patience_factor
         tolerance = d.tolerance * self.draws.tolerance_factors[tier] / self.draws.tolerance_factors[d.tier]
         follow = Contact(self.channels.index(channel), tier, issue, self.draws.levels[tier] + 1, at, 0,
@@ -69,7 +72,9 @@ class FollowUpScheduler:
 
     def chase(self, email: Contact) -> None:
         """An email customer with no reply phones in now."""
-        self.schedule(email, TRAITS[self.channels[email.channel]].chased_on, CHASER, 0.0)
+        target = TRAITS[self.channels[email.channel]].chased_on
+        assert target is not None, "only a channel with a chaser channel is chased"
+        self.schedule(email, target, CHASER, 0.0)
 
     def _due(self, event) -> None:
         follow: Contact = event.value

@@ -71,7 +71,9 @@ class ServiceSide:
         p = self.res
         if p is None:
             return RESOLVED
-        if contact.episode.transfers < p.max_transfers and contact.u_transfer < rules.transfer_probability(p, skill):
+        ep = contact.episode
+        assert ep is not None, "every contact has its episode from arrival (started)"
+        if ep.transfers < p.max_transfers and contact.u_transfer < rules.transfer_probability(p, skill):
             return TRANSFER
         chance = rules.resolution_probability(p, skill, self.resolution_factor[contact.issue], frustration, exhaustion)
         if self.pressure is not None:
@@ -87,8 +89,9 @@ class ServiceSide:
 
     def comes_back(self, contact: Contact) -> bool:
         """An unresolved customer comes back (a repeat contact) unless they have tried too often."""
-        p = self.res
-        return p is not None and contact.episode.contacts < p.max_contacts and contact.u_next < p.repeat_probability
+        p, ep = self.res, contact.episode
+        assert ep is not None, "every contact has its episode from arrival (started)"
+        return p is not None and ep.contacts < p.max_contacts and contact.u_next < p.repeat_probability
 
     def off_shift(self, agent: int, now: float, idle: bool) -> None:
         """An agent leaves the floor, keeping the recovery of its idle time so far."""
