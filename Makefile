@@ -35,10 +35,11 @@ $(VENV)/.browser: | $(VENV)/.installed-test
 demo: $(VENV)/.installed
 	$(BIN)/servsim sweep experiments/staffing_x_training.yaml
 
-# Static gates first (ruff on sim/), then the suite on every core (pytest-xdist); the report's browser tests
-# need Chromium (the .browser stamp installs it once).
+# Static gates first (ruff and mypy on sim/), then the suite on every core (pytest-xdist); the report's
+# browser tests need Chromium (the .browser stamp installs it once).
 test: $(VENV)/.installed-test $(VENV)/.browser
 	$(BIN)/ruff check sim
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto
 
 test-slow: $(VENV)/.installed-test

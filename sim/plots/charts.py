@@ -57,7 +57,7 @@ def heatmap(summary: pd.DataFrame, x: str, y: str, kpi: str, currency: str = CUR
     labels = cell_labels(kpi, raw)
     for (i, j), value in np.ndenumerate(raw):
         colour = ink(image.cmap(image.norm(value * scale(kpi)))) if np.isfinite(value) else "black"
-        ax.text(j, i, labels[i, j], ha="center", va="center", fontsize=9, color=colour)
+        ax.text(j, i, str(labels[i, j]), ha="center", va="center", fontsize=9, color=colour)
     ax.set_xticks(range(len(xs)), [_tick(v) for v in xs])
     ax.set_yticks(range(len(ys)), [_tick(v) for v in ys])
     ax.grid(False)

@@ -78,7 +78,7 @@ def finish(ax: Axes, xlabel: str, ylabel: str, title: str) -> None:
     """Axis labels and title: every chart has all three."""
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    width = ax.figure.get_figwidth() * (0.75 if ax.get_legend() is not None else 1.0)
+    width = ax.figure.figure.get_figwidth() * (0.75 if ax.get_legend() is not None else 1.0)
     ax.set_title(textwrap.fill(title, max(30, int(width * 9))))  # about 9 characters an inch at 12 pt: never clipped
 
 
