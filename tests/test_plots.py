@@ -287,7 +287,7 @@ def test_money_and_customer_kpis_have_units_and_a_direction(weeks_sweep):
     assert kpi_label("cost_per_contact") == "Cost per contact (EUR)"
     assert kpi_label("net_value", "USD") == "Net value (USD)"
     assert kpi_label("churn_rate") == "Churn (% a year)"
-    assert kpi_label("agent_attrition_rate") == "Agent attrition (% of agents per year)"
+    assert kpi_label("agent_attrition_rate") == "Agent attrition (% a year)"
     assert currency_of(weeks_sweep.manifest) == "EUR" and currency_of({}) == "EUR"
     lower = ("churn_rate", "agent_attrition_rate", "labour_cost", "training_cost", "hiring_cost", "cost_per_contact",
              "revenue_at_risk")

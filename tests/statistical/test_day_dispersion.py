@@ -33,7 +33,7 @@ def test_zero_dispersion_changes_nothing_and_touches_no_stream():
     explicit = phone_scenario(horizon="2d")
     explicit["channels"]["phone"]["arrivals"] = {"rate": "2/min", "day_dispersion": 0}
     a, b = (simulate(validate(Scenario, d, "test"), 0, 5) for d in (plain, explicit))
-    assert a.slots.equals(b.slots) and a.levels.equals(b.levels)
+    assert a.sums.equals(b.sums) and a.breakdown.equals(b.breakdown) and a.levels.equals(b.levels)
     assert a.meta["streams"] == b.meta["streams"] and "phone.day_volume" not in a.meta["streams"]
 
 
