@@ -14,6 +14,7 @@ from sim.config.schema import CHANNELS, DAY, SL_DEFINITIONS, Scenario
 from sim.config.traits import TRAITS
 from sim.kpis import CHANNEL_KPIS, KPI_DOCS, KPIS, SUMMARY_KPIS
 from sim.records import CENTRE_LEVELS, CONTACT_FIELDS, COUNT_FIELDS, LEVEL_FIELDS, SUM_FIELDS, RunOutput
+from sim.stability import backlog_growth
 
 YEAR = 365.25 * DAY
 SNAPSHOTS = ("snapshot", "customers_end", "loyalty_sum_end")  # taken at day ends: a period keeps its last one
@@ -140,11 +141,15 @@ def run_kpis(output: RunOutput, scenario: Scenario) -> dict[str, float]:
     for channel in CHANNELS:
         for name in CHANNEL_RUN_KPIS:
             kpis[f"{channel}_{name}"] = by_channel.at[channel, name] if channel in by_channel.index else np.nan
+    growth = [kpis[f"{c}_backlog_growth"] for c in by_channel.index]
+    flags = [kpis[f"{c}_unstable"] for c in by_channel.index]
+    kpis["backlog_growth"] = float(np.nansum(growth)) if not np.isnan(growth).all() else np.nan
+    kpis["unstable"] = float(np.nansum(flags)) if not np.isnan(flags).all() else np.nan
     for channel, traits in TRAITS.items():
         if traits.backlog:
             backlog = output.levels.get(f"backlog_end.{channel}")
             kpis[f"{channel}_backlog_end"] = float(backlog.iloc[-1]) if backlog is not None else np.nan
-    return kpis
+    return {name: float(value) for name, value in kpis.items()}  # plain floats: numpy ints would reach JSON as strings
 
 
 def daily_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
@@ -189,6 +194,10 @@ def channel_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
     channels = list(frame["channel"])
     frame["mean_queue_length"] = [levels[f"queue_area.{c}"].sum() / levels["length_seconds"].sum() for c in channels]
     frame["backlog_end"] = [output.levels[f"backlog_end.{c}"].iloc[-1] for c in channels]
+    trends = backlog_growth(output.levels, dict(zip(channels, frame["offered"].astype(float))), channels,
+                            scenario.warmup)
+    frame["backlog_growth"] = [trends[c][0] for c in channels]
+    frame["unstable"] = [trends[c][1] for c in channels]
     return frame
 
 
