@@ -129,17 +129,35 @@ _BASE = (
     _k("revenue", "revenue earned by active customers during the period (tier value per year, pro "
        "rata)",
        "Revenue", "money", HIGHER),
-    _k("labour_cost", "paid agent-hours (schedule less vacant positions) x agents.NAME.hourly_cost",
+    _k("margin", "contribution margin earned by active customers in the period: revenue x money.margin",
+       "Contribution margin", "money", HIGHER),
+    _k("labour_cost", "paid agent-hours x agents.NAME.hourly_cost; paid hours = the schedule (less vacant "
+       "positions) / (1 - money.shrinkage), as the schedule counts time on the floor",
        "Labour cost", "money", LOWER),
     _k("training_cost", "training agent-hours off the floor x money.training_cost_per_hour",
        "Training cost", "money", LOWER),
     _k("hiring_cost", "new hires x agents.NAME.hiring_cost (default two months' pay)", "Hiring cost", "money", LOWER),
-    _k("cost_per_contact", "(labour + training + hiring cost) / answered contacts",
+    _k("cost_per_contact", "(labour + training + hiring cost) / answered contacts (falls when repeats pad the "
+       "denominator: read it beside cost_per_resolved_issue)",
        "Cost per contact", "money", LOWER),
-    _k("revenue_at_risk", "revenue that customers lost in the period would have brought over "
-       "money.lost_value_years",
+    _k("cost_per_resolved_issue", "(labour + training + hiring cost) / contacts that resolved their issue "
+       "(COPC's cost per resolution)",
+       "Cost per resolved issue", "money", LOWER),
+    _k("revenue_at_risk", "yearly revenue of the customers lost in the period x money.lost_value_years (revenue, "
+       "not margin: for reference; net value uses customer_value_lost)",
        "Revenue at risk", "money", LOWER),
-    _k("net_value", "revenue - labour - training - hiring cost - revenue at risk", "Net value", "money", HIGHER),
+    _k("customer_value_lost", "lifetime value of the customers lost in the period, booked at the date each "
+       "leaves: yearly revenue x money.margin / (background churn + money.discount_rate)",
+       "Customer value lost", "money", LOWER),
+    _k("customer_value_lost_service", "customer_value_lost of customers who left right after a contact "
+       "(service-caused)",
+       "Customer value lost (after a contact)", "money", LOWER),
+    _k("customer_value_lost_background", "customer_value_lost of customers who left by background churn",
+       "Customer value lost (background churn)", "money", LOWER),
+    _k("net_value", "-(labour + training + hiring cost + customer value lost): what the period costs, service "
+       "and customers lost together (the margin the base earns anyway is left out, or customers lost would "
+       "count twice)",
+       "Net value", "money", HIGHER),
     _k("backlog_growth", "growth per day of the contacts still waiting at the end of each day after the warm-up "
        "(least-squares trend over the days; one level per weekday from two weeks on; all channels: their sum; "
        "needs 3 days; sim/stability.py)",

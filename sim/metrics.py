@@ -78,30 +78,53 @@ def _customer_and_money_kpis(s: pd.DataFrame, out: pd.DataFrame) -> None:
     out["agents_employed"] = s["employed_area"] / s["length_seconds"]
     for name in MONEY_COLUMNS:
         out[name] = s[name]
+    out["customer_value_lost_background"] = s["customer_value_lost"] - s["customer_value_lost_service"]
+    out["margin"] = s["margin"]
     cost = s["labour_cost"] + s["training_cost"] + s["hiring_cost"]
     out["cost_per_contact"] = cost / s["answered"]
-    out["net_value"] = s["revenue"] - cost - s["revenue_at_risk"]
+    out["cost_per_resolved_issue"] = cost / s["resolved"]
+    out["net_value"] = -cost - s["customer_value_lost"]
 
 
-MONEY_COLUMNS = ("revenue", "labour_cost", "training_cost", "hiring_cost", "revenue_at_risk")
+MONEY_COLUMNS = ("revenue", "labour_cost", "training_cost", "hiring_cost", "revenue_at_risk", "margin",
+                 "customer_value_lost", "customer_value_lost_service")
 _SUMMED = list(COUNT_FIELDS + SUM_FIELDS + LEVEL_FIELDS + CENTRE_LEVELS + MONEY_COLUMNS[1:]) + [
     "length_seconds", "exhaustion_end", "on_floor_end", "employed_area", "quits", "hires"]
 
 
-def money_by_interval(levels: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """Labour, training and hiring cost and revenue at risk per interval, priced from the run's levels.
+def lifetime_value_factor(scenario: Scenario) -> float:
+    """Years of margin a retained customer is worth: margin / (h0 + discount rate).
 
-    Labour is the paid agent-time of each group at its hourly cost; training, the agent-time taken off
-    the floor at ``money.training_cost_per_hour``; hiring, each hire at the group's cost per hire; revenue
-    at risk, the yearly revenue of the customers lost times ``money.lost_value_years``.
+    A customer who stays leaves at the background hazard h0 a year (``behaviour.loyalty.background_churn``,
+    0 with the loyalty part off); their margin, discounted continuously at ``money.discount_rate``, is worth
+    the integral of margin e^{-(h0 + d) t} dt = margin / (h0 + d) times their yearly revenue.
+    """
+    b = scenario.behaviour
+    h0 = b.loyalty.background_churn if b.on("loyalty") else 0.0
+    return scenario.money.margin / (h0 + scenario.money.discount_rate)
+
+
+def money_by_interval(levels: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Costs, margin and the value of customers lost per interval, priced from the run's levels.
+
+    Labour is the paid agent-time of each group at its hourly cost, grossed up for shrinkage (the plan
+    counts time on the floor; paid time is that / (1 - ``money.shrinkage``)); training, the agent-time
+    taken off the floor at ``money.training_cost_per_hour``; hiring, each hire at the group's cost per
+    hire; margin, ``money.margin`` of the revenue; customer value lost, each lost customer's lifetime
+    value (``lifetime_value_factor``) booked when they leave; revenue at risk, the yearly revenue of the
+    customers lost times ``money.lost_value_years`` (the older, revenue-based measure).
     """
     money = scenario.money
     frame = pd.DataFrame(index=levels.index)
     frame["labour_cost"] = sum(levels[f"paid_area.{g}"] / 3600.0 * spec.hourly_cost
-                               for g, spec in scenario.agents.items())
+                               for g, spec in scenario.agents.items()) / (1.0 - money.shrinkage)
     frame["training_cost"] = levels["training_area"] / 3600.0 * money.training_cost_per_hour
     frame["hiring_cost"] = sum(levels[f"hires.{g}"] * spec.cost_per_hire for g, spec in scenario.agents.items())
     frame["revenue_at_risk"] = levels["value_lost"] * money.lost_value_years
+    frame["margin"] = levels["revenue"] * money.margin
+    clv = lifetime_value_factor(scenario)
+    frame["customer_value_lost"] = levels["value_lost"] * clv
+    frame["customer_value_lost_service"] = levels["value_defected"] * clv
     return frame
 
 

@@ -323,7 +323,10 @@ class Money(_Section):
 
     currency: str = Field(default="EUR", min_length=1, max_length=10)
     training_cost_per_hour: float = Field(default=20.0, ge=0, le=1e6)  # trainer and materials per agent-hour (D)
-    lost_value_years: float = Field(default=1.0, ge=0, le=100)  # a churned customer's revenue lost after the run
+    lost_value_years: float = Field(default=1.0, ge=0, le=100)  # revenue_at_risk: a lost customer's revenue, years
+    margin: float = Field(default=0.25, ge=0, le=1)  # contribution margin: share of revenue that is profit (D)
+    discount_rate: float = Field(default=0.10, gt=0, le=1)  # a year, for customer lifetime value (D)
+    shrinkage: float = Field(default=0.0, ge=0, lt=1)  # share of paid time off the floor (breaks, meetings, absence)
 
 
 class Output(_Section):

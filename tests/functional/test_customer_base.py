@@ -44,7 +44,8 @@ def phone(size: int, days: int = 2, agents: int = 6, **behaviour) -> Scenario:
 
 def test_customers_who_all_defect_after_one_episode_stop_the_demand():
     # every episode ends in defection (p = kappa * Phi(10 - 1.333 z) = 1); nobody new joins
-    always = {"defection": {"kappa": 1.0, "intercept": 10.0}, "resolution": {"repeat_probability": 0.0}}
+    always = {"defection": {"kappa": 1.0, "intercept": 10.0, "caused_by_contact": False},
+              "resolution": {"repeat_probability": 0.0}}
     size = 300
     out = simulate(phone(size, **always), 0, SEED)
     kpis = run_kpis(out, phone(size, **always))
@@ -76,7 +77,7 @@ def test_labour_and_training_cost_are_the_schedule_priced_when_nobody_leaves():
     kpis = run_kpis(simulate(scenario, 0, SEED), scenario)
     hours = scenario.interval / 3600.0
     labour = sum(sum(g.plan(scenario.n_intervals, scenario.intervals_per_day)) * hours * g.hourly_cost
-                 for g in scenario.agents.values())
+                 for g in scenario.agents.values()) / (1 - scenario.money.shrinkage)  # paid time, not floor time
     group = scenario.agents["phone_team"]
     off = sum(group.plan(scenario.n_intervals, scenario.intervals_per_day)) - sum(floor_plan(scenario, "phone_team"))
     assert kpis["labour_cost"] == pytest.approx(labour)
@@ -85,7 +86,8 @@ def test_labour_and_training_cost_are_the_schedule_priced_when_nobody_leaves():
     assert kpis["hiring_cost"] == 0.0 and kpis["agent_attrition_rate"] == 0.0
     cost = kpis["labour_cost"] + kpis["training_cost"]
     assert kpis["cost_per_contact"] == pytest.approx(cost / kpis["answered"])
-    assert kpis["net_value"] == pytest.approx(kpis["revenue"] - cost - kpis["revenue_at_risk"])
+    assert kpis["net_value"] == pytest.approx(-cost - kpis["customer_value_lost"])
+    assert kpis["cost_per_resolved_issue"] > kpis["cost_per_contact"]  # fewer resolutions than answers
 
 
 def attrition(**settings) -> Scenario:
@@ -251,3 +253,18 @@ def test_replacement_hires_reach_the_floor_after_their_induction():
         recent = quits.loc[quits["start_seconds"] >= scenario.horizon - 9 * DAY, "quits"].sum()
         assert levels["on_floor_end"].iloc[-1] >= 6 - recent
         assert levels["hires"].sum() >= quits.loc[quits["start_seconds"] < scenario.horizon - 4 * DAY, "quits"].sum()
+
+
+def test_lost_customers_are_valued_at_their_discounted_lifetime_margin_split_by_cause():
+    """Each lost customer costs value x margin / (h0 + d): the integral of their margin over a lifetime ended by the
+    background hazard h0 and discounted at d (closed form); service-caused and background parts add up."""
+    scenario = sim.load_config(CENTRE, ["horizon=2d", "customers.base.size=20000", "money.margin=0.3",
+                                        "money.discount_rate=0.05"])
+    out = simulate(scenario, 0, SEED)
+    kpis, levels = run_kpis(out, scenario), out.levels
+    factor = 0.3 / (scenario.behaviour.loyalty.background_churn + 0.05)
+    assert kpis["customer_value_lost"] == pytest.approx(levels["value_lost"].sum() * factor)
+    assert kpis["customer_value_lost_service"] == pytest.approx(levels["value_defected"].sum() * factor)
+    assert kpis["customer_value_lost_service"] + kpis["customer_value_lost_background"] == \
+        pytest.approx(kpis["customer_value_lost"])
+    assert kpis["margin"] == pytest.approx(0.3 * kpis["revenue"])

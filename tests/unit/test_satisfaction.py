@@ -1,5 +1,5 @@
 """Per-contact customer outcomes (sim/behaviour/satisfaction.py) against the evidence note
-(research/satisfaction-evidence.md, sections 2.6, 2.7, 2.9 and the calibration table 2.11)."""
+(docs/evidence/satisfaction-evidence.md, sections 2.6, 2.7, 2.9 and the calibration table 2.11)."""
 
 from __future__ import annotations
 
