@@ -98,6 +98,8 @@ _BASE = (
        "CSAT (mean of all served contacts)", "csat_1_5", HIGHER),
     _k("csat_top_box", "share of served contacts whose true CSAT is 5",
        "CSAT top box (answering 5)", "share", HIGHER),
+    _k("csat_top2_box", "share of served contacts whose true CSAT is 4 or 5 (the top-2-box benchmarks quote)",
+       "CSAT top-2-box (answering 4 or 5)", "share", HIGHER),
     _k("csat_surveyed_mean", "mean CSAT of the contacts who answered the survey (response bias "
        "included)",
        "Surveyed CSAT (mean)", "csat_1_5", HIGHER),

@@ -55,6 +55,7 @@ def kpis_from_sums(sums: pd.DataFrame, definition: str) -> pd.DataFrame:
         out["frustration_peak_mean"] = s["frustration_peak_sum"] / s["frustrated_n"]
         out["csat_mean"] = s["csat_sum"] / s["rated"]
         out["csat_top_box"] = s["csat_top"] / s["rated"]
+        out["csat_top2_box"] = (s["csat_top"] + s["csat_4"]) / s["rated"]
         out["csat_surveyed_mean"] = s["surveyed_csat_sum"] / s["surveyed"]
         out["survey_response_rate"] = s["surveyed"] / s["rated"]
         out["nps"] = 100 * (s["promoters"] - s["detractors"]) / s["rated"]

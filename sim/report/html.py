@@ -26,7 +26,7 @@ color:#1a1a1a;line-height:1.45}h1{margin-bottom:.2em}h2{border-bottom:2px solid 
 .meta{color:#555}table{border-collapse:collapse;margin:1em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;
 text-align:right}th{background:#f0f4f8}td.name,th.name{text-align:left}figure{margin:1.5em 0}figure img{max-width:100%;
 border:1px solid #ddd}figcaption{color:#444;font-size:.92em}pre{background:#f6f8fa;padding:1em;overflow-x:auto;font-size:.85em}
-li{margin:.3em 0}.baseline{font-weight:600}
+li{margin:.3em 0}.baseline{font-weight:600}.unstable{color:#b00020;font-weight:600}
 """
 
 
@@ -80,14 +80,23 @@ def _header(m: dict) -> str:
 def _scenarios(results: SweepResults) -> str:
     m = results.manifest
     factors = sorted({k for s in m["scenarios"] for k in s["factors"]})
-    head = "".join(f"<th>{html.escape(f)}</th>" for f in factors)
+    summary = results.summary
+    stability = dict(zip(summary["scenario_name"], summary["stability"])) if "stability" in summary else {}
+    head = "".join(f"<th>{html.escape(f)}</th>" for f in factors) + ("<th>stability</th>" if stability else "")
     rows = []
     for s in m["scenarios"]:
         cls = ' class="baseline"' if s["name"] == m["baseline"] else ""
         cells = "".join(f"<td>{html.escape(json.dumps(s['factors'].get(f, '')))}</td>" for f in factors)
+        if stability:  # sim.stability: does any channel's end-of-day backlog grow?
+            text = str(stability.get(s["name"], ""))
+            mark = ' class="unstable"' if text.startswith("UNSTABLE") else ""
+            cells += f"<td{mark}>{html.escape(text)}</td>"
         rows.append(f"<tr{cls}><td class=\"name\">{html.escape(s['name'])}</td>{cells}</tr>")
+    unstable = [n for n, t in stability.items() if str(t).startswith("UNSTABLE")]
+    warning = (f"<p class=\"unstable\">{len(unstable)} scenario(s) are unstable: a backlog grows day after day, "
+               "so their KPIs depend on the horizon and are not a steady state.</p>") if unstable else ""
     return (f"<p>The baseline, which the others are compared with, is <span class=\"baseline\">"
-            f"{html.escape(m['baseline'])}</span>.</p><table><tr><th class=\"name\">scenario</th>{head}</tr>"
+            f"{html.escape(m['baseline'])}</span>.</p>{warning}<table><tr><th class=\"name\">scenario</th>{head}</tr>"
             f"{''.join(rows)}</table>")
 
 

@@ -13,7 +13,7 @@ from sim.model import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 # one day: a repeat (median one day later) of most unresolved contacts falls after the run
-SETTINGS = ["horizon=1d", "customers.base.size=20000"]
+SETTINGS = ["horizon=1d", "warmup=0s", "customers.base.size=20000"]
 
 
 def unscored_share(resolution_base: float) -> tuple[float, float]:

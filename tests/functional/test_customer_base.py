@@ -72,7 +72,7 @@ def test_customers_lost_and_revenue_at_risk_add_up():
 
 
 def test_labour_and_training_cost_are_the_schedule_priced_when_nobody_leaves():
-    scenario = sim.load_config(CENTRE, ["horizon=2d", "behaviour.attrition.enabled=false",
+    scenario = sim.load_config(CENTRE, ["horizon=2d", "warmup=0s", "behaviour.attrition.enabled=false",
                                         "agents.phone_team.training_hours=90"])
     kpis = run_kpis(simulate(scenario, 0, SEED), scenario)
     hours = scenario.interval / 3600.0
@@ -135,7 +135,7 @@ def test_attrition_leaves_the_floor_short_and_waits_longer_under_common_random_n
 
 @lru_cache(maxsize=None)
 def centre(overrides: tuple[str, ...] = (), days: int = 2, replications: int = 8):
-    return sim.run(sim.load_config(CENTRE, (f"horizon={days}d",) + overrides), replications, SEED).runs
+    return sim.run(sim.load_config(CENTRE, (f"horizon={days}d", "warmup=0s") + overrides), replications, SEED).runs
 
 
 def test_better_resolution_raises_csat_nps_and_loyalty_and_lowers_churn():
@@ -159,8 +159,8 @@ def test_churn_lowers_later_demand():
     kept = centre(("behaviour.defection.enabled=false",), days=21, replications=3)
     lost = centre((), days=21, replications=3)
     assert (lost["active_customers_end"] < kept["active_customers_end"]).all()
-    scenario = sim.load_config(CENTRE, ["horizon=21d"])
-    quiet = sim.load_config(CENTRE, ["horizon=21d", "behaviour.defection.enabled=false"])
+    scenario = sim.load_config(CENTRE, ["horizon=21d", "warmup=0s"])
+    quiet = sim.load_config(CENTRE, ["horizon=21d", "warmup=0s", "behaviour.defection.enabled=false"])
     for rep in range(2):
         week = weekly_kpis(simulate(scenario, rep, SEED), scenario).set_index("week")
         calm = weekly_kpis(simulate(quiet, rep, SEED), quiet).set_index("week")
@@ -182,7 +182,7 @@ def test_a_customer_who_gave_up_is_less_patient_next_time():
 def live_contacts(weeks: int) -> tuple[int, int, int, int]:
     """When a run of ``weeks`` ends: contacts still referenced, contacts the centre still holds (queued, in
     service, or a follow-up due later), contacts offered, and the bytes of the customer base's arrays."""
-    scenario = sim.load_config(CENTRE, [f"horizon={weeks}w"])
+    scenario = sim.load_config(CENTRE, [f"horizon={weeks}w", "warmup=0s"])
     streams, layout = Streams(SEED, 0), Layout(scenario)
     ledger = Ledger(scenario, layout.channels, layout.tiers, layout.issues, False)
     levels = Levels(scenario.n_intervals, layout.channels, list(scenario.agents))
@@ -258,7 +258,7 @@ def test_replacement_hires_reach_the_floor_after_their_induction():
 def test_lost_customers_are_valued_at_their_discounted_lifetime_margin_split_by_cause():
     """Each lost customer costs value x margin / (h0 + d): the integral of their margin over a lifetime ended by the
     background hazard h0 and discounted at d (closed form); service-caused and background parts add up."""
-    scenario = sim.load_config(CENTRE, ["horizon=2d", "customers.base.size=20000", "money.margin=0.3",
+    scenario = sim.load_config(CENTRE, ["horizon=2d", "warmup=0s", "customers.base.size=20000", "money.margin=0.3",
                                         "money.discount_rate=0.05"])
     out = simulate(scenario, 0, SEED)
     kpis, levels = run_kpis(out, scenario), out.levels
