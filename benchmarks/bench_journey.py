@@ -63,7 +63,7 @@ def journey_scenario(kind: str, days: int):
     """
     from sim.config.loader import load_config
 
-    overrides = [f"horizon={days}d"] + (["customers.base=null"] if kind == "anonymous" else [])
+    overrides = [f"horizon={days}d", "warmup=0s"] + (["customers.base=null"] if kind == "anonymous" else [])
     scenario = load_config(CONFIG, overrides)
     if kind == "all":
         off = [name for name, on in behaviour_parts(scenario).items() if not on]

@@ -36,7 +36,7 @@ def one_replication(scenario) -> float:
 
 def measure(method: str, args) -> dict:
     path, goal = CASES[method]
-    overrides = [f"horizon={args.horizon}"] if args.horizon else []
+    overrides = [f"horizon={args.horizon}", "warmup=0s"] if args.horizon else []
     scenario = sim.load_config(path, overrides)
     reference = min(one_replication(scenario) for _ in range(3))
     request = Request(method=method, replications=args.replications, jobs=args.jobs,

@@ -32,7 +32,7 @@ RELEASE = "a814e1d"
 # (config, overrides, replications): what is compared; horizons short enough for a quick check.
 CASES = (
     ("configs/phone_line.yaml", ["horizon=2d"], 2),
-    ("configs/service_centre.yaml", ["horizon=3d"], 2),
+    ("configs/service_centre.yaml", ["horizon=3d", "warmup=0s"], 2),
     ("configs/service_centre.yaml", ["horizon=8d", "warmup=1d", "customers.base.size=20000"], 1),
     ("configs/erlang_a_benchmark.yaml", ["horizon=1d"], 2),
 )
@@ -104,7 +104,7 @@ def fingerprints(release: Path) -> bool:
 
 
 def speed(release: Path, days: int, contacts_days: int, repeat: int) -> None:
-    cases = (("service centre", "configs/service_centre.yaml", [f"horizon={days}d"]),
+    cases = (("service centre", "configs/service_centre.yaml", [f"horizon={days}d", "warmup=0s"]),
              ("M/M/9+M", "configs/erlang_a_benchmark.yaml", [f"horizon={contacts_days}d", "warmup=0"]))
     for label, config, overrides in cases:
         rates = {"release": 0.0, "tree": 0.0}

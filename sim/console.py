@@ -19,7 +19,7 @@ from rich.progress import (
 from rich.table import Table
 
 from sim.formatting import fmt, fmt_difference, fmt_interval
-from sim.kpis import LOWER_IS_BETTER, SUMMARY_KPIS
+from sim.kpis import HEADLINE, LOWER_IS_BETTER, SUMMARY_KPIS
 
 
 def summary_table(summary: pd.DataFrame, kpis: tuple[str, ...] = SUMMARY_KPIS) -> Table:
@@ -86,6 +86,33 @@ def summary_json(summary: pd.DataFrame) -> dict[str, dict[str, float | None]]:
     }
 
 
+def headline_json(summary: pd.DataFrame, thresholds: dict[str, float]) -> dict[str, dict]:
+    """Per channel: its threshold and the ``HEADLINE`` KPIs (mean and interval), what a run's JSON leads with."""
+    kpis = summary_json(summary)
+    return {channel: {"threshold_seconds": threshold,
+                      **{name: kpis[f"{channel}_{name}"] for name in HEADLINE}}
+            for channel, threshold in thresholds.items()}
+
+
+def _stability_cell(text: str) -> str:
+    return f"[bold red]{text}[/bold red]" if text.startswith("UNSTABLE") else text
+
+
+def stability_line(runs: pd.DataFrame) -> str:
+    """Below a run's table: whether any channel's end-of-day backlog grows (``sim.stability``)."""
+    from sim.stability import verdict
+
+    result = verdict(runs)
+    if result["stable"] is None:
+        return "stability: not judged (fewer than 3 full days after the warm-up)"
+    unstable = {c: v for c, v in result["channels"].items() if v["stable"] is False}
+    if not unstable:
+        return "stability: stable (no channel's end-of-day backlog grows after the warm-up)"
+    parts = [f"{c} backlog grows {v['growth_per_day']:+.1f} a day (in {v['unstable_replications']} of "
+             f"{len(runs)} replications)" for c, v in unstable.items()]
+    return "[bold red]UNSTABLE[/bold red]: " + "; ".join(parts) + ": results are not a steady state"
+
+
 def stdout() -> Console:
     """The console for results: on a terminal its width; piped or captured, wide enough for the tables."""
     console = Console(highlight=False)
@@ -141,6 +168,8 @@ def print_ranking(results, plan, kpi: str, top: int = 5) -> None:
         table.add_column("scenario" if column == "scenario_name" else column.rsplit(".", 1)[-1], no_wrap=True)
     for column in (kpi, "95% interval", "vs baseline", "95% interval"):
         table.add_column(column, justify="right", no_wrap=True)
+    if "stability" in summary:
+        table.add_column("stability")
     for row in rank(summary, kpi, kpi in LOWER_IS_BETTER).head(top).to_dict("records"):
         d = diffs.loc[row["scenario"]] if row["scenario"] in diffs.index else None
         table.add_row(
@@ -148,6 +177,7 @@ def print_ranking(results, plan, kpi: str, top: int = 5) -> None:
             fmt(kpi, row[f"{kpi}_mean"]), fmt_interval(kpi, row[f"{kpi}_ci_low"], row[f"{kpi}_ci_high"]),
             "–" if d is None else fmt_difference(kpi, d["diff_mean"]),
             "–" if d is None else f"{fmt_difference(kpi, d['diff_ci_low'])} – {fmt_difference(kpi, d['diff_ci_high'])}",
+            *([_stability_cell(row["stability"])] if "stability" in summary else []),
         )
     console.print(table)
 

@@ -14,6 +14,7 @@ from sim.config.schema import CHANNELS, DAY, SL_DEFINITIONS, Scenario
 from sim.config.traits import TRAITS
 from sim.kpis import CHANNEL_KPIS, KPI_DOCS, KPIS, SUMMARY_KPIS
 from sim.records import CENTRE_LEVELS, CONTACT_FIELDS, COUNT_FIELDS, LEVEL_FIELDS, SUM_FIELDS, RunOutput
+from sim.stability import backlog_growth
 
 YEAR = 365.25 * DAY
 SNAPSHOTS = ("snapshot", "customers_end", "loyalty_sum_end")  # taken at day ends: a period keeps its last one
@@ -54,6 +55,7 @@ def kpis_from_sums(sums: pd.DataFrame, definition: str) -> pd.DataFrame:
         out["frustration_peak_mean"] = s["frustration_peak_sum"] / s["frustrated_n"]
         out["csat_mean"] = s["csat_sum"] / s["rated"]
         out["csat_top_box"] = s["csat_top"] / s["rated"]
+        out["csat_top2_box"] = (s["csat_top"] + s["csat_4"]) / s["rated"]
         out["csat_surveyed_mean"] = s["surveyed_csat_sum"] / s["surveyed"]
         out["survey_response_rate"] = s["surveyed"] / s["rated"]
         out["nps"] = 100 * (s["promoters"] - s["detractors"]) / s["rated"]
@@ -77,30 +79,53 @@ def _customer_and_money_kpis(s: pd.DataFrame, out: pd.DataFrame) -> None:
     out["agents_employed"] = s["employed_area"] / s["length_seconds"]
     for name in MONEY_COLUMNS:
         out[name] = s[name]
+    out["customer_value_lost_background"] = s["customer_value_lost"] - s["customer_value_lost_service"]
+    out["margin"] = s["margin"]
     cost = s["labour_cost"] + s["training_cost"] + s["hiring_cost"]
     out["cost_per_contact"] = cost / s["answered"]
-    out["net_value"] = s["revenue"] - cost - s["revenue_at_risk"]
+    out["cost_per_resolved_issue"] = cost / s["resolved"]
+    out["net_value"] = -cost - s["customer_value_lost"]
 
 
-MONEY_COLUMNS = ("revenue", "labour_cost", "training_cost", "hiring_cost", "revenue_at_risk")
+MONEY_COLUMNS = ("revenue", "labour_cost", "training_cost", "hiring_cost", "revenue_at_risk", "margin",
+                 "customer_value_lost", "customer_value_lost_service")
 _SUMMED = list(COUNT_FIELDS + SUM_FIELDS + LEVEL_FIELDS + CENTRE_LEVELS + MONEY_COLUMNS[1:]) + [
     "length_seconds", "exhaustion_end", "on_floor_end", "employed_area", "quits", "hires"]
 
 
-def money_by_interval(levels: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """Labour, training and hiring cost and revenue at risk per interval, priced from the run's levels.
+def lifetime_value_factor(scenario: Scenario) -> float:
+    """Years of margin a retained customer is worth: margin / (h0 + discount rate).
 
-    Labour is the paid agent-time of each group at its hourly cost; training, the agent-time taken off
-    the floor at ``money.training_cost_per_hour``; hiring, each hire at the group's cost per hire; revenue
-    at risk, the yearly revenue of the customers lost times ``money.lost_value_years``.
+    A customer who stays leaves at the background hazard h0 a year (``behaviour.loyalty.background_churn``,
+    0 with the loyalty part off); their margin, discounted continuously at ``money.discount_rate``, is worth
+    the integral of margin e^{-(h0 + d) t} dt = margin / (h0 + d) times their yearly revenue.
+    """
+    b = scenario.behaviour
+    h0 = b.loyalty.background_churn if b.on("loyalty") else 0.0
+    return scenario.money.margin / (h0 + scenario.money.discount_rate)
+
+
+def money_by_interval(levels: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Costs, margin and the value of customers lost per interval, priced from the run's levels.
+
+    Labour is the paid agent-time of each group at its hourly cost, grossed up for shrinkage (the plan
+    counts time on the floor; paid time is that / (1 - ``money.shrinkage``)); training, the agent-time
+    taken off the floor at ``money.training_cost_per_hour``; hiring, each hire at the group's cost per
+    hire; margin, ``money.margin`` of the revenue; customer value lost, each lost customer's lifetime
+    value (``lifetime_value_factor``) booked when they leave; revenue at risk, the yearly revenue of the
+    customers lost times ``money.lost_value_years`` (the older, revenue-based measure).
     """
     money = scenario.money
     frame = pd.DataFrame(index=levels.index)
     frame["labour_cost"] = sum(levels[f"paid_area.{g}"] / 3600.0 * spec.hourly_cost
-                               for g, spec in scenario.agents.items())
+                               for g, spec in scenario.agents.items()) / (1.0 - money.shrinkage)
     frame["training_cost"] = levels["training_area"] / 3600.0 * money.training_cost_per_hour
     frame["hiring_cost"] = sum(levels[f"hires.{g}"] * spec.cost_per_hire for g, spec in scenario.agents.items())
     frame["revenue_at_risk"] = levels["value_lost"] * money.lost_value_years
+    frame["margin"] = levels["revenue"] * money.margin
+    clv = lifetime_value_factor(scenario)
+    frame["customer_value_lost"] = levels["value_lost"] * clv
+    frame["customer_value_lost_service"] = levels["value_defected"] * clv
     return frame
 
 
@@ -140,11 +165,15 @@ def run_kpis(output: RunOutput, scenario: Scenario) -> dict[str, float]:
     for channel in CHANNELS:
         for name in CHANNEL_RUN_KPIS:
             kpis[f"{channel}_{name}"] = by_channel.at[channel, name] if channel in by_channel.index else np.nan
+    growth = [kpis[f"{c}_backlog_growth"] for c in by_channel.index]
+    flags = [kpis[f"{c}_unstable"] for c in by_channel.index]
+    kpis["backlog_growth"] = float(np.nansum(growth)) if not np.isnan(growth).all() else np.nan
+    kpis["unstable"] = float(np.nansum(flags)) if not np.isnan(flags).all() else np.nan
     for channel, traits in TRAITS.items():
         if traits.backlog:
             backlog = output.levels.get(f"backlog_end.{channel}")
             kpis[f"{channel}_backlog_end"] = float(backlog.iloc[-1]) if backlog is not None else np.nan
-    return kpis
+    return {name: float(value) for name, value in kpis.items()}  # plain floats: numpy ints would reach JSON as strings
 
 
 def daily_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
@@ -189,6 +218,10 @@ def channel_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
     channels = list(frame["channel"])
     frame["mean_queue_length"] = [levels[f"queue_area.{c}"].sum() / levels["length_seconds"].sum() for c in channels]
     frame["backlog_end"] = [output.levels[f"backlog_end.{c}"].iloc[-1] for c in channels]
+    trends = backlog_growth(output.levels, dict(zip(channels, frame["offered"].astype(float))), channels,
+                            scenario.warmup)
+    frame["backlog_growth"] = [trends[c][0] for c in channels]
+    frame["unstable"] = [trends[c][1] for c in channels]
     return frame
 
 

@@ -74,6 +74,7 @@ CENTRE_LEVELS = (
     "acquired",  # new customers who filled an empty seat
     "revenue",  # revenue earned by active customers
     "value_lost",  # yearly revenue of the customers lost (what money.lost_value_years multiplies)
+    "value_defected",  # ... of which customers who left right after a contact
 )
 LEVEL_FIELDS = ("queue_area", "busy_area", "staffed_area")
 
@@ -87,7 +88,7 @@ ROW_COLUMNS = (
     ("arrival", "d"), ("interval", "q"), ("channel", "b"), ("tier", "b"), ("issue", "b"), ("outcome", "b"),
     ("kind", "b"), ("flags", "q"), ("wait", "d"), ("busy", "d"), ("frustration", "d"), ("peak", "d"), ("z", "d"),
     ("loyalty", "d"), ("effort", "d"), ("u_survey", "d"), ("seat", "q"), ("group", "b"), ("agent", "q"),
-    ("episode", "q"),
+    ("episode", "q"), ("noise", "d"),
 )
 
 

@@ -44,7 +44,7 @@ def weeks_dir(tmp_path_factory) -> Path:
     import sim
     from sim.experiment.spec import run_specs
 
-    plan = sim.load_experiment(ROOT / "experiments" / "loyalty_over_weeks.yaml", ["horizon=9d"], replications=2)
+    plan = sim.load_experiment(ROOT / "experiments" / "loyalty_over_weeks.yaml", ["horizon=9d", "warmup=0s"], replications=2)
     plan = dataclasses.replace(plan, scenarios=plan.scenarios[:2], runs=run_specs(2, 2, plan.experiment.seed))
     out = tmp_path_factory.mktemp("weeks") / "results"
     sim.sweep(plan, out, executor="serial")

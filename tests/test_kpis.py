@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def centre_kpis() -> dict:
-    scenario = load_config(ROOT / "configs" / "service_centre.yaml", ["horizon=1d", "customers.base.size=5000"])
+    scenario = load_config(ROOT / "configs" / "service_centre.yaml", ["horizon=1d", "warmup=0s", "customers.base.size=5000"])
     return run_kpis(simulate(scenario, 0, 1), scenario)
 
 

@@ -77,9 +77,18 @@ def defection_intent(p: Defection, z: float) -> float:
     return phi(p.intercept + p.slope * z)
 
 
-def defection_probability(p: Defection, z: float) -> float:
-    """Probability the customer leaves after this contact: ``kappa Phi(intercept + slope z)``."""
-    return p.kappa * defection_intent(p, z)
+def defection_probability(p: Defection, z, epsilon=0.0):
+    """Probability the customer leaves after this contact (numpy-friendly).
+
+    ``kappa max(0, Phi(intercept + slope z) - Phi(intercept + slope eps))`` with ``p.caused_by_contact``: only
+    the intention the contact's failures add to what the same customer (their own eps) would state after a
+    perfect contact, which background churn already counts (docs/model.md 10.2); else the note's
+    ``kappa Phi(intercept + slope z)``.
+    """
+    intent = phi(np.asarray(p.intercept + p.slope * np.asarray(z)))
+    if p.caused_by_contact:
+        intent = np.maximum(0.0, intent - phi(np.asarray(p.intercept + p.slope * np.asarray(epsilon))))
+    return p.kappa * intent if np.ndim(intent) else p.kappa * float(intent)
 
 
 def loyalty_change(p: Loyalty, z: float, n_episodes: int) -> float:

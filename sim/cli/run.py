@@ -28,7 +28,7 @@ def run(config: Path, overrides: tuple[str, ...], replications, seed, out, as_js
       servsim run configs/phone_line.yaml --set agents.phone_team.staffing=14 -r 5
     """
     from sim.config.units import format_duration
-    from sim.console import channel_table, stdout, summary_table
+    from sim.console import channel_table, stability_line, stdout, summary_table
 
     scenario = sim.load_config(config, overrides)
     if out is None:
@@ -51,9 +51,12 @@ def run(config: Path, overrides: tuple[str, ...], replications, seed, out, as_js
     thresholds = {c: format_duration(scenario.threshold_for(c)) for c in scenario.channels.names}
     console.print(f"service level = answered within {', '.join(f'{t} ({c})' for c, t in thresholds.items())} "
                   f"/ {_SL_WORDS[sl.definition]}")
-    console.print(summary_table(results.summary))
+    from sim.kpis import headline_kpis
+
+    console.print(summary_table(results.summary, headline_kpis(scenario.channels.names)))
     if len(thresholds) > 1:
         console.print(channel_table(results.channels, thresholds))
+    console.print(stability_line(results.runs))
     if out is not None:
         click.echo(f"results written to {out}/")
 
@@ -66,15 +69,19 @@ _SL_WORDS = {
 
 
 def _run_json(results: sim.Results) -> dict:
-    from sim.console import summary_json
+    from sim.console import headline_json, summary_json
+    from sim.stability import verdict
 
-    sl = results.scenario.service_level
+    scenario = results.scenario
+    sl = scenario.service_level
     return {
-        "scenario": results.scenario.name,
+        "scenario": scenario.name,
         "replications": results.meta["replications"],
         "seed": results.meta["root_seed"],
         "service_level_definition": sl.definition,
         "service_level_threshold_seconds": sl.threshold,
+        "stability": verdict(results.runs),
+        "channels": headline_json(results.summary, {c: scenario.threshold_for(c) for c in scenario.channels.names}),
         "kpis": summary_json(results.summary),
     }
 

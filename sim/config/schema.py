@@ -291,8 +291,8 @@ def _as_list(value: object) -> object:
 
 
 class AgentGroup(_Section):
-    """Agents who serve some channels with some skills. ``staffing``: one headcount, or one per interval of a day or
-    of the horizon."""
+    """Agents who serve some channels with some skills. ``staffing``: one headcount, or one per interval of a day,
+    of a week (repeated weekly, the horizon starting on a Monday) or of the horizon."""
 
     channels: list[ChannelName] = Field(default=["phone"], min_length=1)
     # proficiency per skill
@@ -321,7 +321,8 @@ class AgentGroup(_Section):
         """Headcount in each of ``n_intervals``: the day's plan repeated on working ``days``, plus ``extra_agents``
         where staffed (the horizon starts on a Monday)."""
         base = self.staffing
-        values = base * -(-n_intervals // len(base)) if len(base) in (1, intervals_per_day) else base
+        repeated = len(base) in (1, intervals_per_day, 7 * intervals_per_day)
+        values = base * -(-n_intervals // len(base)) if repeated else base
         working = [day in self.days for day in WEEKDAYS]
         return [max(0, v + self.extra_agents) if v > 0 and working[(k // intervals_per_day) % 7] else 0
                 for k, v in enumerate(values[:n_intervals])]
@@ -348,7 +349,10 @@ class Money(_Section):
 
     currency: str = Field(default="EUR", min_length=1, max_length=10)
     training_cost_per_hour: float = Field(default=20.0, ge=0, le=1e6)  # trainer and materials per agent-hour (D)
-    lost_value_years: float = Field(default=1.0, ge=0, le=100)  # a churned customer's revenue lost after the run
+    lost_value_years: float = Field(default=1.0, ge=0, le=100)  # revenue_at_risk: a lost customer's revenue, years
+    margin: float = Field(default=0.25, ge=0, le=1)  # contribution margin: share of revenue that is profit (D)
+    discount_rate: float = Field(default=0.10, gt=0, le=1)  # a year, for customer lifetime value (D)
+    shrinkage: float = Field(default=0.0, ge=0, lt=1)  # share of paid time off the floor (breaks, meetings, absence)
 
 
 class Output(_Section):
@@ -413,10 +417,11 @@ class Scenario(_Section):
             if name != "email" and getattr(self.channels, name).hours is not None:
                 self._check_open(name, getattr(self.channels, name))
         for name, group in self.agents.items():
-            if len(group.staffing) not in (1, self.intervals_per_day, self.n_intervals):
+            if len(group.staffing) not in (1, self.intervals_per_day, 7 * self.intervals_per_day, self.n_intervals):
                 raise ValueError(
                     f"agents.{name}.staffing has {len(group.staffing)} values; give one per interval "
-                    f"of a day ({self.intervals_per_day}) or of the horizon ({self.n_intervals})"
+                    f"of a day ({self.intervals_per_day}), of a week ({7 * self.intervals_per_day}) or of the "
+                    f"horizon ({self.n_intervals})"
                 )
             missing = [c for c in group.channels if c not in self.channels.names]
             if missing:

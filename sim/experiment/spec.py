@@ -22,7 +22,7 @@ from sim.config.files import anchor_files
 from sim.config.loader import apply_overrides, read_yaml, set_path, validate
 from sim.config.schema import Scenario
 from sim.errors import InputError
-from sim.kpis import KPIS, SUMMARY_KPIS
+from sim.kpis import EXPERIMENT_KPIS, KPIS
 
 
 class Experiment(BaseModel):
@@ -41,7 +41,7 @@ class Experiment(BaseModel):
     baseline: str | None = None
     replications: int = Field(default=10, ge=1)
     seed: int = Field(default=1, ge=0)
-    kpis: list[str] = list(SUMMARY_KPIS)
+    kpis: list[str] = list(EXPERIMENT_KPIS)
     rank_by: str = "service_level"
     contacts: bool = False
     output: str | None = None

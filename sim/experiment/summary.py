@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.metrics import confidence_interval
+from sim.stability import describe, verdict
 
 ID_COLUMNS = ("scenario", "scenario_name")
 DIFFERENCE_COLUMNS = ["scenario", "scenario_name", "kpi", "baseline_mean", "mean", "diff_mean", "diff_ci_low",
@@ -20,11 +21,13 @@ DIFFERENCE_COLUMNS = ["scenario", "scenario_name", "kpi", "baseline_mean", "mean
 
 
 def summarise_scenarios(runs: pd.DataFrame, kpis: list[str], factors: list[str]) -> pd.DataFrame:
-    """One row per scenario: factor values, replications, and mean / ci_low / ci_high of each KPI."""
+    """One row per scenario: factor values, replications, stability (``sim.stability.describe``: whether any
+    channel's backlog grows), and mean / ci_low / ci_high of each KPI."""
     rows = []
     for (index, name), group in runs.groupby(list(ID_COLUMNS), sort=True):
         row = {"scenario": index, "scenario_name": name, **{f: group[f].iloc[0] for f in factors},
                "replications": len(group)}
+        row["stability"] = describe(verdict(group))
         for kpi in kpis:
             row[f"{kpi}_mean"], row[f"{kpi}_ci_low"], row[f"{kpi}_ci_high"] = confidence_interval(group[kpi])
         rows.append(row)

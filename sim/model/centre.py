@@ -95,6 +95,7 @@ class Centre:
         """A customer left right after a contact: counted, with their yearly revenue, in this interval."""
         levels, k = self.levels, self.k
         levels.value_lost[k] += value
+        levels.value_defected[k] += value
         levels.churned[k] += 1
         levels.defected[k] += 1
 

@@ -69,13 +69,13 @@ class Ledger:
         episode = c.episode.number if c.episode is not None else -1
         self.rows.add_bytes(PACK(c.arrival, c.interval, c.channel, c.tier, c.issue, outcome, c.kind, c.flags | flags,
                                  wait, c.busy, frustration, peak, z, loyalty, effort, c.u_survey, c.seat, c.group,
-                                 c.agent, episode))
+                                 c.agent, episode, c.noise))
 
     def record_plain(self, arrival: float, interval: int, tier: int, outcome: int, flags: int, wait: float,
                      busy: float) -> None:
         """The row of a contact of the plain queue (one channel, one issue, no journey; agents not named)."""
         self.rows.add_bytes(PACK(arrival, interval, 0, tier, 0, outcome, 0, flags, wait, busy, 0.0, 0.0, math.nan,
-                                 0.0, 0.0, 0.0, -1, 0 if outcome == OUTCOME_ANSWERED else -1, -1, -1))
+                                 0.0, 0.0, 0.0, -1, 0 if outcome == OUTCOME_ANSWERED else -1, -1, -1, 0.0))
 
     def absorb(self, counts: dict[str, list], n_tiers: int) -> None:
         """Add counts kept per (interval, tier) slot by the plain queue (one channel, one issue) to the tables."""
@@ -249,7 +249,8 @@ class Scoring:
             put("surveyed_csat_sum", np.where(surveyed, answer, 0))
         put("episodes", ended)
         if self.defection is not None:
-            put("defection_sum", np.where(ended, outcomes.defection_probability(self.defection, z), 0.0))
+            put("defection_sum", np.where(ended, outcomes.defection_probability(self.defection, z, rows["noise"]),
+                                                 0.0))
         if self.wom is not None:
             told = outcomes.word_of_mouth_net(self.wom, solved, answer)
             put("word_of_mouth_sum", np.where(ended, told, 0.0))

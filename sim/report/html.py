@@ -33,7 +33,7 @@ li{margin:.3em 0}.baseline{font-weight:600}.scroll{overflow-x:auto;max-width:100
 .decision h2{margin-top:.4em}.decision table{margin:.5em 0}.decision td{padding:.12em .5em;white-space:nowrap}
 .decision p,.decision ul{margin:.4em 0}.better{color:#006d4f;font-weight:600}
 .worse{color:#b23c00;font-weight:600}.unclear{color:#555}.recommendation{font-size:1.08em}
-nav.contents ol{margin:.3em 0}h3{margin-top:1.6em;color:#0a3d62}
+nav.contents ol{margin:.3em 0}h3{margin-top:1.6em;color:#0a3d62}.unstable{color:#b00020;font-weight:600}
 """
 
 
@@ -148,15 +148,24 @@ def _header(m: dict) -> str:
 def _scenarios(results: SweepResults) -> str:
     m = results.manifest
     factors = sorted({k for s in m["scenarios"] for k in s["factors"]})
-    head = "".join(f"<th>{html.escape(f)}</th>" for f in factors)
+    summary = results.summary
+    stability = dict(zip(summary["scenario_name"], summary["stability"])) if "stability" in summary else {}
+    head = "".join(f"<th>{html.escape(f)}</th>" for f in factors) + ("<th>stability</th>" if stability else "")
     rows = []
     for s in m["scenarios"]:
         cls = ' class="baseline"' if s["name"] == m["baseline"] else ""
         cells = "".join(f"<td>{html.escape(json.dumps(s['factors'].get(f, '')))}</td>" for f in factors)
+        if stability:  # sim.stability: does any channel's end-of-day backlog grow?
+            text = str(stability.get(s["name"], ""))
+            mark = ' class="unstable"' if text.startswith("UNSTABLE") else ""
+            cells += f"<td{mark}>{html.escape(text)}</td>"
         rows.append(f"<tr{cls}><td class=\"name\">{html.escape(s['name'])}</td>{cells}"
                     f"<td class=\"name\">{html.escape(changes(m, s['name']))}</td></tr>")
+    unstable = [n for n, t in stability.items() if str(t).startswith("UNSTABLE")]
+    warning = (f"<p class=\"unstable\">{len(unstable)} scenario(s) are unstable: a backlog grows day after day, "
+               "so their KPIs depend on the horizon and are not a steady state.</p>") if unstable else ""
     return (f"<p>The baseline, which the others are compared with, is <span class=\"baseline\">"
-            f"{html.escape(m['baseline'])}</span>.</p><div class=\"scroll\"><table><tr><th class=\"name\">"
+            f"{html.escape(m['baseline'])}</span>.</p>{warning}<div class=\"scroll\"><table><tr><th class=\"name\">"
             f"scenario</th>{head}<th class=\"name\">changes from the baseline</th></tr>{''.join(rows)}</table></div>")
 
 

@@ -26,7 +26,8 @@ BENCHMARK = ROOT / "configs" / "erlang_a_benchmark.yaml"  # interval 1h, warm-up
 SHORT = ("--set", "horizon=12h", "-r", "2")
 SERVSIM = Path(sys.executable).parent / "servsim"
 RUN_JSON_KEYS = {
-    "scenario", "replications", "seed", "service_level_definition", "service_level_threshold_seconds", "kpis",
+    "scenario", "replications", "seed", "service_level_definition", "service_level_threshold_seconds", "stability",
+    "channels", "kpis",
 }
 RESULT_FILES = {"manifest.json", "runs.csv", "summary.csv", "intervals.parquet", "days.csv", "weeks.csv", "tiers.csv",
                 "channels.csv", "issues.csv", "groups.csv", "results.xlsx"}

@@ -44,7 +44,8 @@ def phone(size: int, days: int = 2, agents: int = 6, **behaviour) -> Scenario:
 
 def test_customers_who_all_defect_after_one_episode_stop_the_demand():
     # every episode ends in defection (p = kappa * Phi(10 - 1.333 z) = 1); nobody new joins
-    always = {"defection": {"kappa": 1.0, "intercept": 10.0}, "resolution": {"repeat_probability": 0.0}}
+    always = {"defection": {"kappa": 1.0, "intercept": 10.0, "caused_by_contact": False},
+              "resolution": {"repeat_probability": 0.0}}
     size = 300
     out = simulate(phone(size, **always), 0, SEED)
     kpis = run_kpis(out, phone(size, **always))
@@ -71,12 +72,12 @@ def test_customers_lost_and_revenue_at_risk_add_up():
 
 
 def test_labour_and_training_cost_are_the_schedule_priced_when_nobody_leaves():
-    scenario = sim.load_config(CENTRE, ["horizon=2d", "behaviour.attrition.enabled=false",
+    scenario = sim.load_config(CENTRE, ["horizon=2d", "warmup=0s", "behaviour.attrition.enabled=false",
                                         "agents.phone_team.training_hours=90"])
     kpis = run_kpis(simulate(scenario, 0, SEED), scenario)
     hours = scenario.interval / 3600.0
     labour = sum(sum(g.plan(scenario.n_intervals, scenario.intervals_per_day)) * hours * g.hourly_cost
-                 for g in scenario.agents.values())
+                 for g in scenario.agents.values()) / (1 - scenario.money.shrinkage)  # paid time, not floor time
     group = scenario.agents["phone_team"]
     off = sum(group.plan(scenario.n_intervals, scenario.intervals_per_day)) - sum(floor_plan(scenario, "phone_team"))
     assert kpis["labour_cost"] == pytest.approx(labour)
@@ -85,7 +86,8 @@ def test_labour_and_training_cost_are_the_schedule_priced_when_nobody_leaves():
     assert kpis["hiring_cost"] == 0.0 and kpis["agent_attrition_rate"] == 0.0
     cost = kpis["labour_cost"] + kpis["training_cost"]
     assert kpis["cost_per_contact"] == pytest.approx(cost / kpis["answered"])
-    assert kpis["net_value"] == pytest.approx(kpis["revenue"] - cost - kpis["revenue_at_risk"])
+    assert kpis["net_value"] == pytest.approx(-cost - kpis["customer_value_lost"])
+    assert kpis["cost_per_resolved_issue"] > kpis["cost_per_contact"]  # fewer resolutions than answers
 
 
 def attrition(**settings) -> Scenario:
@@ -133,7 +135,7 @@ def test_attrition_leaves_the_floor_short_and_waits_longer_under_common_random_n
 
 @lru_cache(maxsize=None)
 def centre(overrides: tuple[str, ...] = (), days: int = 2, replications: int = 8):
-    return sim.run(sim.load_config(CENTRE, (f"horizon={days}d",) + overrides), replications, SEED).runs
+    return sim.run(sim.load_config(CENTRE, (f"horizon={days}d", "warmup=0s") + overrides), replications, SEED).runs
 
 
 def test_better_resolution_raises_csat_nps_and_loyalty_and_lowers_churn():
@@ -157,8 +159,8 @@ def test_churn_lowers_later_demand():
     kept = centre(("behaviour.defection.enabled=false",), days=21, replications=3)
     lost = centre((), days=21, replications=3)
     assert (lost["active_customers_end"] < kept["active_customers_end"]).all()
-    scenario = sim.load_config(CENTRE, ["horizon=21d"])
-    quiet = sim.load_config(CENTRE, ["horizon=21d", "behaviour.defection.enabled=false"])
+    scenario = sim.load_config(CENTRE, ["horizon=21d", "warmup=0s"])
+    quiet = sim.load_config(CENTRE, ["horizon=21d", "warmup=0s", "behaviour.defection.enabled=false"])
     for rep in range(2):
         week = weekly_kpis(simulate(scenario, rep, SEED), scenario).set_index("week")
         calm = weekly_kpis(simulate(quiet, rep, SEED), quiet).set_index("week")
@@ -180,7 +182,7 @@ def test_a_customer_who_gave_up_is_less_patient_next_time():
 def live_contacts(weeks: int) -> tuple[int, int, int, int]:
     """When a run of ``weeks`` ends: contacts still referenced, contacts the centre still holds (queued, in
     service, or a follow-up due later), contacts offered, and the bytes of the customer base's arrays."""
-    scenario = sim.load_config(CENTRE, [f"horizon={weeks}w"])
+    scenario = sim.load_config(CENTRE, [f"horizon={weeks}w", "warmup=0s"])
     streams, layout = Streams(SEED, 0), Layout(scenario)
     ledger = Ledger(scenario, layout.channels, layout.tiers, layout.issues, False)
     levels = Levels(scenario.n_intervals, layout.channels, list(scenario.agents))
@@ -251,3 +253,18 @@ def test_replacement_hires_reach_the_floor_after_their_induction():
         recent = quits.loc[quits["start_seconds"] >= scenario.horizon - 9 * DAY, "quits"].sum()
         assert levels["on_floor_end"].iloc[-1] >= 6 - recent
         assert levels["hires"].sum() >= quits.loc[quits["start_seconds"] < scenario.horizon - 4 * DAY, "quits"].sum()
+
+
+def test_lost_customers_are_valued_at_their_discounted_lifetime_margin_split_by_cause():
+    """Each lost customer costs value x margin / (h0 + d): the integral of their margin over a lifetime ended by the
+    background hazard h0 and discounted at d (closed form); service-caused and background parts add up."""
+    scenario = sim.load_config(CENTRE, ["horizon=2d", "warmup=0s", "customers.base.size=20000", "money.margin=0.3",
+                                        "money.discount_rate=0.05"])
+    out = simulate(scenario, 0, SEED)
+    kpis, levels = run_kpis(out, scenario), out.levels
+    factor = 0.3 / (scenario.behaviour.loyalty.background_churn + 0.05)
+    assert kpis["customer_value_lost"] == pytest.approx(levels["value_lost"].sum() * factor)
+    assert kpis["customer_value_lost_service"] == pytest.approx(levels["value_defected"].sum() * factor)
+    assert kpis["customer_value_lost_service"] + kpis["customer_value_lost_background"] == \
+        pytest.approx(kpis["customer_value_lost"])
+    assert kpis["margin"] == pytest.approx(0.3 * kpis["revenue"])

@@ -30,7 +30,7 @@ from sim.model import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 CENTRE = ROOT / "configs" / "service_centre.yaml"
-REDUCED = ("horizon=2d",)  # Monday and Tuesday: about 4,000 contacts a replication
+REDUCED = ("horizon=2d", "warmup=0s")  # Monday and Tuesday: about 4,000 contacts a replication
 REPLICATIONS = 8  # for the directions
 SWITCH_REPLICATIONS = 3  # for exact consequences of switching a part off
 SEED = 2026

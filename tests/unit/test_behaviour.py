@@ -1,5 +1,5 @@
 """The behavioural model (sim/behaviour) and its coefficients against values worked by hand from the
-evidence note (research/satisfaction-evidence.md, section 2 and table 2.10)."""
+evidence note (docs/evidence/satisfaction-evidence.md, section 2 and table 2.10)."""
 
 from __future__ import annotations
 

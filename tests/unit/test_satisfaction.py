@@ -1,5 +1,5 @@
 """Per-contact customer outcomes (sim/behaviour/satisfaction.py) against the evidence note
-(research/satisfaction-evidence.md, sections 2.6, 2.7, 2.9 and the calibration table 2.11)."""
+(docs/evidence/satisfaction-evidence.md, sections 2.6, 2.7, 2.9 and the calibration table 2.11)."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def test_scalar_answers_on_normal_draws_match_the_closed_form(mu):
     zs = [sat.latent(S, True, 0.0, False, float(e)) + mu for e in eps]
     answers = np.array([sat.csat(S, z) for z in zs])
     buckets = np.array([sat.recommend_bucket(S, z, 0.0) for z in zs])
-    intents = np.array([sat.defection_probability(D, z) for z in zs]) / D.kappa
+    intents = np.array([sat.defection_intent(D, z) for z in zs])
     exact = sat.expected_outcomes(S, mu)
 
     def close(observed: float, p: float) -> None:  # within 4 binomial standard errors
@@ -148,8 +148,14 @@ def test_recommend_scores_cover_each_bucket_uniformly():
     assert sat.recommend_score(sat.PROMOTER, 0.0) == 9 and sat.recommend_score(sat.PROMOTER, 1.0) == 10
 
 
-def test_defection_probability_is_kappa_times_the_stated_intent():
-    assert sat.defection_probability(D, 0.0) == pytest.approx(0.5 * sat.phi(-2.742))
+def test_defection_probability_is_kappa_times_the_intent_the_contact_adds():
+    note = Defection(caused_by_contact=False)  # the evidence note's form: kappa times the whole stated intent
+    assert sat.defection_probability(note, 0.0) == pytest.approx(0.3 * sat.phi(-2.742))
+    # issue 14: only the intent above the same customer's (same eps) after a perfect contact, mu = z - eps = 0
+    assert sat.defection_probability(D, 0.7, 0.7) == 0.0 and sat.defection_probability(D, -1.3, -1.3) == 0.0
+    assert sat.defection_probability(D, -1.17 + 0.4, 0.4) == pytest.approx(
+        0.3 * (sat.phi(-2.742 + 1.333 * (1.17 - 0.4)) - sat.phi(-2.742 - 1.333 * 0.4)))
+    assert sat.defection_probability(D, 0.5 + 0.2, 0.2) == 0.0  # an apology (mu > 0) does not make anyone stay
     assert sat.defection_intent(D, -2.0) == pytest.approx(sat.phi(-2.742 + 2.666))
     assert sat.phi(0.0) == 0.5 and sat.phi(1.959964) == pytest.approx(0.975, abs=1e-6)
     assert sat.phi(-12.0) > 0.0  # the erfc form keeps the far tail
@@ -243,7 +249,7 @@ DEFAULTS = {
     (Satisfaction, "b_R"): 1.17, (Satisfaction, "b_F"): 2.2, (Satisfaction, "b_emp"): 0.5,
     (Satisfaction, "csat_cuts"): (-2.326, -2.054, -1.555, -0.915),
     (Satisfaction, "nps_detractor"): -1.282, (Satisfaction, "nps_passive"): -0.385, (Satisfaction, "gamma"): 0.5,
-    (Defection, "intercept"): -2.742, (Defection, "slope"): -1.333, (Defection, "kappa"): 0.5,
+    (Defection, "intercept"): -2.742, (Defection, "slope"): -1.333, (Defection, "kappa"): 0.3,
     (Loyalty, "delta_plus"): 0.99, (Loyalty, "delta_minus"): 1.34, (Loyalty, "gain_weight"): 0.25,
     (Loyalty, "alpha"): 0.3, (Loyalty, "alpha_decay"): 0.1, (Loyalty, "time_constant"): 180 * DAY,
     (Surveys, "offer_probability"): 1.0, (Surveys, "response_base"): 0.10,

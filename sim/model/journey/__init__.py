@@ -108,10 +108,11 @@ class Journey:
         """
         self.customer.waited(contact, wait)
         redial = self.followups.redial
-        if self.redials[contact.channel] and redial is not None and contact.u_next < redial.probability:
-            self.followups.schedule(contact, self.channels[contact.channel], REDIAL, self.followups.redial_delay())
+        if (self.redials[contact.channel] and redial is not None and contact.u_next < redial.probability
+                and self.followups.schedule(contact, self.channels[contact.channel], REDIAL,
+                                            self.followups.redial_delay())):
             return math.nan, 0
-        return self.customer.gave_up(contact, now)
+        return self.customer.gave_up(contact, now)  # for good, or a redial due after the run: scored now
 
     def came_back(self, contact: Contact) -> bool:
         """A follow-up is due: False if its customer left meanwhile (it never happens); else one more contact."""
@@ -156,8 +157,8 @@ class Journey:
         elif self.service.comes_back(contact):
             assert self.res is not None, "only resolution brings customers back"
             channel = self.followups.repeat_channel(contact)
-            self.followups.schedule(contact, channel, REPEAT, self.followups.delay("repeat", self.res.repeat_delay))
-            contact.result = CONTINUED  # (a repeat due after the run leaves the episode open at the end)
+            if self.followups.schedule(contact, channel, REPEAT, self.followups.delay("repeat", self.res.repeat_delay)):
+                contact.result = CONTINUED  # a repeat due after the run: the episode ends (is scored) here
         return False
 
     def _transfer(self, contact: Contact, now: float) -> None:

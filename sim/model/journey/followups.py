@@ -51,12 +51,16 @@ class FollowUpScheduler:
             channel = others[min(int(scaled * len(others)), len(others) - 1)]
         return channel
 
-    def schedule(self, contact: Contact, channel: str, kind: int, delay: float) -> None:
-        """The same customer's next contact on ``channel`` after ``delay`` (at opening if it is then closed)."""
+    def schedule(self, contact: Contact, channel: str, kind: int, delay: float) -> bool:
+        """The same customer's next contact on ``channel`` after ``delay`` (at opening if it is then closed).
+
+        False if it would come after the horizon: nothing is scheduled and the caller ends the episode now
+        (censoring, docs/model.md: an episode is scored at its last contact in the run, in every scenario alike).
+        """
         now = self.env.now
         at = now + delay if TRAITS[channel].backlog else self.next_open(channel, now + delay)
         if at >= self.horizon:
-            return
+            return False
         d = self.draws.next(channel)
         tier, issue = contact.tier, contact.issue
         patience = d.patience * self.patience_factor[tier] / self.patience_factor[d.tier]
@@ -69,6 +73,7 @@ class FollowUpScheduler:
                          d.u_resolve, d.u_transfer, d.u_empathy, d.u_next, d.u_aux, d.noise, d.u_survey, d.u_defect,
                          contact.seat, at, kind, contact.episode)
         self.env.timeout(at - now, follow).callbacks.append(self._due)
+        return True
 
     def chase(self, email: Contact) -> None:
         """An email customer with no reply phones in now."""
