@@ -110,12 +110,20 @@ class HandleTimeEffects(_Part):
 
 
 class Pressure(_Part):
-    """A handle-time target that cuts long contacts short at a cost in resolution (servsim assumption)."""
+    """A handle-time target and both its sides (docs/model.md section 9): long contacts are cut short, which
+    frees capacity, at a cost in resolution, agent strain, customers who feel rushed, and, under strong
+    pressure, contacts got rid of (passed on early or released unresolved). Off by default."""
 
     enabled: bool = False
     target: PositiveDuration = "5min"  # contacts running longer are cut ...
     cut: Share = 0.5  # ... by this share of the time beyond the target
-    resolution_penalty: Share = 0.5  # p_res x (1 - penalty * share of the contact cut)
+    resolution_penalty: Coefficient = 1.0  # p_res x max(0, 1 - penalty * share of the contact cut) (illustrative)
+    strain: Coefficient = 0.002  # E += (strain + strain_cut * share cut) (1 - r/2) per contact worked to a target
+    strain_cut: Coefficient = 0.02  # (illustrative; direction: Deery et al. 2002, Wegge et al. 2007)
+    rushed: Share = 0.3  # F += rushed * share cut: the customer feels rushed (illustrative)
+    dumping: Share = 0.2  # chance a contact running past dump_after x target is got rid of (illustrative)
+    dump_after: Annotated[float, Field(ge=1, le=100)] = 2.0  # strong pressure: beyond this multiple of the target
+    dump_transfer_share: Share = 0.5  # of those got rid of: passed on early (a transfer); the rest released unresolved
 
 
 def _off_shorthand(value: object) -> object:

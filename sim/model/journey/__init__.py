@@ -126,6 +126,8 @@ class Journey:
     def done(self, agent: int, group: Group, contact: Contact, now: float) -> bool:
         """Service ends: the agent tires; True if the contact is to be transferred, else it ends (resolved or not)."""
         self.service.tired(agent, group, contact)
+        if contact.cut > 0.0:  # only under a handle-time target
+            self.customer.rushed(contact, self.service.rushed(contact))
         result = contact.result
         if result == TRANSFER and not TRAITS[self.channels[contact.channel]].backlog \
                 and not self.port.is_open_now(contact.channel):

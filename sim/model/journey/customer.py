@@ -85,6 +85,11 @@ class CustomerSide:
         ep.frustration = fr.eased(self.fr, ep.frustration)
         ep.apology = True
 
+    def rushed(self, contact: Contact, increment: float) -> None:
+        """Cut short by a handle-time target: the customer feels rushed."""
+        if self.fr is not None:
+            contact.episode.raise_by(increment)
+
     def transferred(self, contact: Contact, cold: bool) -> None:
         """Passed to another agent: one more transfer, and more frustration (cold transfers more)."""
         ep = contact.episode

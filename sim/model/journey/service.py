@@ -61,10 +61,28 @@ class ServiceSide:
             handle *= rules.frustration_factor(self.hte, frustration)
         if self.exh is not None:
             handle *= rules.exhaustion_factor(self.exh, exhaustion)
-        cut = 0.0
         if self.pressure is not None:
-            handle, cut = rules.pressured(self.pressure, handle)
-        contact.result = self._result(contact, skill, frustration, exhaustion, cut)
+            return self._pressured(contact, handle, skill, frustration, exhaustion)
+        contact.result = self._result(contact, skill, frustration, exhaustion, 0.0)
+        return handle
+
+    def _pressured(self, contact: Contact, handle: float, skill: float, frustration: float,
+                   exhaustion: float) -> float:
+        """Handle time under a target: cut short, or, under strong pressure, got rid of (section 9)."""
+        p, res = self.pressure, self.res
+        assert p is not None
+        choice = rules.KEEP
+        episode = contact.episode
+        may_transfer = res is not None and episode is not None and episode.transfers < res.max_transfers
+        if res is not None:
+            chance = rules.transfer_probability(res, skill) if may_transfer else 0.0
+            choice = rules.dump_choice(p, handle, contact.u_transfer, chance)
+        if choice == rules.KEEP:
+            handle, contact.cut = rules.pressured(p, handle)
+            contact.result = self._result(contact, skill, frustration, exhaustion, contact.cut)
+        else:
+            handle, contact.cut = rules.dumped(p, handle)
+            contact.result = TRANSFER if choice == rules.PASS_ON and may_transfer else UNRESOLVED
         return handle
 
     def _result(self, contact: Contact, skill: float, frustration: float, exhaustion: float, cut: float) -> int:
@@ -78,12 +96,19 @@ class ServiceSide:
             chance *= rules.pressure_resolution_factor(self.pressure, cut)
         return RESOLVED if contact.u_resolve < chance else UNRESOLVED
 
+    def rushed(self, contact: Contact) -> float:
+        """How much frustration the cut of this service adds (under a handle-time target)."""
+        return rules.rushed_increment(self.pressure, contact.cut) if self.pressure is not None else 0.0
+
     def tired(self, agent: int, group: Group, contact: Contact) -> None:
         """After the contact the agent is more exhausted, the more so the angrier the customer was."""
         if self.exh is not None:
             roster = self.roster
-            roster.exhaustion[agent] = agent_rules.after_contact(
+            value = agent_rules.after_contact(
                 self.exh, roster.exhaustion[agent], contact.f_start, group.resilience, self.hostility[contact.tier])
+            if self.pressure is not None:  # working against the clock wears too
+                value = min(1.0, value + rules.pressure_strain(self.pressure, contact.cut, group.resilience))
+            roster.exhaustion[agent] = value
 
     def comes_back(self, contact: Contact) -> bool:
         """An unresolved customer comes back (a repeat contact) unless they have tried too often."""
