@@ -15,7 +15,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from sim.config.distributions import HandleTime
 from sim.config.parts import Coefficient, Share, _Part
 from sim.config.satisfaction import Defection, Loyalty, Memory, Satisfaction, Surveys, WordOfMouth
-from sim.config.types import HoursAmount, PositiveDuration
+from sim.config.types import Duration, HoursAmount, PositiveDuration
 
 
 
@@ -92,6 +92,18 @@ class Exhaustion(_Part):
     handle_effect: Coefficient = 0.2  # AHT x (1 + effect * E)
 
 
+class Empathy(_Part):
+    """What empathy costs (docs/model.md section 7.1): time on the contact, more for a recovery; and, when a
+    decree (``agents.<g>.empathy``) asks for more empathy than the agent's own, surface acting, which tires
+    the agent and helps the customer less. Empathy the agent has (from training) is deep acting, at no
+    emotional-labour cost."""
+
+    time: Duration = "7s"  # added to an empathetic contact (Singh et al. 2018: ~7 s before it crowds out solving)
+    recovery_time: Duration = "30s"  # more on a failure (arrived angry, or a follow-up): listen, apologise (illustr.)
+    surface_acting: Coefficient = 0.01  # E += this per surface-acted contact (illustrative; Huelsheger & Schewe 2011)
+    surface_effect: Share = 0.5  # share of the easing and of the apology that surface acting delivers (illustrative)
+
+
 class Attrition(_Part):
     """Agents quit with a monthly probability q0 exp(ln(multiplier) E30), E30 = their exhaustion at shift ends
     averaged over about 30 days; a leaver's seat stays empty for ``vacancy``, then a hire trains for ``induction``
@@ -140,6 +152,7 @@ class Behaviour(_Part):
     exhaustion: Exhaustion = Exhaustion()
     handle_time: HandleTimeEffects = HandleTimeEffects()
     pressure: Pressure = Pressure()
+    empathy: Empathy = Empathy()
     satisfaction: Satisfaction = Satisfaction()
     defection: Defection = Defection()
     loyalty: Loyalty = Loyalty()

@@ -51,7 +51,8 @@ class Group:
         self.channels = set(spec.channels)
         self.skills = dict(spec.skills)
         self.hours = spec.training_hours
-        self.empathy = spec.empathy if spec.empathy is not None else rules.empathy_base(learning, self.hours)
+        self.natural_empathy = rules.empathy_base(learning, self.hours)  # the agents' own (deep acting)
+        self.empathy = spec.empathy if spec.empathy is not None else self.natural_empathy  # what they display
         self.resilience = rules.resilience(learning, self.hours)
         self.skill_ceiling = rules.skill_ceiling(learning, self.hours)
         self.plan = floor_plan(scenario, name)

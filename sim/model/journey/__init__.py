@@ -119,7 +119,7 @@ class Journey:
         customer.overtaken(contact, self.port.queues)
         exhaustion = service.exhaustion(agent, now)
         if service.shows_empathy(group, contact, exhaustion):
-            customer.eased(contact)
+            customer.eased(contact, service.empathy_effect(contact))
         contact.f_start = contact.episode.frustration
         return service.handle_time(agent, group, contact, exhaustion, now)
 

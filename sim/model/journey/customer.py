@@ -79,11 +79,11 @@ class CustomerSide:
                     if waiting.state == WAITING and waiting.arrival < served.arrival:
                         waiting.episode.raise_by(self.fr.overtaking)
 
-    def eased(self, contact: Contact) -> None:
-        """The agent showed empathy or apologised: frustration eases."""
+    def eased(self, contact: Contact, weight: float = 1.0) -> None:
+        """The agent showed empathy or apologised: frustration eases (less when surface acted, ``weight`` < 1)."""
         ep = contact.episode
-        ep.frustration = fr.eased(self.fr, ep.frustration)
-        ep.apology = True
+        ep.frustration = fr.eased(self.fr, ep.frustration, weight)
+        ep.apology = max(ep.apology, weight)
 
     def rushed(self, contact: Contact, increment: float) -> None:
         """Cut short by a handle-time target: the customer feels rushed."""

@@ -4,6 +4,7 @@ it is resolved, transferred or comes back, and what it does to the agent's exhau
 from __future__ import annotations
 
 from sim.behaviour import agents as agent_rules
+from sim.behaviour import empathy as empathy_rules
 from sim.behaviour import service as rules
 from sim.config.schema import Scenario
 from sim.model.agents import Group, Roster
@@ -22,6 +23,7 @@ class ServiceSide:
         self.hte = b.handle_time if b.on("handle_time") else None
         self.pressure = b.pressure if b.on("pressure") else None
         self.empathy_on = b.on("frustration")  # empathy eases frustration; without it, it does nothing
+        self.empathy_costs = b.empathy if b.on("empathy") else None  # time and emotional labour
         self.rested = b.exhaustion.between_shifts if self.exh else 1.0
         self.skill_off = b.learning.skill_base  # skill of every agent when learning is off
         issues = list(scenario.customers.issues.values())
@@ -40,11 +42,21 @@ class ServiceSide:
         return value
 
     def shows_empathy(self, group: Group, contact: Contact, exhaustion: float) -> bool:
-        """Whether the agent is empathetic with this customer (once per contact, not again after a transfer)."""
+        """Whether the agent is empathetic with this customer (once per contact, not again after a transfer);
+        with the empathy costs on, whether it is the agent's own or surface acted (``contact.shown``)."""
         if not self.empathy_on or contact.segment:
             return False
-        empathy = agent_rules.empathy(self.exh, group.empathy, exhaustion) if self.exh else group.empathy
-        return contact.u_empathy < empathy
+        displayed = agent_rules.empathy(self.exh, group.empathy, exhaustion) if self.exh else group.empathy
+        if self.empathy_costs is None:
+            return contact.u_empathy < displayed
+        natural = agent_rules.empathy(self.exh, group.natural_empathy, exhaustion) if self.exh \
+            else group.natural_empathy
+        contact.shown = empathy_rules.shown(contact.u_empathy, displayed, natural)
+        return contact.shown != empathy_rules.NONE
+
+    def empathy_effect(self, contact: Contact) -> float:
+        """How much of empathy's easing and apology this contact's response delivers (1 without the costs)."""
+        return 1.0 if self.empathy_costs is None else empathy_rules.effect(self.empathy_costs, contact.shown)
 
     def handle_time(self, agent: int, group: Group, contact: Contact, exhaustion: float, now: float) -> float:
         """Handle time of this segment; sets the contact's result (resolved, unresolved or to be transferred)."""
@@ -61,6 +73,10 @@ class ServiceSide:
             handle *= rules.frustration_factor(self.hte, frustration)
         if self.exh is not None:
             handle *= rules.exhaustion_factor(self.exh, exhaustion)
+        if contact.shown and not contact.segment and self.empathy_costs is not None:  # listening, apologising
+            ep = contact.episode
+            failure = contact.anger > 0.0 or (ep is not None and ep.contacts > 1)
+            handle += empathy_rules.extra_time(self.empathy_costs, failure)
         if self.pressure is not None:
             return self._pressured(contact, handle, skill, frustration, exhaustion)
         contact.result = self._result(contact, skill, frustration, exhaustion, 0.0)
@@ -108,6 +124,8 @@ class ServiceSide:
                 self.exh, roster.exhaustion[agent], contact.f_start, group.resilience, self.hostility[contact.tier])
             if self.pressure is not None:  # working against the clock wears too
                 value = min(1.0, value + rules.pressure_strain(self.pressure, contact.cut, group.resilience))
+            if contact.shown == empathy_rules.SURFACE and self.empathy_costs is not None and not contact.segment:
+                value = min(1.0, value + empathy_rules.labour(self.empathy_costs, contact.shown))  # emotional labour
             roster.exhaustion[agent] = value
 
     def comes_back(self, contact: Contact) -> bool:
