@@ -81,6 +81,19 @@ class Learning(_Part):
     resilience_gain: Share = 0.5  # r = resilience_gain * (1 - exp(-h / scale))
 
 
+class Training(_Part):
+    """Training as delivered (docs/model.md section 6.1): ``agents.<g>.training_hours`` a year build a retained
+    stock that ramps up as they are delivered, transfers in part, and decays without refreshers (``established``
+    hours a year before the run, then ``training_hours`` from its start); new hires start with none; trainers
+    deliver at most ``capacity_per_week`` trainee-hours a week."""
+
+    transfer: Share = 0.62  # share of training applied on the job (Saks & Belcourt 2006: 62% immediately)
+    retention_time: PositiveDuration = "20mo"  # decay time constant (fit to Saks & Belcourt: 62/44/34% at 0/6/12 mo)
+    established: Annotated[HoursAmount, Field(ge=0, le=2000)] = 0.0  # staff start with the stock this many hours
+    # a year maintained before the run (a programme already running); 0: training starts with the run
+    capacity_per_week: Annotated[HoursAmount, Field(gt=0)] | None = None  # trainee-hours a week; none: unlimited
+
+
 class Exhaustion(_Part):
     """Agent exhaustion E in [0, 1]: builds with hostile contacts, recovers when idle (2.8)."""
 
@@ -149,6 +162,7 @@ class Behaviour(_Part):
     frustration: Frustration = Frustration()
     resolution: Resolution = Resolution()
     learning: Learning = Learning()
+    training: Training = Training()
     exhaustion: Exhaustion = Exhaustion()
     handle_time: HandleTimeEffects = HandleTimeEffects()
     pressure: Pressure = Pressure()

@@ -118,7 +118,8 @@ class Journey:
         customer.waited(contact, wait)
         customer.overtaken(contact, self.port.queues)
         exhaustion = service.exhaustion(agent, now)
-        if service.shows_empathy(group, contact, exhaustion):
+        service.update_training(agent, group, now)
+        if service.shows_empathy(group, contact, exhaustion, agent):
             customer.eased(contact, service.empathy_effect(contact))
         contact.f_start = contact.episode.frustration
         return service.handle_time(agent, group, contact, exhaustion, now)

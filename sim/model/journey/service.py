@@ -6,6 +6,7 @@ from __future__ import annotations
 from sim.behaviour import agents as agent_rules
 from sim.behaviour import empathy as empathy_rules
 from sim.behaviour import service as rules
+from sim.behaviour import training as training_rules
 from sim.config.schema import Scenario
 from sim.model.agents import Group, Roster
 from sim.model.contact import RESOLVED, TRANSFER, UNRESOLVED, Contact
@@ -24,6 +25,8 @@ class ServiceSide:
         self.pressure = b.pressure if b.on("pressure") else None
         self.empathy_on = b.on("frustration")  # empathy eases frustration; without it, it does nothing
         self.empathy_costs = b.empathy if b.on("empathy") else None  # time and emotional labour
+        self.training = b.training if b.on("training") else None  # training as delivered (ramp, transfer, decay)
+        self.learning = b.learning  # skill, empathy and resilience from training (also with learning off: section 7)
         self.rested = b.exhaustion.between_shifts if self.exh else 1.0
         self.skill_off = b.learning.skill_base  # skill of every agent when learning is off
         issues = list(scenario.customers.issues.values())
@@ -41,16 +44,46 @@ class ServiceSide:
         roster.exhaustion[agent] = value
         return value
 
-    def shows_empathy(self, group: Group, contact: Contact, exhaustion: float) -> bool:
+    def trains(self, group: Group) -> bool:
+        """Whether the group's agents carry their own training stock (else the group's constants apply)."""
+        return self.training is not None and (group.hours > 0.0 or self.training.established > 0.0)
+
+    def update_training(self, agent: int, group: Group, now: float) -> None:
+        """The agent's retained training hours now (ramping up while delivered, decaying without), kept."""
+        if self.trains(group):
+            p, roster = self.training, self.roster
+            staff = roster.trained_from[agent] == 0.0  # hires start untrained
+            start = training_rules.steady(p, p.established) if staff else 0.0
+            roster.stock[agent] = training_rules.stock(p, group.delivered, now - roster.trained_from[agent], start)
+
+    def _ceiling(self, agent: int, group: Group) -> float:
+        if self.trains(group):
+            return agent_rules.skill_ceiling(self.learning, self.roster.stock[agent])
+        return group.skill_ceiling
+
+    def _own_empathy(self, agent: int, group: Group) -> float:
+        if self.trains(group):
+            return agent_rules.empathy_base(self.learning, self.roster.stock[agent])
+        return group.natural_empathy
+
+    def _resilience(self, agent: int, group: Group) -> float:
+        if self.trains(group):
+            return agent_rules.resilience(self.learning, self.roster.stock[agent])
+        return group.resilience
+
+    def shows_empathy(self, group: Group, contact: Contact, exhaustion: float, agent: int) -> bool:
         """Whether the agent is empathetic with this customer (once per contact, not again after a transfer);
         with the empathy costs on, whether it is the agent's own or surface acted (``contact.shown``)."""
         if not self.empathy_on or contact.segment:
             return False
-        displayed = agent_rules.empathy(self.exh, group.empathy, exhaustion) if self.exh else group.empathy
+        own = self._own_empathy(agent, group)
+        displayed = group.empathy if group.spec.empathy is not None else own  # a decree, or the agent's own
+        if self.exh:
+            displayed = agent_rules.empathy(self.exh, displayed, exhaustion)
+            own = agent_rules.empathy(self.exh, own, exhaustion)
         if self.empathy_costs is None:
             return contact.u_empathy < displayed
-        natural = agent_rules.empathy(self.exh, group.natural_empathy, exhaustion) if self.exh \
-            else group.natural_empathy
+        natural = own
         contact.shown = empathy_rules.shown(contact.u_empathy, displayed, natural)
         return contact.shown != empathy_rules.NONE
 
@@ -65,7 +98,7 @@ class ServiceSide:
         handle = contact.handle * rules.proficiency_factor(proficiency)
         if self.learn is not None:
             new = agent_rules.newness(self.learn, self.roster.tenure[agent] + now)
-            skill = agent_rules.skill_at(self.learn, group.skill_ceiling, new) * proficiency
+            skill = agent_rules.skill_at(self.learn, self._ceiling(agent, group), new) * proficiency
             handle *= rules.learning_factor_at(self.learn, new)
         else:
             skill = self.skill_off * proficiency
@@ -120,10 +153,11 @@ class ServiceSide:
         """After the contact the agent is more exhausted, the more so the angrier the customer was."""
         if self.exh is not None:
             roster = self.roster
+            resilience = self._resilience(agent, group)
             value = agent_rules.after_contact(
-                self.exh, roster.exhaustion[agent], contact.f_start, group.resilience, self.hostility[contact.tier])
+                self.exh, roster.exhaustion[agent], contact.f_start, resilience, self.hostility[contact.tier])
             if self.pressure is not None:  # working against the clock wears too
-                value = min(1.0, value + rules.pressure_strain(self.pressure, contact.cut, group.resilience))
+                value = min(1.0, value + rules.pressure_strain(self.pressure, contact.cut, resilience))
             if contact.shown == empathy_rules.SURFACE and self.empathy_costs is not None and not contact.segment:
                 value = min(1.0, value + empathy_rules.labour(self.empathy_costs, contact.shown))  # emotional labour
             roster.exhaustion[agent] = value
