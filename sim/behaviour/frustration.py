@@ -30,9 +30,12 @@ def transfer_increment(p: Frustration, nth: int, cold: bool) -> float:
     return base * (p.repeat_transfer_factor if nth >= 2 else 1.0)
 
 
-def eased(p: Frustration, frustration: float) -> float:
-    """F after the agent's empathy or apology."""
-    return p.empathy_factor * frustration
+def eased(p: Frustration, frustration: float, weight: float = 1.0) -> float:
+    """F after the agent's empathy or apology: ``factor * F``; a response of ``weight`` < 1 (surface acted)
+    delivers that share of the easing, ``(1 - weight (1 - factor)) F``."""
+    if weight == 1.0:
+        return p.empathy_factor * frustration
+    return (1.0 - weight * (1.0 - p.empathy_factor)) * frustration
 
 
 def remembered(p: Frustration, peak: float, end: float) -> float:

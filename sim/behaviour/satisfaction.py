@@ -35,11 +35,12 @@ def latent(
     p: Satisfaction,
     resolved: bool,
     remembered_frustration: float,
-    apology: bool,
+    apology: float,
     epsilon: float,
     failure: bool = False,
 ) -> float:
-    """``z = -b_R (1 - R) - b_F F_eff + b_emp A + eps``.
+    """``z = -b_R (1 - R) - b_F F_eff + b_emp A + eps``; ``apology`` is A in [0, 1] (1: a genuine apology, less
+    when surface acted, section 7.1 of docs/model.md).
 
     ``remembered_frustration`` is the peak-end F of the contact (frustration.remembered). The apology
     counts (A = 1) only when the contact involved a failure: ``failure`` says the customer arrived
@@ -50,7 +51,7 @@ def latent(
     if not resolved:
         z -= p.b_R
     if apology and (failure or not resolved):
-        z += p.b_emp
+        z += p.b_emp * apology
     return z
 
 

@@ -46,9 +46,12 @@ def exhaustion_factor(p: Exhaustion, exhaustion: float) -> float:
     return 1.0 + p.handle_effect * exhaustion
 
 
+KEEP, PASS_ON, RELEASE = 0, 1, 2  # what an agent under strong pressure does with a long contact (``dump_choice``)
+
+
 def pressure_resolution_factor(p: Pressure, cut: float) -> float:
-    """Resolution probability multiplier when ``cut`` of the contact was cut short: ``1 - penalty * cut``."""
-    return 1.0 - p.resolution_penalty * cut
+    """Resolution probability multiplier when ``cut`` of the contact was cut short: ``max(0, 1 - penalty * cut)``."""
+    return max(0.0, 1.0 - p.resolution_penalty * cut)
 
 
 def pressured(p: Pressure, handle: float) -> tuple[float, float]:
@@ -57,3 +60,35 @@ def pressured(p: Pressure, handle: float) -> tuple[float, float]:
         return handle, 0.0
     cut = p.cut * (handle - p.target)
     return handle - cut, cut / handle
+
+
+def dumped(p: Pressure, handle: float) -> tuple[float, float]:
+    """A contact got rid of at the target: the time spent on it, and the share of it cut."""
+    return p.target, 1.0 - p.target / handle
+
+
+def dump_choice(p: Pressure, handle: float, u_transfer: float, transfer_chance: float) -> int:
+    """Under strong pressure (``handle`` beyond ``dump_after * target``) the agent gets rid of the contact with
+    probability ``dumping``: passed on early (``PASS_ON``, share ``dump_transfer_share``) or released unresolved
+    (``RELEASE``); else ``KEEP``.
+
+    ``u_transfer`` is the contact's transfer uniform, and the ordinary transfer (``u < transfer_chance``) comes
+    first: given that it did not happen, ``(u - chance) / (1 - chance)`` is again uniform, so dumping needs no
+    draw of its own and leaves every other decision's draws as they were.
+    """
+    if handle <= p.dump_after * p.target or u_transfer < transfer_chance or transfer_chance >= 1.0:
+        return KEEP
+    v = (u_transfer - transfer_chance) / (1.0 - transfer_chance)
+    if v >= p.dumping:
+        return KEEP
+    return PASS_ON if v < p.dumping * p.dump_transfer_share else RELEASE
+
+
+def pressure_strain(p: Pressure, cut: float, resilience: float) -> float:
+    """Exhaustion a contact worked against the clock adds: ``(strain + strain_cut * cut) * (1 - r/2)``."""
+    return (p.strain + p.strain_cut * cut) * (1.0 - 0.5 * resilience)
+
+
+def rushed_increment(p: Pressure, cut: float) -> float:
+    """Frustration of a customer whose contact was cut by ``cut`` (a share): ``rushed * cut``."""
+    return p.rushed * cut

@@ -15,7 +15,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from sim.config.distributions import HandleTime
 from sim.config.parts import Coefficient, Share, _Part
 from sim.config.satisfaction import Defection, Loyalty, Memory, Satisfaction, Surveys, WordOfMouth
-from sim.config.types import HoursAmount, PositiveDuration
+from sim.config.types import Duration, HoursAmount, PositiveDuration
 
 
 def _lognormal_by_median(median_seconds: float, sigma: float) -> dict:
@@ -80,6 +80,19 @@ class Learning(_Part):
     resilience_gain: Share = 0.5  # r = resilience_gain * (1 - exp(-h / scale))
 
 
+class Training(_Part):
+    """Training as delivered (docs/model.md section 6.1): ``agents.<g>.training_hours`` a year build a retained
+    stock that ramps up as they are delivered, transfers in part, and decays without refreshers (``established``
+    hours a year before the run, then ``training_hours`` from its start); new hires start with none; trainers
+    deliver at most ``capacity_per_week`` trainee-hours a week."""
+
+    transfer: Share = 0.62  # share of training applied on the job (Saks & Belcourt 2006: 62% immediately)
+    retention_time: PositiveDuration = "20mo"  # decay time constant (fit to Saks & Belcourt: 62/44/34% at 0/6/12 mo)
+    established: Annotated[HoursAmount, Field(ge=0, le=2000)] = 0.0  # staff start with the stock this many hours
+    # a year maintained before the run (a programme already running); 0: training starts with the run
+    capacity_per_week: Annotated[HoursAmount, Field(gt=0)] | None = None  # trainee-hours a week; none: unlimited
+
+
 class Exhaustion(_Part):
     """Agent exhaustion E in [0, 1]: builds with hostile contacts, recovers when idle (2.8)."""
 
@@ -90,6 +103,18 @@ class Exhaustion(_Part):
     between_shifts: Share = 0.5  # E <- factor * E when an agent comes back on shift
     empathy_effect: Share = 0.5  # empathy x (1 - effect * E)
     handle_effect: Coefficient = 0.2  # AHT x (1 + effect * E)
+
+
+class Empathy(_Part):
+    """What empathy costs (docs/model.md section 7.1): time on the contact, more for a recovery; and, when a
+    decree (``agents.<g>.empathy``) asks for more empathy than the agent's own, surface acting, which tires
+    the agent and helps the customer less. Empathy the agent has (from training) is deep acting, at no
+    emotional-labour cost."""
+
+    time: Duration = "7s"  # added to an empathetic contact (Singh et al. 2018: ~7 s before it crowds out solving)
+    recovery_time: Duration = "30s"  # more on a failure (arrived angry, or a follow-up): listen, apologise (illustr.)
+    surface_acting: Coefficient = 0.01  # E += this per surface-acted contact (illustrative; Huelsheger & Schewe 2011)
+    surface_effect: Share = 0.5  # share of the easing and of the apology that surface acting delivers (illustrative)
 
 
 class Attrition(_Part):
@@ -111,12 +136,20 @@ class HandleTimeEffects(_Part):
 
 
 class Pressure(_Part):
-    """A handle-time target that cuts long contacts short at a cost in resolution (servsim assumption)."""
+    """A handle-time target and both its sides (docs/model.md section 9): long contacts are cut short, which
+    frees capacity, at a cost in resolution, agent strain, customers who feel rushed, and, under strong
+    pressure, contacts got rid of (passed on early or released unresolved). Off by default."""
 
     enabled: bool = False
     target: PositiveDuration = Field(default="5min", validate_default=True)  # contacts running longer are cut ...
     cut: Share = 0.5  # ... by this share of the time beyond the target
-    resolution_penalty: Share = 0.5  # p_res x (1 - penalty * share of the contact cut)
+    resolution_penalty: Coefficient = 1.0  # p_res x max(0, 1 - penalty * share of the contact cut) (illustrative)
+    strain: Coefficient = 0.002  # E += (strain + strain_cut * share cut) (1 - r/2) per contact worked to a target
+    strain_cut: Coefficient = 0.02  # (illustrative; direction: Deery et al. 2002, Wegge et al. 2007)
+    rushed: Share = 0.3  # F += rushed * share cut: the customer feels rushed (illustrative)
+    dumping: Share = 0.2  # chance a contact running past dump_after x target is got rid of (illustrative)
+    dump_after: Annotated[float, Field(ge=1, le=100)] = 2.0  # strong pressure: beyond this multiple of the target
+    dump_transfer_share: Share = 0.5  # of those got rid of: passed on early (a transfer); the rest released unresolved
 
 
 def _off_shorthand(value: object) -> object:
@@ -130,9 +163,11 @@ class Behaviour(_Part):
     frustration: Frustration = Frustration()
     resolution: Resolution = Resolution()
     learning: Learning = Learning()
+    training: Training = Training()
     exhaustion: Exhaustion = Exhaustion()
     handle_time: HandleTimeEffects = HandleTimeEffects()
     pressure: Pressure = Pressure()
+    empathy: Empathy = Empathy()
     satisfaction: Satisfaction = Satisfaction()
     defection: Defection = Defection()
     loyalty: Loyalty = Loyalty()

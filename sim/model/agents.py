@@ -15,6 +15,7 @@ import math
 from collections import deque
 
 from sim.behaviour import agents as rules
+from sim.behaviour import training as training_rules
 from sim.config.behaviour import Exhaustion
 from sim.config.schema import DAY, Scenario
 from sim.rng import Streams
@@ -29,7 +30,7 @@ def floor_plan(scenario: Scenario, name: str) -> list[int]:
     """
     group = scenario.agents[name]
     plan = group.plan(scenario.n_intervals, scenario.intervals_per_day)
-    share = min(1.0, group.training_hours / group.paid_hours_per_year)
+    share = min(1.0, group.training_hours / group.paid_hours_per_year) * training_delivery(scenario)
     if share == 0.0:
         return plan
     owed, taken, floor = 0.0, 0, []
@@ -39,6 +40,18 @@ def floor_plan(scenario: Scenario, name: str) -> list[int]:
         taken += off
         floor.append(headcount - off)
     return floor
+
+
+def training_delivery(scenario: Scenario) -> float:
+    """Share of the training hours asked for that trainers deliver (``behaviour.training.capacity_per_week``):
+    the trainee-hours a week all groups' plans ask for, against the capacity; 1 without a cap."""
+    b = scenario.behaviour
+    if not b.on("training") or b.training.capacity_per_week is None:
+        return 1.0
+    weeks = scenario.horizon / (7 * DAY)
+    wanted = sum(sum(spec.plan(scenario.n_intervals, scenario.intervals_per_day)) * scenario.interval / 3600.0
+                 * min(1.0, spec.training_hours / spec.paid_hours_per_year) for spec in scenario.agents.values())
+    return training_rules.delivery_factor(b.training, wanted / weeks)
 
 
 class Group:
@@ -51,7 +64,9 @@ class Group:
         self.channels = set(spec.channels)
         self.skills = dict(spec.skills)
         self.hours = spec.training_hours
-        self.empathy = spec.empathy if spec.empathy is not None else rules.empathy_base(learning, self.hours)
+        self.delivered = spec.training_hours * training_delivery(scenario)  # hours a year trainers deliver
+        self.natural_empathy = rules.empathy_base(learning, self.hours)  # the agents' own (deep acting)
+        self.empathy = spec.empathy if spec.empathy is not None else self.natural_empathy  # what they display
         self.resilience = rules.resilience(learning, self.hours)
         self.skill_ceiling = rules.skill_ceiling(learning, self.hours)
         self.plan = floor_plan(scenario, name)
@@ -93,6 +108,8 @@ class Roster:
         self.idle_since: list[float] = []
         self.strain: list[float] = []  # exhaustion at shift ends, averaged over about 30 days (E30)
         self.left_at: list[float] = []  # when the agent last went off shift
+        self.trained_from: list[float] = []  # start of the agent's training (0: staff at the run's start; hires)
+        self.stock: list[float] = []  # retained training hours at the agent's latest service start
         self.quitting: list[bool] = []  # will leave the job at the end of this shift
         self.gone: list[bool] = []  # has left the job
         self.serving: list = []  # the contact each agent is serving (None if none)
@@ -101,6 +118,7 @@ class Roster:
     def hire(self, group: Group, now: float, tenure: float | None = None) -> int:
         """A new agent for ``group``: a tenure drawn from the group's distribution, or ``tenure`` (a replacement)."""
         agent = len(self.group)
+        replacement = tenure is not None
         if tenure is None:
             tenure = float(group.spec.tenure.sample(self._streams[f"agents.{group.name}.tenure"], 1)[0])
         self.group.append(group.index)
@@ -110,6 +128,8 @@ class Roster:
         self.idle_since.append(now)
         self.strain.append(0.0)
         self.left_at.append(now)
+        self.trained_from.append(now if replacement else 0.0)  # staff train from the start, hires from hiring
+        self.stock.append(0.0)
         self.quitting.append(False)
         self.gone.append(False)
         self.serving.append(None)

@@ -25,7 +25,7 @@ class Contact:
     __slots__ = ("channel", "tier", "issue", "level", "arrival", "interval", "handle", "acw", "patience",
                  "tolerance", "anger", "u_resolve", "u_transfer", "u_empathy", "u_next", "u_aux", "noise",
                  "u_survey", "u_defect", "seat", "queued_at", "state", "kind", "segment", "episode", "result",
-                 "flags", "f_start", "wait", "busy", "group", "agent")
+                 "flags", "f_start", "cut", "shown", "wait", "busy", "group", "agent")
 
     def __init__(self, channel: int, tier: int, issue: int, level: int, arrival: float, interval: int,
                  handle: float, acw: float, patience: float, tolerance: float, anger: float, u_resolve: float,
@@ -46,6 +46,8 @@ class Contact:
         self.result = RESOLVED
         self.flags = 0
         self.f_start = 0.0  # frustration when service started
+        self.cut = 0.0  # share of the current service cut short by a handle-time target
+        self.shown = 0  # the empathy its first agent showed (sim.behaviour.empathy: NONE, GENUINE, SURFACE)
         self.wait = 0.0  # until first answered
         self.busy = 0.0  # agent time over all its segments, after-contact work included
         self.group = self.agent = -1  # who served it last
@@ -63,7 +65,7 @@ class Episode:
         self.transfers = 0
         self.contacts = 1
         self.first_channel = first_channel
-        self.apology = False
+        self.apology = 0.0  # the strongest apology so far: 1 genuine, less when surface acted (model 7.1)
         self.generation = generation  # which holder of the seat opened it (a seat may change hands)
         self.number = number  # episodes are numbered as they open
 

@@ -168,6 +168,7 @@ def agent_groups(draw, channels: list[str], issue_specs: dict, n_intervals: int,
             "staffing": staffing(draw, n_intervals, per_day),
             "training_hours": draw(st.sampled_from([0.0, 20.0, 80.0, 400.0])),
             "tenure": {"dist": "exponential", "mean": draw(st.sampled_from(["1mo", "6mo", "2y"]))},
+            "empathy": draw(st.one_of(st.none(), probabilities)),  # a decree: surface acting above the own level
         }
     needed = sorted({i["skill"] for i in issue_specs.values()})
     for channel in channels:
@@ -191,7 +192,10 @@ def behaviour(draw) -> dict:
             "max_transfers": draw(st.integers(0, 3)),
             "max_contacts": draw(st.integers(1, 6)),
         },
-        "pressure": {"enabled": draw(st.booleans()), "target": draw(st.floats(60.0, 900.0))},
+        "pressure": {"enabled": draw(st.booleans()), "target": draw(st.floats(60.0, 900.0)),
+                     "dumping": draw(probabilities), "dump_transfer_share": draw(probabilities)},
+        "empathy": {"enabled": draw(st.booleans()), "surface_effect": draw(probabilities)},
+        "training": {"enabled": draw(st.booleans()), "established": draw(st.sampled_from([0.0, 80.0]))},
         "defection": {"kappa": draw(probabilities)},
         "memory": {"patience_factor": draw(probabilities) or 0.01},
         "attrition": {"monthly_quit": draw(probabilities), "vacancy": draw(st.floats(0.1, 1.0)) * 86400.0,

@@ -133,8 +133,9 @@ class Journey:
         customer.waited(contact, wait)
         customer.overtaken(contact, self.port.queues)
         exhaustion = service.exhaustion(agent, now)
-        if service.shows_empathy(group, contact, exhaustion):
-            customer.eased(contact)
+        service.update_training(agent, group, now)
+        if service.shows_empathy(group, contact, exhaustion, agent):
+            customer.eased(contact, service.empathy_effect(contact))
         ep = contact.episode
         assert ep is not None, "every contact has its episode from arrival (started)"
         contact.f_start = ep.frustration
@@ -143,6 +144,8 @@ class Journey:
     def done(self, agent: int, group: Group, contact: Contact, now: float) -> bool:
         """Service ends: the agent tires; True if the contact is to be transferred, else it ends (resolved or not)."""
         self.service.tired(agent, group, contact)
+        if contact.cut > 0.0:  # only under a handle-time target
+            self.customer.rushed(contact, self.service.rushed(contact))
         result = contact.result
         if result == TRANSFER and not TRAITS[self.channels[contact.channel]].backlog \
                 and not self.port.is_open_now(contact.channel):

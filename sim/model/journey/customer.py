@@ -82,13 +82,20 @@ class CustomerSide:
                         assert ep is not None, "every contact has its episode from arrival (started)"
                         ep.raise_by(self.fr.overtaking)
 
-    def eased(self, contact: Contact) -> None:
-        """The agent showed empathy or apologised: frustration eases."""
+    def eased(self, contact: Contact, weight: float = 1.0) -> None:
+        """The agent showed empathy or apologised: frustration eases (less when surface acted, ``weight`` < 1)."""
         ep, p = contact.episode, self.fr
         assert ep is not None, "every contact has its episode from arrival (started)"
         assert p is not None, "empathy eases frustration only where frustration is modelled"
-        ep.frustration = fr.eased(p, ep.frustration)
-        ep.apology = True
+        ep.frustration = fr.eased(p, ep.frustration, weight)
+        ep.apology = max(ep.apology, weight)
+
+    def rushed(self, contact: Contact, increment: float) -> None:
+        """Cut short by a handle-time target: the customer feels rushed."""
+        if self.fr is not None:
+            ep = contact.episode
+            assert ep is not None, "every contact has its episode from arrival (started)"
+            ep.raise_by(increment)
 
     def transferred(self, contact: Contact, cold: bool) -> None:
         """Passed to another agent: one more transfer, and more frustration (cold transfers more)."""
