@@ -32,7 +32,8 @@ class KPI:
     def axis(self, currency: str = "EUR") -> str:
         """The label with its unit, for an axis or a column header."""
         unit = {"share": "%", "share_per_year": "% a year", "seconds": "s", "money": currency,
-                "scale_0_1": "0-1", "csat_1_5": "1-5", "points": "points, -100 to 100", "count_per_day": "a day"}.get(self.unit)
+                "scale_0_1": "0-1", "csat_1_5": "1-5", "points": "points, -100 to 100",
+                "count_per_day": "a day"}.get(self.unit)
         return f"{self.label} ({unit})" if unit else self.label
 
 

@@ -150,6 +150,7 @@ class Levels:
     acquired: array[float]
     revenue: array[float]
     value_lost: array[float]
+    value_defected: array[float]
 
     def __init__(self, n_intervals: int, channels: list[str], groups: list[str]) -> None:
         self.n_intervals = n_intervals

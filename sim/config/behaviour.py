@@ -87,7 +87,8 @@ class Training(_Part):
     deliver at most ``capacity_per_week`` trainee-hours a week."""
 
     transfer: Share = 0.62  # share of training applied on the job (Saks & Belcourt 2006: 62% immediately)
-    retention_time: PositiveDuration = "20mo"  # decay time constant (fit to Saks & Belcourt: 62/44/34% at 0/6/12 mo)
+    # decay time constant (fit to Saks & Belcourt: 62/44/34% at 0/6/12 mo)
+    retention_time: PositiveDuration = Field(default="20mo", validate_default=True)
     established: Annotated[HoursAmount, Field(ge=0, le=2000)] = 0.0  # staff start with the stock this many hours
     # a year maintained before the run (a programme already running); 0: training starts with the run
     capacity_per_week: Annotated[HoursAmount, Field(gt=0)] | None = None  # trainee-hours a week; none: unlimited
@@ -111,8 +112,10 @@ class Empathy(_Part):
     the agent and helps the customer less. Empathy the agent has (from training) is deep acting, at no
     emotional-labour cost."""
 
-    time: Duration = "7s"  # added to an empathetic contact (Singh et al. 2018: ~7 s before it crowds out solving)
-    recovery_time: Duration = "30s"  # more on a failure (arrived angry, or a follow-up): listen, apologise (illustr.)
+    # added to an empathetic contact (Singh et al. 2018: ~7 s before it crowds out solving)
+    time: Duration = Field(default="7s", validate_default=True)
+    # more on a failure (arrived angry, or a follow-up): listen, apologise (illustrative)
+    recovery_time: Duration = Field(default="30s", validate_default=True)
     surface_acting: Coefficient = 0.01  # E += this per surface-acted contact (illustrative; Huelsheger & Schewe 2011)
     surface_effect: Share = 0.5  # share of the easing and of the apology that surface acting delivers (illustrative)
 

@@ -182,7 +182,9 @@ class CustomerSide:
         if not resolved:
             base.went_badly(seat, now)
         base.rate(seat, z, now)
-        p_defect = outcomes.defection_probability(self.defection, z, contact.noise) if self.defection is not None else 0.0
+        p_defect = 0.0
+        if self.defection is not None:
+            p_defect = outcomes.defection_probability(self.defection, z, contact.noise)
         if contact.u_defect < p_defect:
             self.book_defection(base.churn(seat, now))
 

@@ -52,6 +52,7 @@ class ServiceSide:
         """The agent's retained training hours now (ramping up while delivered, decaying without), kept."""
         if self.trains(group):
             p, roster = self.training, self.roster
+            assert p is not None, "only a group that trains reaches here"
             staff = roster.trained_from[agent] == 0.0  # hires start untrained
             start = training_rules.steady(p, p.established) if staff else 0.0
             roster.stock[agent] = training_rules.stock(p, group.delivered, now - roster.trained_from[agent], start)
