@@ -48,7 +48,7 @@ def parse(path: Path) -> Page:
 
 def small_sweep(path: Path, out: Path) -> Path:
     """The experiment at ``path`` cut to one day, one replication and at most three scenarios, run serially."""
-    plan = load_experiment(path, ["horizon=1d"], replications=1)
+    plan = load_experiment(path, ["horizon=1d", "warmup=0"], replications=1)
     k = min(len(plan.scenarios), max(3, plan.baseline + 1))
     plan = dataclasses.replace(plan, scenarios=plan.scenarios[:k], runs=run_specs(k, 1, plan.experiment.seed))
     sim.sweep(plan, out, executor="serial")
