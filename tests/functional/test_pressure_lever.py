@@ -45,14 +45,16 @@ def mean_difference(kpi: str, low: tuple[str, ...], high: tuple[str, ...]) -> fl
 
 def quiet_line(**pressure) -> Scenario:
     """One phone line, fixed 700 s contacts, far more agents than calls; learning, exhaustion, the frustration
-    effect on handling and ordinary transfers off, so every handle time is exactly 700 s before the target."""
+    effect on handling, empathy's time and ordinary transfers off, so every handle time is exactly 700 s before
+    the target."""
     return Scenario.model_validate({
         "horizon": "2d", "interval": "1h",
         "channels": {"phone": {"arrivals": {"rate": "60/h"}, "handle_time": {"dist": "fixed", "value": "700s"},
                                "redial": None}},
         "agents": {"team": {"staffing": [60] * 48, "tenure": {"dist": "fixed", "value": "10y"}}},
         "behaviour": {"learning": {"enabled": False}, "exhaustion": {"enabled": False},
-                      "handle_time": {"enabled": False}, "frustration": {"angry_share": 0.0},
+                      "handle_time": {"enabled": False}, "empathy": {"enabled": False},
+                      "frustration": {"angry_share": 0.0},
                       "resolution": {"transfer_base": 0.0, "transfer_skill_slope": 0.0, "max_contacts": 1},
                       "pressure": {"enabled": True, "target": "5min", **pressure}},
         "output": {"contacts": True},
