@@ -33,7 +33,7 @@ def unit(column: str, currency: str = "EUR") -> str:
     if entry is not None:
         return {"share": "share 0-1", "share_per_year": "share per year", "seconds": "s", "money": currency,
                 "count": "count", "agents": "agents", "scale_0_1": "0-1", "csat_1_5": "1-5",
-                "points": "points"}.get(entry.unit, "")
+                "points": "points", "count_per_day": "per day"}.get(entry.unit, "")
     if base.endswith("_seconds") or base in ("seconds", "wall_seconds"):
         return "s"
     if base.endswith(ANNUAL):

@@ -17,7 +17,7 @@ EXPERIMENTS = sorted((ROOT / "experiments").glob("*.yaml"))
 
 def reduced(path: Path):
     """The experiment over one day with one replication, cut to its first two scenarios (or up to the baseline)."""
-    plan = sim.load_experiment(path, overrides=["horizon=1d", "warmup=0"], replications=1)
+    plan = sim.load_experiment(path, overrides=["horizon=1d", "warmup=0s"], replications=1)
     keep = max(2, plan.baseline + 1)
     return dataclasses.replace(plan, scenarios=plan.scenarios[:keep],
                                runs=run_specs(keep, 1, plan.experiment.seed))
