@@ -35,7 +35,7 @@ DAY = 86400.0
 
 @cache
 def runs(overrides: tuple[str, ...] = ()) -> pd.DataFrame:
-    return sim.run(sim.load_config(CENTRE, ("horizon=2d",) + overrides), REPLICATIONS, SEED).runs
+    return sim.run(sim.load_config(CENTRE, ("horizon=2d", "warmup=0s") + overrides), REPLICATIONS, SEED).runs
 
 
 def mean_difference(kpi: str, low: tuple[str, ...], high: tuple[str, ...]) -> float:
@@ -87,7 +87,7 @@ def test_stopping_the_refreshers_keeps_most_of_the_effect_for_days():
 
 
 def tables(overrides: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    res = sim.run(sim.load_config(CENTRE, ("horizon=1d",) + overrides), 2, SEED)
+    res = sim.run(sim.load_config(CENTRE, ("horizon=1d", "warmup=0s") + overrides), 2, SEED)
     return {name: getattr(res, name).drop(columns=["wall_seconds"], errors="ignore")
             for name in ("runs", "intervals", "days", "tiers", "channels", "issues", "groups")}
 
