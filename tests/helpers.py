@@ -22,3 +22,21 @@ def phone_scenario(**top) -> dict:
     }
     data.update(top)
     return data
+
+
+def day_tables(config, seed: int, overrides: tuple[str, ...] = ()) -> dict:
+    """Every table of two one-day replications of ``config`` (no warm-up), wall time left out: what the
+    off-means-off tests compare exactly."""
+    import sim
+
+    res = sim.run(sim.load_config(config, ("horizon=1d", "warmup=0s") + overrides), 2, seed)
+    return {name: getattr(res, name).drop(columns=["wall_seconds"], errors="ignore")
+            for name in ("runs", "intervals", "days", "tiers", "channels", "issues", "groups")}
+
+
+def assert_same_tables(a: dict, b: dict) -> None:
+    """The same tables, value for value."""
+    import pandas as pd
+
+    for name, frame in a.items():
+        pd.testing.assert_frame_equal(frame, b[name], check_exact=True, obj=name)

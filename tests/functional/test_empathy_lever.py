@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import assert_same_tables, day_tables
 
 import sim
 from sim.config.schema import Scenario
@@ -104,14 +105,7 @@ def test_the_costs_make_the_decree_worth_less(kpi, sign):
 
 
 def tables(overrides: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    res = sim.run(sim.load_config(CENTRE, ("horizon=1d", "warmup=0s") + overrides), 2, SEED)
-    return {name: getattr(res, name).drop(columns=["wall_seconds"], errors="ignore")
-            for name in ("runs", "intervals", "days", "tiers", "channels", "issues", "groups")}
-
-
-def assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
-    for name, frame in a.items():
-        pd.testing.assert_frame_equal(frame, b[name], check_exact=True, obj=name)
+    return day_tables(CENTRE, SEED, overrides)
 
 
 def test_costs_at_zero_are_the_model_without_them():
@@ -120,14 +114,14 @@ def test_costs_at_zero_are_the_model_without_them():
     ``sim.run`` when the lever was built; see the lever's report.)"""
     zero = ("behaviour.empathy.time=0", "behaviour.empathy.recovery_time=0", "behaviour.empathy.surface_acting=0",
             "behaviour.empathy.surface_effect=1")
-    assert_same(tables(FREE + ALWAYS), tables(zero + ALWAYS))
+    assert_same_tables(tables(FREE + ALWAYS), tables(zero + ALWAYS))
 
 
 def test_switched_off_its_coefficients_change_nothing():
     wild = ("behaviour.empathy.time=5min", "behaviour.empathy.surface_acting=1", "behaviour.empathy.surface_effect=0")
-    assert_same(tables(FREE + ALWAYS), tables(FREE + ALWAYS + wild))
+    assert_same_tables(tables(FREE + ALWAYS), tables(FREE + ALWAYS + wild))
 
 
 def test_a_decree_equal_to_the_agents_own_empathy_costs_nothing_more():
     """Untrained agents' own empathy is 0.5: decreeing 0.5 is no decree at all (nothing is surface acted)."""
-    assert_same(tables(()), tables(tuple(f"agents.{g}.empathy=0.5" for g in GROUPS)))
+    assert_same_tables(tables(()), tables(tuple(f"agents.{g}.empathy=0.5" for g in GROUPS)))

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import day_tables
 
 import sim
 from sim.config.schema import Scenario
@@ -129,9 +130,7 @@ def test_each_cost_is_the_one_that_moves_its_kpi(coefficient, kpi, sign):
 
 
 def tables(overrides: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    res = sim.run(sim.load_config(CENTRE, ("horizon=1d", "warmup=0s") + overrides), 2, SEED)
-    return {name: getattr(res, name).drop(columns=["wall_seconds"], errors="ignore")
-            for name in ("runs", "intervals", "days", "tiers", "channels", "issues", "groups")}
+    return day_tables(CENTRE, SEED, overrides)
 
 
 def test_switched_off_its_coefficients_change_nothing():

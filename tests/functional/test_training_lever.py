@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import assert_same_tables, day_tables
 
 import sim
 from sim.behaviour import agents as agent_rules
@@ -87,24 +88,17 @@ def test_stopping_the_refreshers_keeps_most_of_the_effect_for_days():
 
 
 def tables(overrides: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    res = sim.run(sim.load_config(CENTRE, ("horizon=1d", "warmup=0s") + overrides), 2, SEED)
-    return {name: getattr(res, name).drop(columns=["wall_seconds"], errors="ignore")
-            for name in ("runs", "intervals", "days", "tiers", "channels", "issues", "groups")}
-
-
-def assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
-    for name, frame in a.items():
-        pd.testing.assert_frame_equal(frame, b[name], check_exact=True, obj=name)
+    return day_tables(CENTRE, SEED, overrides)
 
 
 def test_without_any_training_the_part_changes_nothing():
     """Same seeds, same tables: with no training hours and no programme before the run, the part on is the model
     without it. (That the model without it is the release before, branch ``land``, with training at full
     strength from day one, was checked by hashing every table when the lever was built; see its report.)"""
-    assert_same(tables(INSTANT), tables(()))
+    assert_same_tables(tables(INSTANT), tables(()))
 
 
 def test_switched_off_its_coefficients_change_nothing():
     wild = ("behaviour.training.transfer=0.1", "behaviour.training.retention_time=1d",
             "behaviour.training.established=500h", "behaviour.training.capacity_per_week=1h")
-    assert_same(tables(TRAIN + INSTANT), tables(TRAIN + INSTANT + wild))
+    assert_same_tables(tables(TRAIN + INSTANT), tables(TRAIN + INSTANT + wild))
