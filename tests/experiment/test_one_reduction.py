@@ -50,7 +50,7 @@ def test_report_reads_a_run_directory_as_a_sweep_of_one(tmp_path):
     loaded = sim.load_results(out)
     runs = pd.read_csv(out / "runs.csv")
     assert list(loaded.runs["replication"]) == [0, 1, 2] and set(loaded.runs["scenario"]) == {0}
-    assert loaded.summary.loc[0, "service_level_mean"] == runs["service_level"].mean()
+    assert loaded.summary.loc[0, "mean_wait_seconds_mean"] == runs["mean_wait_seconds"].mean()
     assert (loaded.differences["diff_mean"].fillna(0) == 0).all()  # the baseline against itself
     report = invoke("report", out)
     page = (out / "report.html").read_text()

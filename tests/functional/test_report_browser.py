@@ -27,6 +27,7 @@ question: Hire two phone agents, or train everyone 80 hours?
 base: {base}
 set:
   horizon: 1d
+  warmup: 0s
 scenarios:
   today: {{}}
   hire_2: {{agents.phone_team.extra_agents: 2}}
