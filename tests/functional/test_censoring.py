@@ -1,6 +1,10 @@
-"""Censoring at the horizon: an episode whose repeat or redial would come after the run ends at its last
-contact and is scored there, in every scenario alike, so a scenario with lower first-contact resolution does
-not push its defections past the horizon (the review's bias: unresolved episodes were never scored)."""
+"""Censoring at the horizon (docs/model.md §15.3): an episode still open when the run ends (its repeat or
+redial due after the horizon, or its contact still in the centre) is not scored; the warm-up brings in as many
+episodes from before the measured window as leave it open at the end, in every scenario alike.
+
+Independent law: in steady state the stock of open episodes is the same at the start and at the end of the
+window (both Monday 00:00), so the episodes *ended* in the window equal the episodes *opened* in it, up to
+the difference of two stocks of a few hundred (a few tenths of a percent of ~8,700 episodes a week)."""
 
 from __future__ import annotations
 
@@ -12,35 +16,33 @@ from sim.config.loader import load_config
 from sim.model import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
-# one day: a repeat (median one day later) of most unresolved contacts falls after the run
-SETTINGS = ["horizon=1d", "warmup=0s", "customers.base.size=20000"]
+# one week of warm-up, one measured week: the window starts and ends on a Monday at midnight
+SETTINGS = ["horizon=2w", "warmup=1w"]
 
 
-def unscored_share(resolution_base: float) -> tuple[float, float]:
-    """(episodes opened but never scored, contacts still in the centre at the horizon) per episode opened."""
+def ended_per_opened(resolution_base: float) -> float:
+    """Episodes scored in the measured window per episode opened in it (common random numbers: seed 11)."""
     scenario = load_config(ROOT / "configs" / "service_centre.yaml",
                            [*SETTINGS, f"behaviour.resolution.base={resolution_base}"])
-    sums = simulate(scenario, 0, 11).sums.sum(numeric_only=True)
-    opened = sums["offered"] - sums["repeats"] - sums["redials"]
-    open_at_end = sums["in_queue_end"] + scenario_in_service_bound(scenario)
-    return (opened - sums["episodes"]) / opened, open_at_end / opened
+    sums = simulate(scenario, 0, 11).sums
+    window = sums[sums["start_seconds"] >= scenario.warmup].sum(numeric_only=True)
+    opened = window["offered"] - window["repeats"] - window["redials"]  # repeats include email chasers
+    return float(window["episodes"] / opened)
 
 
-def scenario_in_service_bound(scenario) -> float:
-    """At most every agent on the floor at the horizon is serving a contact (one unfinished episode each)."""
-    return float(sum(max(group.staffing) if isinstance(group.staffing, list) else group.staffing
-                     for group in scenario.agents.values()))
+@pytest.fixture(scope="module")
+def low_and_high() -> tuple[float, float]:
+    # 0.45 and 0.7 keep the shipped plan stable (0.35 does not: its backlog grows and the balance fails)
+    return ended_per_opened(0.45), ended_per_opened(0.7)
 
 
-@pytest.mark.parametrize("base", [0.35, 0.555, 0.7])
-def test_only_the_episodes_still_in_the_centre_at_the_horizon_go_unscored(base):
-    unscored, bound = unscored_share(base)
-    assert unscored <= bound + 1e-12, (unscored, bound)
+def test_every_episode_opened_in_the_window_is_matched_by_one_scored_in_it(low_and_high):
+    for share in low_and_high:
+        assert share == pytest.approx(1.0, abs=0.02), low_and_high
 
 
-def test_low_and_high_resolution_leave_the_same_share_unscored_under_common_random_numbers():
-    low, _ = unscored_share(0.35)
-    high, _ = unscored_share(0.7)
-    # before: the low-FCR centre left every unresolved episode with a repeat due tomorrow unscored (~20% of
-    # episodes against ~8%); now only contacts in flight at the horizon are, which resolution barely moves
-    assert abs(low - high) < 0.02, (low, high)
+def test_low_and_high_resolution_score_the_same_share_under_common_random_numbers(low_and_high):
+    # the review's bias: unresolved episodes were never scored, ~46% unscored at 0.35 against ~17% at 0.7 in
+    # one day without warm-up; scoring them at their last contact instead booked extra losses at the end
+    low, high = low_and_high
+    assert abs(low - high) < 0.02, low_and_high

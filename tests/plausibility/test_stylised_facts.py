@@ -68,11 +68,6 @@ def test_with_every_behaviour_part_off_the_money_is_labour_and_training():
     assert runs["net_value"] == pytest.approx(-(runs["labour_cost"] + runs["training_cost"]))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known defect found at merge (2026-11-30): with the levers of issue 15 on by default, the same simulated "
-    "week is worth -450,950 EUR as the last week of a 2-week run and -390,450 EUR as the first of a 3-week one "
-    "(seed 5): episodes whose follow-up falls after the horizon are scored at their last contact and defect, "
-    "so the run's last days carry extra lost value. To fix in the censoring rule (issue 14)."))
 def test_net_value_per_week_does_not_depend_on_the_horizon():
     """Lost customers are booked at the churn date: one measured week and two give the same value per week
     (the first week is the same simulated week in both; the second differs by its own noise, ~3% of the

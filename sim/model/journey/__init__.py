@@ -108,11 +108,11 @@ class Journey:
         """
         self.customer.waited(contact, wait)
         redial = self.followups.redial
-        if (self.redials[contact.channel] and redial is not None and contact.u_next < redial.probability
-                and self.followups.schedule(contact, self.channels[contact.channel], REDIAL,
-                                            self.followups.redial_delay())):
+        if self.redials[contact.channel] and redial is not None and contact.u_next < redial.probability:
+            # a redial due after the run is not simulated: its episode stays open, like one in the centre
+            self.followups.schedule(contact, self.channels[contact.channel], REDIAL, self.followups.redial_delay())
             return math.nan, 0
-        return self.customer.gave_up(contact, now)  # for good, or a redial due after the run: scored now
+        return self.customer.gave_up(contact, now)  # for good
 
     def came_back(self, contact: Contact) -> bool:
         """A follow-up is due: False if its customer left meanwhile (it never happens); else one more contact."""
@@ -160,8 +160,9 @@ class Journey:
         elif self.service.comes_back(contact):
             assert self.res is not None, "only resolution brings customers back"
             channel = self.followups.repeat_channel(contact)
-            if self.followups.schedule(contact, channel, REPEAT, self.followups.delay("repeat", self.res.repeat_delay)):
-                contact.result = CONTINUED  # a repeat due after the run: the episode ends (is scored) here
+            # a repeat due after the run is not simulated: the episode stays open (unscored), docs/model.md §15.3
+            self.followups.schedule(contact, channel, REPEAT, self.followups.delay("repeat", self.res.repeat_delay))
+            contact.result = CONTINUED
         return False
 
     def _transfer(self, contact: Contact, now: float) -> None:

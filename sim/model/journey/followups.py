@@ -54,8 +54,8 @@ class FollowUpScheduler:
     def schedule(self, contact: Contact, channel: str, kind: int, delay: float) -> bool:
         """The same customer's next contact on ``channel`` after ``delay`` (at opening if it is then closed).
 
-        False if it would come after the horizon: nothing is scheduled and the caller ends the episode now
-        (censoring, docs/model.md: an episode is scored at its last contact in the run, in every scenario alike).
+        False if it would come after the horizon: nothing is scheduled and the episode stays open, unscored,
+        like one still in the centre (censoring, docs/model.md §15.3: the warm-up balances it in steady state).
         """
         now = self.env.now
         at = now + delay if TRAITS[channel].backlog else self.next_open(channel, now + delay)
