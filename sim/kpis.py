@@ -141,8 +141,9 @@ _BASE = (
        "Training cost", "money", LOWER),
     _k("hiring_cost", "new hires x agents.NAME.hiring_cost (default two months' pay)", "Hiring cost", "money", LOWER),
     _k("cost_per_contact", "(labour + training + hiring cost) / answered contacts (falls when repeats pad the "
-       "denominator: read it beside cost_per_resolved_issue)",
-       "Cost per contact", "money", LOWER),
+       "denominator: read it beside cost_per_resolved_issue); per channel, the cost is shared among channels by "
+       "the agent-time their answered contacts took (handle time with after-contact work; idle time shared alike)",
+       "Cost per contact", "money", LOWER, per_channel=True),
     _k("cost_per_resolved_issue", "(labour + training + hiring cost) / contacts that resolved their issue "
        "(COPC's cost per resolution)",
        "Cost per resolved issue", "money", LOWER),

@@ -164,7 +164,8 @@ def run_kpis(output: RunOutput, scenario: Scenario) -> dict[str, float]:
     by_channel = channel_kpis(output, scenario).set_index("channel")
     for channel in CHANNELS:
         for name in CHANNEL_RUN_KPIS:
-            kpis[f"{channel}_{name}"] = by_channel.at[channel, name] if channel in by_channel.index else np.nan
+            known = channel in by_channel.index and name in by_channel.columns
+            kpis[f"{channel}_{name}"] = by_channel.at[channel, name] if known else np.nan
     growth = [kpis[f"{c}_backlog_growth"] for c in by_channel.index]
     flags = [kpis[f"{c}_unstable"] for c in by_channel.index]
     kpis["backlog_growth"] = float(np.nansum(growth)) if not np.isnan(growth).all() else np.nan
@@ -222,7 +223,23 @@ def channel_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
                             scenario.warmup)
     frame["backlog_growth"] = [trends[c][0] for c in channels]
     frame["unstable"] = [trends[c][1] for c in channels]
+    if "customer_area" in levels:  # the full engine prices its levels
+        frame["cost_per_contact"] = _allocated_cost(levels, scenario, frame)
     return frame
+
+
+def _allocated_cost(levels: pd.DataFrame, scenario: Scenario, frame: pd.DataFrame) -> pd.Series:
+    """Each channel's fully loaded cost per answered contact: the cost shared by handle time (activity-based).
+
+    Groups serve several channels, so labour (idle time included), training and hiring are allocated to a
+    channel in proportion to the agent-time its answered contacts took (handle time, after-contact work
+    included); the channels' costs add up to the run's.
+    """
+    money = money_by_interval(levels, scenario)
+    cost = float(money[["labour_cost", "training_cost", "hiring_cost"]].to_numpy().sum())
+    handle = frame["aht_seconds"].fillna(0.0) * frame["answered"]
+    total = float(handle.sum())
+    return (cost * handle / total / frame["answered"]) if total > 0 else handle * np.nan
 
 
 def group_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:

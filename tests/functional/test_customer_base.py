@@ -15,7 +15,7 @@ import simpy
 import sim
 from sim.config.loader import validate
 from sim.config.schema import DAY, Scenario
-from sim.metrics import daily_kpis, run_kpis, weekly_kpis
+from sim.metrics import channel_kpis, daily_kpis, run_kpis, weekly_kpis
 from sim.model import simulate
 from sim.model.agents import floor_plan
 from sim.model.contact import Contact
@@ -88,6 +88,20 @@ def test_labour_and_training_cost_are_the_schedule_priced_when_nobody_leaves():
     assert kpis["cost_per_contact"] == pytest.approx(cost / kpis["answered"])
     assert kpis["net_value"] == pytest.approx(-cost - kpis["customer_value_lost"])
     assert kpis["cost_per_resolved_issue"] > kpis["cost_per_contact"]  # fewer resolutions than answers
+
+
+def test_each_channels_cost_per_contact_shares_the_whole_cost_by_handle_time():
+    """Activity-based allocation: the channels' costs add up to the run's, each in proportion to its agent-time."""
+    scenario = sim.load_config(CENTRE, ["horizon=2d", "warmup=0s"])
+    output = simulate(scenario, 0, SEED)
+    kpis, channels = run_kpis(output, scenario), channel_kpis(output, scenario)
+    cost = kpis["labour_cost"] + kpis["training_cost"] + kpis["hiring_cost"]
+    allocated = channels["cost_per_contact"] * channels["answered"]
+    assert allocated.sum() == pytest.approx(cost)
+    handle = channels["aht_seconds"] * channels["answered"]
+    assert list(allocated / cost) == pytest.approx(list(handle / handle.sum()))
+    for row in channels.itertuples():
+        assert kpis[f"{row.channel}_cost_per_contact"] == pytest.approx(row.cost_per_contact)
 
 
 def attrition(**settings) -> Scenario:
