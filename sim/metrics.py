@@ -203,8 +203,22 @@ def _by(output: RunOutput, scenario: Scenario, column: str) -> pd.DataFrame:
 
 
 def tier_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
-    """One row per customer tier."""
-    return _by(output, scenario, "tier")
+    """One row per customer tier; with a customer base, also its churn and the value of the customers it lost."""
+    frame = _by(output, scenario, "tier")
+    levels = _after_warmup(output.levels, scenario)
+    tiers = [str(t) for t in frame["tier"]]
+    if not tiers or any(f"tier_churned.{t}" not in levels for t in tiers):
+        return frame
+
+    def total(field: str) -> np.ndarray:
+        return np.array([levels[f"{field}.{t}"].sum() for t in tiers])
+
+    area, clv = total("tier_customer_area"), lifetime_value_factor(scenario)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["churn_rate"] = np.where(area > 0, total("tier_churned") / area * YEAR, np.nan)
+    frame["customer_value_lost"] = total("tier_value_lost") * clv
+    frame["customer_value_lost_service"] = total("tier_value_defected") * clv
+    return frame
 
 
 def issue_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:

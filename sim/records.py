@@ -63,6 +63,8 @@ GROUP_LEVELS = ("busy_area", "staffed_area", "handled", "exhaustion_end", "on_fl
                 "paid_area",  # agent-seconds paid (the schedule, less vacant positions)
                 "training_area",  # agent-seconds of training taken off the floor
                 "quits", "hires")  # agents who left the job; vacant positions filled by a new hire
+# Per interval and customer tier, columns ``<field>.<tier>`` only (the totals are the centre's levels below).
+TIER_LEVELS = ("tier_customer_area", "tier_churned", "tier_defected", "tier_value_lost", "tier_value_defected")
 # Per interval, for the whole centre: the customer base.
 CENTRE_LEVELS = (
     "snapshot",  # 1 where the two below were taken
@@ -152,9 +154,12 @@ class Levels:
     value_lost: array[float]
     value_defected: array[float]
 
-    def __init__(self, n_intervals: int, channels: list[str], groups: list[str]) -> None:
+    def __init__(self, n_intervals: int, channels: list[str], groups: list[str],
+                 tiers: list[str] | None = None) -> None:
         self.n_intervals = n_intervals
-        self.channels, self.groups = channels, groups
+        self.channels, self.groups, self.tiers = channels, groups, tiers or []
+        # per tier (a customer base only): one (interval x tier) block per TIER_LEVELS field
+        self.tier_levels = np.zeros((len(TIER_LEVELS), n_intervals, len(self.tiers)))
         for name in CHANNEL_LEVELS:
             setattr(self, name, array("d", bytes(8 * n_intervals * len(channels))))
         for name in GROUP_LEVELS:
@@ -184,6 +189,9 @@ class Levels:
             columns[name] = np.frombuffer(getattr(self, name)).copy()
         for g in self.groups:
             columns[f"agents_scheduled.{g}"] = np.asarray(staffing[g], dtype=np.int64)
+        for field, block in zip(TIER_LEVELS, self.tier_levels):
+            for i, tier in enumerate(self.tiers):
+                columns[f"{field}.{tier}"] = block[:, i]
         return pd.DataFrame(columns)
 
 

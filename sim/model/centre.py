@@ -142,6 +142,7 @@ class Centre:
         base = self.base
         if base is not None:
             levels.customer_area[k], levels.revenue[k] = base.take_areas(now)
+            levels.tier_levels[:, k, :] += base.take_tiers(now)
             if (k + 1) % self.per_day == 0 or k == self.n_intervals - 1:
                 levels.snapshot[k] = 1
                 levels.customers_end[k] = base.count

@@ -18,6 +18,7 @@ import numpy as np
 from sim.behaviour import satisfaction as outcomes
 from sim.config.schema import DAY, Scenario
 from sim.model.demand import cumulative_shares, pick
+from sim.records import TIER_LEVELS
 from sim.rng import Streams
 
 YEAR = 365.25 * DAY
@@ -56,6 +57,11 @@ class CustomerBase:
         self._since = 0.0
         self.customer_area = 0.0  # customer-seconds since the last ``take_areas``
         self.revenue = 0.0  # revenue earned since the last ``take_areas``
+        # per tier, since the last ``take_tiers``: TIER_LEVELS of sim.records (customer-seconds, churned,
+        # defected after a contact, yearly revenue lost, ... of which after a contact)
+        self.n_tiers = len(tiers)
+        self._tier_count = np.bincount(self.tier, minlength=self.n_tiers).astype(float)
+        self._tiers = np.zeros((len(TIER_LEVELS), self.n_tiers))
 
     # --- per contact ---------------------------------------------------------------------------------------
 
@@ -85,14 +91,18 @@ class CustomerBase:
         """Remember a bad episode (abandoned, balked, unresolved): less patience next time."""
         self.bad_at[seat] = now
 
-    def churn(self, seat: int, now: float) -> float:
-        """The customer leaves: the seat empties. Returns their yearly revenue (the value lost)."""
+    def churn(self, seat: int, now: float, defected: bool = False) -> float:
+        """The customer leaves (``defected``: right after a contact): the seat empties. Returns their yearly
+        revenue (the value lost)."""
         self._integrate(now)
         self.active[seat] = 0
         self.count -= 1
         value = self.value[seat]
         self.value_active -= value
         self._vacated.append(seat)
+        tier = self.tier[seat]
+        self._tier_count[tier] -= 1
+        self._tiers[1:, tier] += (1.0, float(defected), value, value if defected else 0.0)
         return value
 
     # --- per day -------------------------------------------------------------------------------------------
@@ -119,6 +129,7 @@ class CustomerBase:
             self.bad_at[seat] = -math.inf
             self.generation[seat] += 1  # contacts still in flight from the previous customer are not this one's
             self.value_active += self.value[seat]
+            self._tier_count[self.tier[seat]] += 1
         self.count += joined
         return churned, at_risk, joined
 
@@ -142,8 +153,16 @@ class CustomerBase:
         self.customer_area = self.revenue = 0.0
         return area, revenue
 
+    def take_tiers(self, now: float) -> np.ndarray:
+        """Per tier since the last call: rows TIER_LEVELS (customer-seconds, churned, defected, value lost,
+        value lost after a contact), one column per tier."""
+        self._integrate(now)
+        taken, self._tiers = self._tiers, np.zeros_like(self._tiers)
+        return taken
+
     def _integrate(self, now: float) -> None:
         dt = now - self._since
         self.customer_area += self.count * dt
+        self._tiers[0] += self._tier_count * dt
         self.revenue += self.value_active * dt / YEAR
         self._since = now

@@ -130,7 +130,8 @@ def simulate(scenario: Scenario, replication: int = 0, root_seed: int | None = N
     layout = Layout(scenario)
     groups = list(scenario.agents)
     ledger = Ledger(scenario, layout.channels, layout.tiers, layout.issues, scenario.output.contacts)
-    levels = Levels(scenario.n_intervals, layout.channels, groups)
+    tiers = layout.tiers if scenario.customers.base is not None else None  # per-tier levels need the base
+    levels = Levels(scenario.n_intervals, layout.channels, groups, tiers)
     plain = engine == "auto" and not scenario.output.trace and is_plain(scenario)
     trace = Trace(layout.channels, groups, None) if scenario.output.trace else None
     env = simpy.Environment()

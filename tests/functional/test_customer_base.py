@@ -15,7 +15,7 @@ import simpy
 import sim
 from sim.config.loader import validate
 from sim.config.schema import DAY, Scenario
-from sim.metrics import channel_kpis, daily_kpis, run_kpis, weekly_kpis
+from sim.metrics import channel_kpis, daily_kpis, run_kpis, tier_kpis, weekly_kpis
 from sim.model import simulate
 from sim.model.agents import floor_plan
 from sim.model.contact import Contact
@@ -282,3 +282,31 @@ def test_lost_customers_are_valued_at_their_discounted_lifetime_margin_split_by_
     assert kpis["customer_value_lost_service"] + kpis["customer_value_lost_background"] == \
         pytest.approx(kpis["customer_value_lost"])
     assert kpis["margin"] == pytest.approx(0.3 * kpis["revenue"])
+
+
+@lru_cache(maxsize=None)
+def tiered(priority_value: int):
+    scenario = sim.load_config(CENTRE, ["horizon=6d", "warmup=2d", f"customers.tiers.priority.value={priority_value}"])
+    output = simulate(scenario, 0, SEED)
+    return tier_kpis(output, scenario).set_index("tier"), run_kpis(output, scenario), output
+
+
+def test_per_tier_churn_and_value_lost_add_up_to_the_run():
+    tiers, kpis, output = tiered(2000)
+    assert tiers["customer_value_lost"].sum() == pytest.approx(kpis["customer_value_lost"])
+    assert tiers["customer_value_lost_service"].sum() == pytest.approx(kpis["customer_value_lost_service"])
+    levels = output.levels[output.levels["start_seconds"] >= 2 * DAY]
+    for field in ("customer_area", "churned", "defected"):
+        assert sum(levels[f"tier_{field}.{t}"].sum() for t in tiers.index) == pytest.approx(levels[field].sum())
+    # the run's churn rate is the tiers' rates weighted by their exposure
+    area = np.array([levels[f"tier_customer_area.{t}"].sum() for t in tiers.index])
+    assert float((tiers["churn_rate"] * area).sum() / area.sum()) == pytest.approx(kpis["churn_rate"])
+
+
+def test_a_tier_worth_twice_as_much_loses_twice_the_value_and_nothing_else_moves():
+    """Under common random numbers a tier's yearly value only prices its customers: churn is the same."""
+    base, _, _ = tiered(2000)
+    doubled, _, _ = tiered(4000)
+    assert doubled.at["priority", "customer_value_lost"] == pytest.approx(2 * base.at["priority", "customer_value_lost"])
+    assert doubled.at["regular", "customer_value_lost"] == pytest.approx(base.at["regular", "customer_value_lost"])
+    assert list(doubled["churn_rate"]) == pytest.approx(list(base["churn_rate"]))

@@ -186,7 +186,7 @@ class CustomerSide:
         if self.defection is not None:
             p_defect = outcomes.defection_probability(self.defection, z, contact.noise)
         if contact.u_defect < p_defect:
-            self.book_defection(base.churn(seat, now))
+            self.book_defection(base.churn(seat, now, defected=True))
 
     def customer(self, contact: Contact) -> int:
         """The contact's seat in the customer base while its customer still holds it, else -1 (no base, or the
