@@ -170,7 +170,8 @@ class Levels:
     def frame(self, interval_seconds: float, horizon: float, staffing: dict[str, list[int]]) -> pd.DataFrame:
         """One row per interval: length, scheduled agents, and levels in total and per channel / group.
 
-        Per-channel columns are named ``queue_area.<channel>``; per-group ``busy_area.<group>`` etc.
+        Per-channel columns are named ``queue_area.<channel>``; per-group ``busy_area.<group>`` etc. The columns
+        are views of the arrays (per channel / group a strided one), not copies: only the totals are new.
         """
         starts = np.arange(self.n_intervals) * interval_seconds
         columns = {
@@ -184,15 +185,15 @@ class Levels:
                 values = np.frombuffer(getattr(self, field)).reshape(self.n_intervals, len(names))
                 columns[field] = values.sum(axis=1)
                 for i, name in enumerate(names):
-                    columns[f"{field}.{name}"] = values[:, i].copy()
+                    columns[f"{field}.{name}"] = values[:, i]
         for name in CENTRE_LEVELS:
-            columns[name] = np.frombuffer(getattr(self, name)).copy()
+            columns[name] = np.frombuffer(getattr(self, name))
         for g in self.groups:
             columns[f"agents_scheduled.{g}"] = np.asarray(staffing[g], dtype=np.int64)
         for field, block in zip(TIER_LEVELS, self.tier_levels):
             for i, tier in enumerate(self.tiers):
                 columns[f"{field}.{tier}"] = block[:, i]
-        return pd.DataFrame(columns)
+        return pd.DataFrame(columns, copy=False)
 
 
 class RunOutput:

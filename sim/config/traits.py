@@ -1,6 +1,6 @@
 """What kind of channel each one is: the engine, the KPIs and the charts ask these traits, never a channel's name.
 
-Adding a channel means a schema class for its settings (``schema.py``) and one entry here.
+Adding a channel means a schema class for its settings (``channels.py``) and one entry here.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from sim.model.contact import (
 )
 from sim.records import (
     CONTACT_FIELDS,
+    COUNT_FIELDS,
     EPISODE_END,
     FRUSTRATED,
     FRUSTRATION_BINS,
@@ -41,6 +42,7 @@ from sim.records import (
     OUTCOME_QUEUED_AT_END,
     OUTCOMES,
     RATED,
+    SUM_FIELDS,
     ContactRows,
 )
 
@@ -57,9 +59,9 @@ class Ledger:
         self.channels, self.tiers, self.issues = channels, tiers, issues
         self.n_intervals = scenario.n_intervals
         self.warm = round(scenario.warmup / scenario.interval)  # first interval after the warm-up
-        # field-major: one row per field of CONTACT_FIELDS, one column per (interval, channel) / (channel, tier, issue)
-        self.sums = np.zeros((len(CONTACT_FIELDS), self.n_intervals * len(channels)))
-        self.breakdown = np.zeros((len(CONTACT_FIELDS), len(channels) * len(tiers) * len(issues)))
+        # one column per (interval, channel) / (channel, tier, issue)
+        self.sums = Table(self.n_intervals * len(channels))
+        self.breakdown = Table(len(channels) * len(tiers) * len(issues))
         self.kept: list[dict[str, np.ndarray]] | None = [] if keep_contacts else None
         self.scoring = Scoring(scenario)
 
@@ -81,8 +83,8 @@ class Ledger:
         """Add counts kept per (interval, tier) slot by the plain queue (one channel, one issue) to the tables."""
         for name, values in counts.items():
             table = np.asarray(values, dtype=float).reshape(self.n_intervals, n_tiers)
-            self.sums[FIELD[name]] += table.sum(axis=1)
-            self.breakdown[FIELD[name], :n_tiers] += table[self.warm:].sum(axis=0)
+            self.sums.field(name)[:] += _typed(name, table.sum(axis=1))
+            self.breakdown.field(name)[:n_tiers] += _typed(name, table[self.warm:].sum(axis=0))
 
     def fold(self) -> None:
         """Sum the rows recorded since the last fold into the tables (and keep them if the log was asked for)."""
@@ -92,10 +94,10 @@ class Ledger:
         values = self.scoring.fields(rows)
         n_c, n_t, n_i = len(self.channels), len(self.tiers), len(self.issues)
         by_interval = rows["interval"] * n_c + rows["channel"]
-        _add(self.sums, by_interval, values)
+        self.sums.add(by_interval, values)
         after = rows["interval"] >= self.warm
         kind = ((rows["channel"] * n_t + rows["tier"]) * n_i + rows["issue"])[after]
-        _add(self.breakdown, kind, values[:, after])
+        self.breakdown.add(kind, values[:, after])
         if self.kept is not None:
             self.kept.append(rows)
 
@@ -106,26 +108,24 @@ class Ledger:
             self.kept.append(self.rows.take())
 
     def sums_frame(self, interval_seconds: float) -> pd.DataFrame:
-        """One row per (interval, channel): every count and sum."""
+        """One row per (interval, channel): every count and sum (the columns share the ledger's arrays)."""
         n_c = len(self.channels)
-        index = np.arange(self.sums.shape[1])
-        frame = pd.DataFrame({
+        index = np.arange(self.sums.size)
+        return self.sums.frame({
             "interval": index // n_c,
             "start_seconds": (index // n_c) * interval_seconds,
             "channel": pd.Categorical.from_codes(index % n_c, self.channels),
         })
-        return pd.concat([frame, _fields(self.sums)], axis=1)
 
     def breakdown_frame(self) -> pd.DataFrame:
         """One row per (channel, tier, issue): the counts and sums of contacts that arrived after the warm-up."""
         n_t, n_i = len(self.tiers), len(self.issues)
-        index = np.arange(self.breakdown.shape[1])
-        frame = pd.DataFrame({
+        index = np.arange(self.breakdown.size)
+        return self.breakdown.frame({
             "channel": pd.Categorical.from_codes(index // (n_t * n_i), self.channels),
             "tier": pd.Categorical.from_codes((index // n_i) % n_t, self.tiers),
             "issue": pd.Categorical.from_codes(index % n_i, self.issues),
         })
-        return pd.concat([frame, _fields(self.breakdown)], axis=1)
 
     def contacts_frame(self, groups: list[str]) -> pd.DataFrame | None:
         """The contact log: one row per contact in arrival order (None unless it was asked for)."""
@@ -156,22 +156,47 @@ class Ledger:
         return frame.sort_values("arrival_seconds", kind="stable", ignore_index=True)
 
 
-def _add(table: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
-    """Add each column of ``values`` (fields x rows) into ``table`` at ``index`` (rows of one index summed in order)."""
-    if not len(index):
-        return
-    order = np.argsort(index, kind="stable")
-    index = index[order]
-    starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
-    table[:, index[starts]] += np.add.reduceat(values[:, order], starts, axis=1)
+class Table:
+    """The counts (int64, ``COUNT_FIELDS``) and sums (float64, ``SUM_FIELDS``) of ``size`` cells, field-major.
+
+    Each field is one contiguous row, so the output frame wraps the rows as its columns without a copy: a
+    year of 30-minute intervals is then held once, not two or three times while the frame is built.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.counts = np.zeros((len(COUNT_FIELDS), size), dtype=np.int64)
+        self.sums = np.zeros((len(SUM_FIELDS), size))
+
+    def field(self, name: str) -> np.ndarray:
+        """The row of field ``name`` (a view: adding to it adds to the table)."""
+        at = FIELD[name]
+        return self.counts[at] if at < len(COUNT_FIELDS) else self.sums[at - len(COUNT_FIELDS)]
+
+    def add(self, index: np.ndarray, values: np.ndarray) -> None:
+        """Add each column of ``values`` (``CONTACT_FIELDS`` x rows) at cell ``index`` (one cell's rows in order)."""
+        if not len(index):
+            return
+        order = np.argsort(index, kind="stable")
+        index = index[order]
+        starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
+        cells = index[starts]
+        n = len(COUNT_FIELDS)
+        # each count is a sum of 0/1 (exact in float64), so rounding a day's part loses nothing
+        self.counts[:, cells] += np.rint(np.add.reduceat(values[:n, order], starts, axis=1)).astype(np.int64)
+        self.sums[:, cells] += np.add.reduceat(values[n:, order], starts, axis=1)
+
+    def frame(self, keys: dict[str, object]) -> pd.DataFrame:
+        """``keys`` then one column per field of ``CONTACT_FIELDS``, each a view of this table's row."""
+        columns = dict(keys)
+        columns.update(zip(COUNT_FIELDS, self.counts))
+        columns.update(zip(SUM_FIELDS, self.sums))
+        return pd.DataFrame(columns, copy=False)
 
 
-def _fields(table: np.ndarray) -> pd.DataFrame:
-    frame = pd.DataFrame(table.T, columns=list(CONTACT_FIELDS))
-    for name in CONTACT_FIELDS:
-        if not name.endswith("_sum"):
-            frame[name] = frame[name].round().astype(np.int64)
-    return frame
+def _typed(name: str, values: np.ndarray) -> np.ndarray:
+    """``values`` of field ``name`` in its table's type (counts are whole numbers: exact in float64)."""
+    return np.rint(values).astype(np.int64) if FIELD[name] < len(COUNT_FIELDS) else values
 
 
 class Scoring:

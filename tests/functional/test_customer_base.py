@@ -20,7 +20,7 @@ from sim.model import simulate
 from sim.model.agents import floor_plan
 from sim.model.contact import Contact
 from sim.model.demand import Layout
-from sim.model.ledger import FIELD, Ledger
+from sim.model.ledger import Ledger
 from sim.model.simulate import _engine as build
 from sim.records import Levels
 from sim.rng import Streams
@@ -209,7 +209,7 @@ def live_contacts(weeks: int) -> tuple[int, int, int, int]:
     held = sum(centre.level[:len(layout.channels)]) + sum(len(g.members) for g in centre.groups) + len(env._queue)
     base = centre.base
     arrays = sum(a.itemsize * len(a) for a in (base.loyalty, base.loyalty_at, base.episodes, base.bad_at))
-    return alive, held, int(ledger.sums[FIELD["offered"]].sum()), arrays
+    return alive, held, int(ledger.sums.field("offered").sum()), arrays
 
 
 def test_long_runs_keep_no_contact_beyond_its_end_and_a_fixed_size_customer_base():
