@@ -142,7 +142,9 @@ class Centre:
         base = self.base
         if base is not None:
             levels.customer_area[k], levels.revenue[k] = base.take_areas(now)
-            levels.tier_levels[:, k, :] += base.take_tiers(now)
+            tiers = base.take_tiers(now)
+            if levels.tiers:  # per-tier columns were asked for (sim.model.simulate does)
+                levels.tier_levels[:, k, :] += tiers
             if (k + 1) % self.per_day == 0 or k == self.n_intervals - 1:
                 levels.snapshot[k] = 1
                 levels.customers_end[k] = base.count
