@@ -69,6 +69,7 @@ class Decision:
     condition: str
     notes: tuple[str, ...]
     others: int  # non-baseline scenarios not shown as options
+    option: str | None = None  # the headline option: the recommended one, else the closest to being better
 
 
 def decide(results, sensitivity: pd.DataFrame | None = None) -> Decision:
@@ -93,7 +94,17 @@ def decide(results, sensitivity: pd.DataFrame | None = None) -> Decision:
     horizon_text = f"{horizon:g} day{'' if horizon == 1 else 's'}"
     return Decision(m.get("question") or "", m["baseline"], int(m["replications"]), horizon_text,
                     tuple(Option(n, changes(m, n)) for n in chosen), rows, decider, recommendation, condition,
-                    tuple(notes + more), len(m["scenarios"]) - 1 - len(chosen))
+                    tuple(notes + more), len(m["scenarios"]) - 1 - len(chosen), headline_option(rows, chosen, decider))
+
+
+def headline_option(rows: tuple[Row, ...], options: list[str], decider: str | None) -> str | None:
+    """The option the recommendation is about: the best of those better than the baseline on ``decider``, else
+    the closest to being better (the one ``servsim sensitivity`` recomputes)."""
+    row = next((r for r in rows if r.kpi == decider), None)
+    if row is None or decider is None or not options:
+        return None
+    good = [(n, c) for n, c in zip(options, row.cells) if c.verdict == "better"] or list(zip(options, row.cells))
+    return max(good, key=lambda oc: _goodness(decider, oc[1].mean))[0]
 
 
 def decision_kpis(available: list[str], channels: list[str]) -> list[str]:
