@@ -55,6 +55,7 @@ def sensitivity(experiment, names, option, kpi, replications, overrides, out, re
         raise InputError("--scheduler goes with --executor dask")
     coefficients = sens.select(names)
     plan = load_experiment(experiment, list(overrides), replications, max_runs)
+    _check_choice(plan, option, kpi)
     variants = sens.variant_plans(experiment, list(overrides), replications, coefficients, max_runs)
     out = out or Path("results") / f"{plan.name}-sensitivity"
     click.echo(f"{len(plan.runs)} runs of the experiment, then {len(coefficients)} coefficients x 2 values x "
@@ -79,11 +80,19 @@ def _sweep(plan, out, executor, jobs, scheduler, resume, callbacks):
         sys.exit(130)
 
 
-def _headline(plan, decision, option: str | None, kpi: str | None, results) -> tuple[str, str]:
-    """The option and KPI of the headline difference, the decision summary's unless given."""
+def _check_choice(plan, option: str | None, kpi: str | None) -> None:
+    """Refuse an unknown ``--option`` or ``--kpi`` before anything runs."""
+    from sim.kpis import KPIS
+
     names = [s.name for s in plan.scenarios if s.index != plan.baseline]
     if option is not None and option not in names:
         raise InputError(f"--option {option!r}: no such scenario besides the baseline; scenarios: {', '.join(names)}")
+    if kpi is not None and kpi not in KPIS:
+        raise InputError(f"--kpi {kpi!r}: unknown KPI; docs/kpis.md lists them")
+
+
+def _headline(plan, decision, option: str | None, kpi: str | None, results) -> tuple[str, str]:
+    """The option and KPI of the headline difference, the decision summary's unless given."""
     option = option or decision.option
     kpi = kpi or decision.decider
     if option is None or kpi is None:
