@@ -42,9 +42,9 @@ def sensitivity(experiment, names, option, kpi, replications, overrides, out, re
 
     \b
     Examples:
-      servsim sensitivity experiments/staffing_x_training.yaml --replications 3 --set horizon=1w
-      servsim sensitivity experiments/staffing_x_training.yaml -c skill_gain -c training_scale_hours
-      servsim sensitivity experiments/empathy.yaml --option coached_80h --kpi csat_mean --jobs 2
+      servsim sensitivity experiments/hire_or_train.yaml -r 2 --set horizon=2d --set warmup=0s --jobs 2
+      servsim sensitivity experiments/hire_or_train.yaml -c skill_gain -c training_scale_hours
+      servsim sensitivity experiments/empathy.yaml --option coached_80h --kpi csat_mean
     """
     from sim.console import progress_callbacks
     from sim.experiment import sensitivity as sens
@@ -69,7 +69,7 @@ def sensitivity(experiment, names, option, kpi, replications, overrides, out, re
         callbacks["on_start"](sens.runs_needed(len(coefficients), plan.experiment.replications), 0)
         table, failed = _variants(variants, plan, option, kpi, results, out, coefficients,
                                   executor, jobs, scheduler, callbacks["on_outcome"])
-    _report(out, table, decision, failed)
+    _report(out, results, table, failed)
 
 
 def _sweep(plan, out, executor, jobs, scheduler, resume, callbacks):
@@ -129,15 +129,14 @@ def _variants(variants, plan, option, kpi, results, out, coefficients, executor,
     return table, failed
 
 
-def _report(out: Path, table, decision, failed: list[str]) -> None:
+def _report(out: Path, results, table, failed: list[str]) -> None:
+    """The decision summary with what the sensitivity found, the table, and the report with its section."""
     from sim.console import stdout
-    from sim.experiment.results import load_results
     from sim.plots.style import currency_of
     from sim.report import write_report
     from sim.report.decision import decide, print_decision
     from sim.report.sensitivity import print_sensitivity
 
-    results = load_results(out)
     print_decision(decide(results, table), stdout())
     print_sensitivity(table, currency_of(results.manifest), stdout())
     click.echo(f"results: {out}/sensitivity.csv")
