@@ -25,10 +25,11 @@ from sim.errors import InputError
 from sim.experiment.executors import Outcome, Task, execute
 from sim.experiment.spec import MAX_RUNS, Plan, RunSpec, load_experiment
 from sim.kpis import HIGHER, LOWER, REGISTRY
+from sim.metrics import confidence_interval
 
 ILLUSTRATIVE = "illustrative: ±50 % of the default (docs/model.md gives no range)"
-COLUMNS = ["coefficient", "low", "high", "diff_low", "diff_high", "swing", "flips", "kpi", "option", "baseline",
-           "diff_central", "grade", "range_source"]
+COLUMNS = ["coefficient", "low", "high", "diff_low", "diff_high", "swing", "flips", "swing_ci_low", "swing_ci_high",
+           "kpi", "option", "baseline", "diff_central", "grade", "range_source"]
 
 
 @dataclass(frozen=True)
@@ -138,12 +139,18 @@ def run_variants(variants: list[Variant], baseline: str, option: str, executor: 
     return pd.DataFrame(rows, columns=None if rows else RUN_IDS), failed
 
 
-def paired_mean(runs: pd.DataFrame, kpi: str, baseline: str, option: str) -> float:
-    """Mean over replications of option − baseline on ``kpi`` (replication k of both saw the same customers)."""
+def paired(runs: pd.DataFrame, kpi: str, baseline: str, option: str) -> pd.Series:
+    """Option − baseline on ``kpi``, replication by replication (replication k of both saw the same customers)."""
     wide = runs.pivot_table(index="replication", columns="scenario_name", values=kpi, dropna=False)
     if option not in wide or baseline not in wide:
-        return math.nan
-    return float((wide[option] - wide[baseline]).mean())
+        return pd.Series(dtype=float)
+    return (wide[option] - wide[baseline]).dropna()
+
+
+def paired_mean(runs: pd.DataFrame, kpi: str, baseline: str, option: str) -> float:
+    """Mean over replications of option − baseline on ``kpi``."""
+    diffs = paired(runs, kpi, baseline, option)
+    return float(diffs.mean()) if len(diffs) else math.nan
 
 
 def flips(kpi: str, central: float, varied: float) -> bool:
@@ -166,11 +173,14 @@ def sensitivity_table(runs: pd.DataFrame, central: float, kpi: str, baseline: st
     (diff_high − diff_low) and whether either end flips the answer; largest swing first."""
     rows = []
     for c in coefficients:
-        diffs = {side: paired_mean(runs[(runs["coefficient"] == c.key) & (runs["side"] == side)], kpi, baseline,
-                                   option) for side in ("low", "high")}
+        ends = {side: paired(runs[(runs["coefficient"] == c.key) & (runs["side"] == side)], kpi, baseline, option)
+                for side in ("low", "high")}
+        diffs = {side: float(d.mean()) if len(d) else math.nan for side, d in ends.items()}
+        _, swing_low, swing_high = confidence_interval((ends["high"] - ends["low"]).dropna())
         rows.append({"coefficient": c.key, "low": c.low, "high": c.high, "diff_low": diffs["low"],
                      "diff_high": diffs["high"], "swing": diffs["high"] - diffs["low"],
                      "flips": flips(kpi, central, diffs["low"]) or flips(kpi, central, diffs["high"]),
+                     "swing_ci_low": swing_low, "swing_ci_high": swing_high,
                      "kpi": kpi, "option": option, "baseline": baseline, "diff_central": central,
                      "grade": c.grade, "range_source": c.source})
     table = pd.DataFrame(rows, columns=COLUMNS)

@@ -34,9 +34,11 @@ def verdict_sentence(table: pd.DataFrame, currency: str) -> str:
     flipping = table[table["flips"]]["coefficient"].tolist()
     head = (f"{option} against {baseline} on {in_sentence(REGISTRY[kpi].label)}: "
             f"{signed(kpi, central)} {diff_unit(kpi, currency)} with every coefficient at its default")
-    if flipping:
-        return f"{head}; the answer flips within the range of {', '.join(flipping)}."
-    return f"{head}; no coefficient flips the answer within its range."
+    head += (f"; the answer flips within the range of {', '.join(flipping)}." if flipping else
+             "; no coefficient flips the answer within its range.")
+    clear = table[(table["swing_ci_low"] > 0) | (table["swing_ci_high"] < 0)]["coefficient"].tolist()
+    return head + (f" Swings told apart from zero (95% interval): {', '.join(clear)}." if clear else
+                   " No swing is told apart from zero at this number of replications (95% intervals).")
 
 
 def section_html(table: pd.DataFrame, figure: str, currency: str) -> str:
@@ -48,6 +50,7 @@ def section_html(table: pd.DataFrame, figure: str, currency: str) -> str:
         f"{flip[bool(r.flips)]}<td class=\"name\">{html.escape(r.coefficient)}</td>"
         f"<td>{html.escape(str(r.low))}</td><td>{html.escape(str(r.high))}</td>"
         f"<td>{signed(kpi, r.diff_low)}</td><td>{signed(kpi, r.diff_high)}</td><td>{signed(kpi, r.swing)}</td>"
+        f"<td>{signed(kpi, r.swing_ci_low)} to {signed(kpi, r.swing_ci_high)}</td>"
         f"<td>{'yes' if r.flips else 'no'}</td><td class=\"name\">{html.escape(str(r.grade))}</td>"
         f"<td class=\"name\">{html.escape(str(r.range_source))}</td></tr>" for r in table.itertuples())
     return (f"<p><strong>{html.escape(verdict_sentence(table, currency))}</strong></p>"
@@ -56,7 +59,8 @@ def section_html(table: pd.DataFrame, figure: str, currency: str) -> str:
             "random numbers). A coefficient flips the answer when the mean paired difference at either end lies "
             "on the other side of zero (docs/sensitivity.md).</p>" + figure +
             f"<div class=\"scroll\"><table><tr><th class=\"name\">coefficient</th><th>low</th><th>high</th>"
-            f"<th>difference at low ({unit})</th><th>at high ({unit})</th><th>swing</th><th>flips</th>"
+            f"<th>difference at low ({unit})</th><th>at high ({unit})</th><th>swing</th>"
+            "<th>swing, 95% interval</th><th>flips</th>"
             f"<th class=\"name\">grade</th><th class=\"name\">range from</th></tr>{rows}</table></div>")
 
 
@@ -67,10 +71,13 @@ def print_sensitivity(table: pd.DataFrame, currency: str, console) -> None:
     kpi = str(table["kpi"].iloc[0])
     out = Table(title=f"difference in {diff_unit(kpi, currency)}, largest swing first")
     for name, justify in (("coefficient", "left"), ("low", "right"), ("high", "right"), ("at low", "right"),
-                          ("at high", "right"), ("swing", "right"), ("flips", "left")):
+                          ("at high", "right"), ("swing", "right"), ("swing 95% interval", "right"),
+                          ("flips", "left")):
         out.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in table.itertuples():
         out.add_row(str(r.coefficient).removeprefix("behaviour."), str(r.low), str(r.high), signed(kpi, r.diff_low),
-                    signed(kpi, r.diff_high), signed(kpi, r.swing), "[red]yes[/red]" if r.flips else "no")
+                    signed(kpi, r.diff_high), signed(kpi, r.swing),
+                    f"{signed(kpi, r.swing_ci_low)} to {signed(kpi, r.swing_ci_high)}",
+                    "[red]yes[/red]" if r.flips else "no")
     console.print(out)
     console.print(f"[bold]Sensitivity[/bold]: {verdict_sentence(table, currency)}")

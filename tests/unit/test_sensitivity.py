@@ -63,6 +63,12 @@ def test_the_table_gives_each_coefficient_its_ends_swing_and_flip_largest_swing_
     assert first["diff_low"] == pytest.approx(-0.02) and first["diff_high"] == pytest.approx(0.06)
     assert first["swing"] == pytest.approx(0.08) and first["flips"]
     assert second["swing"] == pytest.approx(-0.02) and not second["flips"]
+    # its swing replication by replication: (0.01 − 0.04, 0.01 − 0.02) = (−0.03, −0.01): mean −0.02, sd 0.01414,
+    # half-width t(0.975, 1) 12.706 x 0.01414 / √2 = 0.12706
+    assert second["swing_ci_low"] == pytest.approx(-0.02 - 0.12706, abs=1e-4)
+    assert second["swing_ci_high"] == pytest.approx(-0.02 + 0.12706, abs=1e-4)
+    # skill_gain: (0.06 − (−0.01), 0.06 − (−0.03)) = (0.07, 0.09): the same spread about +0.08
+    assert first["swing_ci_low"] == pytest.approx(0.08 - 0.12706, abs=1e-4)
     assert (table["diff_central"] == 0.02).all() and (table["option"] == "opt").all()
 
 
