@@ -150,3 +150,18 @@ def test_a_directory_servsim_did_not_make_is_refused(tmp_path):
     result = invoke("sensitivity", path, "--out", mine, "--executor", "serial", "-c", "skill_gain")
     assert result.exit_code == 2 and "not a servsim results directory" in result.output
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+
+def test_every_executor_gives_the_same_variant_runs(tmp_path):
+    # A run's result depends only on (scenario, replication, seed), so a local Dask cluster and the process
+    # pool give the serial tables exactly.
+    path = write(tmp_path)
+    variants = sens.variant_plans(path, [], 1, sens.select(["wait_coefficient"]))
+    tables = {}
+    for executor in ("serial", "local", "dask"):
+        runs, failed = sens.run_variants(variants, "today", "hire_2", executor=executor, jobs=2)
+        assert not failed
+        tables[executor] = runs.drop(columns=["wall_seconds"], errors="ignore").sort_values(
+            sens.RUN_IDS, ignore_index=True)
+    pd.testing.assert_frame_equal(tables["local"], tables["serial"])
+    pd.testing.assert_frame_equal(tables["dask"], tables["serial"])
