@@ -193,7 +193,7 @@ def _periodic(output: RunOutput, scenario: Scenario, period: float, name: str) -
     return kpis_from_sums(_aggregate(sums, key), scenario.service_level.definition).reset_index()
 
 
-def _by(output: RunOutput, scenario: Scenario, column: str) -> pd.DataFrame:
+def _by(output: RunOutput, scenario: Scenario, column: str | list[str]) -> pd.DataFrame:
     """Contact KPIs per channel, tier or issue type (after the warm-up); agent-level KPIs are left out."""
     sums = output.breakdown.groupby(column, observed=False)[list(CONTACT_FIELDS)].sum()
     for name in LEVEL_FIELDS + ("length_seconds",):
@@ -202,9 +202,25 @@ def _by(output: RunOutput, scenario: Scenario, column: str) -> pd.DataFrame:
     return frame.drop(columns=["occupancy", "mean_queue_length", "agents_mean", "agents_busy"]).reset_index()
 
 
+TIER_CHANNEL_KPIS = ("service_level", "asa_seconds", "abandon_rate")  # a tier's waits, channel by channel
+
+
 def tier_kpis(output: RunOutput, scenario: Scenario) -> pd.DataFrame:
-    """One row per customer tier; with a customer base, also its churn and the value of the customers it lost."""
+    """One row per customer tier; with more than one channel also each channel's waits for the tier
+    (``phone_asa_seconds`` ...), since a tier's pooled ASA averages email hours with phone seconds; with a
+    customer base also the tier's churn and the value of the customers it lost."""
     frame = _by(output, scenario, "tier")
+    channels = list(output.breakdown["channel"].cat.categories)
+    if len(channels) >= 2:
+        per = _by(output, scenario, ["tier", "channel"]).pivot(index="tier", columns="channel",
+                                                               values=list(TIER_CHANNEL_KPIS))
+        per.columns = [f"{channel}_{kpi}" for kpi, channel in per.columns]
+        frame = frame.merge(per.reset_index().astype({"tier": frame["tier"].dtype}), on="tier", how="left")
+    return _with_tier_churn(frame, output, scenario)
+
+
+def _with_tier_churn(frame: pd.DataFrame, output: RunOutput, scenario: Scenario) -> pd.DataFrame:
+    """Each tier's churn rate and customer value lost, from the per-tier levels of the customer base."""
     levels = _after_warmup(output.levels, scenario)
     tiers = [str(t) for t in frame["tier"]]
     if not tiers or any(f"tier_churned.{t}" not in levels for t in tiers):

@@ -302,6 +302,9 @@ def test_gallery_for_a_customer_base_over_more_than_a_week(weeks_sweep, tmp_path
             "tradeoff_csat_mean", "tradeoff_churn_rate", "intraday", "weeks_customers", "weeks_loyalty",
             "csat_distribution", "frustration_distribution"} <= set(stems)
     assert stems.index("intraday") < stems.index("weeks_customers") < stems.index("csat_distribution")
+    # several channels: each channel's wait per tier, never the pooled one (email hours beside phone seconds)
+    assert {"tiers_phone_asa_seconds", "tiers_email_asa_seconds", "tiers_phone_abandon_rate"} <= set(stems)
+    assert "tiers_asa_seconds" not in stems and "tiers_email_abandon_rate" not in stems
     files_exist(tmp_path, made)
     for chart in made:
         assert ET.parse(chart["svg"]).getroot().tag.endswith("svg")

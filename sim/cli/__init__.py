@@ -6,7 +6,7 @@ here and is registered by importing that module below.
 
 from __future__ import annotations
 
-from sim.cli import calibrate, erlang, forecast, run, schedule, staff, sweep  # noqa: F401 - importing a module registers its commands
+from sim.cli import calibrate, erlang, forecast, run, schedule, sensitivity, staff, sweep  # noqa: F401 - importing a module registers its commands
 from sim.cli.base import cli
 
 __all__ = ["cli", "main"]

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim.kpis import REGISTRY
 from sim.metrics import confidence_interval
 from sim.plots.parts import (
     compact,
@@ -54,7 +55,7 @@ def heatmap(summary: pd.DataFrame, x: str, y: str, kpi: str, currency: str = CUR
     raw = grid.reindex(index=ys, columns=xs).to_numpy(float)  # other factors, if any, are averaged over
     fig, (ax,) = figure(max(5.5, 1.1 * len(xs) + 3.5), max(3.5, 0.6 * len(ys) + 2.2))
     image = ax.imshow(np.ma.masked_invalid(raw * scale(kpi)), cmap=colormap(kpi), aspect="auto", origin="lower")
-    labels = cell_labels(kpi, raw)
+    labels = cell_labels(kpi, raw, currency)
     for (i, j), value in np.ndenumerate(raw):
         colour = ink(image.cmap(image.norm(value * scale(kpi)))) if np.isfinite(value) else "black"
         ax.text(j, i, str(labels[i, j]), ha="center", va="center", fontsize=9, color=colour)
@@ -71,8 +72,9 @@ def heatmap(summary: pd.DataFrame, x: str, y: str, kpi: str, currency: str = CUR
     return fig
 
 
-def cell_labels(kpi: str, raw: np.ndarray) -> np.ndarray:
-    """Each cell's value as text, with enough digits that cells of different colour never read the same."""
+def cell_labels(kpi: str, raw: np.ndarray, currency: str = CURRENCY) -> np.ndarray:
+    """Each cell's value as text, with enough digits that cells of different colour never read the same; money
+    with its currency (``7.34 M EUR``), since a cell is read apart from the colourbar's label."""
     labels = np.vectorize(lambda v: compact(kpi, v), otypes=[object])(raw)
     finite = raw[np.isfinite(raw)]
     for digits in (3, 4, 5):
@@ -80,6 +82,8 @@ def cell_labels(kpi: str, raw: np.ndarray) -> np.ndarray:
             break
         labels = np.vectorize(lambda v, d=digits: f"{v * scale(kpi):.{d}g}" if np.isfinite(v) else "–",
                               otypes=[object])(raw)
+    if kpi in REGISTRY and REGISTRY[kpi].unit == "money":
+        labels[np.isfinite(raw)] = [f"{text} {currency}" for text in labels[np.isfinite(raw)]]
     return labels
 
 

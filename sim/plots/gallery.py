@@ -20,7 +20,7 @@ from sim.reduction import CSAT_COUNTS, FRUSTRATION_COUNTS
 
 KEY_KPIS = ("service_level", "abandon_rate", "asa_seconds", "occupancy", "fcr", "repeat_rate", "frustration_mean",
             "exhaustion_mean", "csat_mean", "nps", "defection_rate", "churn_rate", "cost_per_contact", "net_value")
-TIER_KPIS = ("asa_seconds", "abandon_rate")  # with one channel; pooled over channels they mislead
+TIER_KPIS = ("asa_seconds", "abandon_rate")  # with one channel; with more, each channel's own (never pooled)
 TIER_CUSTOMER_KPIS = ("csat_mean", "defection_rate")  # a customer's measures: meaningful over all channels
 STAFFING_COSTS = ("agents_mean", "occupancy")  # drawn against service level
 MONEY_COSTS = ("cost_per_contact", "labour_cost")  # drawn against satisfaction and against loyalty
@@ -208,7 +208,10 @@ def _tier_charts(results: SweepResults) -> list[tuple]:
     tiers, summary, n = results.tiers, results.summary, results.manifest["replications"]
     if tiers.empty or tiers["tier"].nunique() < 2:
         return []
-    kpis = TIER_KPIS if len(channels_of(results.manifest)) <= 1 else TIER_CUSTOMER_KPIS
+    channels = channels_of(results.manifest)
+    kpis: tuple[str, ...] = TIER_KPIS if len(channels) <= 1 else (
+        *(f"{c}_asa_seconds" for c in channels),
+        *(f"{c}_abandon_rate" for c in channels if c in TRAITS and TRAITS[c].abandons), *TIER_CUSTOMER_KPIS)
     return [(f"tiers_{k}", lambda k=k: charts.tier_comparison(tiers, summary, k),
              f"{kpi_name(k)} by customer tier",
              f"Bars are each tier's mean {_noun(k)} in each scenario over {n} replications with 95% "

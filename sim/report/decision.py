@@ -69,6 +69,7 @@ class Decision:
     condition: str
     notes: tuple[str, ...]
     others: int  # non-baseline scenarios not shown as options
+    option: str | None = None  # the headline option: the recommended one, else the closest to being better
 
 
 def decide(results, sensitivity: pd.DataFrame | None = None) -> Decision:
@@ -93,7 +94,17 @@ def decide(results, sensitivity: pd.DataFrame | None = None) -> Decision:
     horizon_text = f"{horizon:g} day{'' if horizon == 1 else 's'}"
     return Decision(m.get("question") or "", m["baseline"], int(m["replications"]), horizon_text,
                     tuple(Option(n, changes(m, n)) for n in chosen), rows, decider, recommendation, condition,
-                    tuple(notes + more), len(m["scenarios"]) - 1 - len(chosen))
+                    tuple(notes + more), len(m["scenarios"]) - 1 - len(chosen), headline_option(rows, chosen, decider))
+
+
+def headline_option(rows: tuple[Row, ...], options: list[str], decider: str | None) -> str | None:
+    """The option the recommendation is about: the best of those better than the baseline on ``decider``, else
+    the closest to being better (the one ``servsim sensitivity`` recomputes)."""
+    row = next((r for r in rows if r.kpi == decider), None)
+    if row is None or decider is None or not options:
+        return None
+    good = [(n, c) for n, c in zip(options, row.cells) if c.verdict == "better"] or list(zip(options, row.cells))
+    return max(good, key=lambda oc: _goodness(decider, oc[1].mean))[0]
 
 
 def decision_kpis(available: list[str], channels: list[str]) -> list[str]:
@@ -265,7 +276,8 @@ def _recommend(results, rows: tuple[Row, ...], options: list[str], decider: str 
                 + (f" (better elsewhere: {'; '.join(elsewhere)})." if elsewhere else "."),
                 (f"The closest, {closest[0]} ({signed(decider, c.mean)} {row.unit}, 95% interval "
                  f"{signed(decider, c.low)} to {signed(decider, c.high)}), is not distinguishable from the baseline; "
-                 f"{_needed_words(need)}."), [])
+                 f"{_needed_words(need)}" + (f"; {_sensitivity_words(sensitivity)}" if sensitivity is not None
+                                              and not sensitivity.empty else "") + "."), [])
     best, cell = max(good, key=lambda oc: _goodness(decider, oc[1].mean))
     i = options.index(best)
     worse = [r for r in rows if r.cells[i].verdict == "worse"]
@@ -331,15 +343,21 @@ def _condition(decider: str, worse: list[Row], sensitivity: pd.DataFrame | None,
     if decider == "net_value":
         parts.append("Net value prices lost customers by their tier value over money.lost_value_years")
     if sensitivity is not None and not sensitivity.empty:
-        flips = sensitivity[sensitivity["flips"]]["coefficient"].tolist()
-        top = sensitivity.iloc[sensitivity["swing"].abs().argmax()]["coefficient"]
-        parts.append(f"the difference rests most on {top}" + (
-            f"; the answer flips within the documented range of {', '.join(flips)}" if flips else
-            "; no uncertain coefficient flips it within its documented range"))
+        parts.append(_sensitivity_words(sensitivity))
     else:
         parts.append(f"how far this rests on the model's uncertain coefficients (grades C/D in docs/model.md): "
                      f"servsim sensitivity {results.manifest.get('experiment_file', 'EXPERIMENT')}")
     return "; ".join(parts) + "."
+
+
+def _sensitivity_words(sensitivity: pd.DataFrame) -> str:
+    """What ``servsim sensitivity`` found: the coefficient the difference rests on most, and those that flip it."""
+    flips = sensitivity[sensitivity["flips"]]["coefficient"].tolist()
+    swings = sensitivity["swing"].abs()
+    top = sensitivity.loc[swings.idxmax(), "coefficient"] if swings.notna().any() else None
+    return ((f"the difference rests most on {top}; " if top is not None and swings.max() > 0 else "")
+            + (f"the answer flips within the range of {', '.join(flips)}" if flips else
+               "no uncertain coefficient flips it within its range") + " (servsim sensitivity)")
 
 
 def _runner_up(results, options: list[str], best: str, decider: str) -> list[str]:

@@ -8,6 +8,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
+
 from sim.experiment.results import SweepResults, load_results, record_report_files
 from sim.experiment.store import write_atomic
 from sim.formatting import fmt, fmt_difference, fmt_interval
@@ -45,11 +47,32 @@ def write_report(directory: str | Path, charts: list[dict] | None = None) -> Pat
         from sim.plots.gallery import charts_for
 
         charts = charts_for(results, directory / "charts")
-    page = render(results, charts, directory)
+    sensitivity, extra, made = _sensitivity(directory, results)
+    page = render(results, charts, directory, decide(results, sensitivity), extra)
     path = directory / "report.html"
     write_atomic(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
-    record_report_files(directory, [path, *(c[kind] for c in charts for kind in ("png", "svg"))])
+    record_report_files(directory, [path, *made, *(c[kind] for c in charts for kind in ("png", "svg"))])
     return path
+
+
+def _sensitivity(directory: Path, results: SweepResults) -> tuple[pd.DataFrame | None, tuple[tuple[str, str], ...],
+                                                                  list[Path]]:
+    """The table of ``servsim sensitivity`` when it was run into ``directory``, its report section and the
+    tornado chart's files."""
+    from sim.report.sensitivity import TITLE, read_sensitivity, section_html
+
+    table = read_sensitivity(directory)
+    if table is None or table.empty:
+        return table, (), []
+    from sim.plots.sensitivity import tornado
+    from sim.plots.style import currency_of, save
+
+    currency = currency_of(results.manifest)
+    png, svg = save(tornado(table, currency), directory / "charts" / "sensitivity_tornado")
+    chart = {"title": "Sensitivity of the headline difference", "png": png,
+             "caption": "Each bar runs from the difference with the coefficient at its low value to that at its high "
+                        "value (labels at the ends); the black line is every coefficient at its default."}
+    return table, ((TITLE, section_html(table, _figure(chart), currency)),), [png, svg]
 
 
 def render(results: SweepResults, charts: list[dict], directory: Path, decision: Decision | None = None,

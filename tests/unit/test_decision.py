@@ -137,3 +137,31 @@ def test_headline_findings_without_a_customer_base_do_not_crown_doing_nothing():
     with_base = [f.kpi for f in headline_findings(summary, diffs, "today", has_base=True)]
     without = [f.kpi for f in headline_findings(summary, diffs, "today", has_base=False)]
     assert "net_value" in with_base and without == ["service_level"]
+
+
+def sensitivity_table(flips: list[bool], swings: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"coefficient": [f"behaviour.x.c{i}" for i in range(len(flips))], "swing": swings,
+                         "flips": flips})
+
+
+def test_the_condition_names_what_the_answer_rests_on_and_what_flips_it():
+    hire = [b + d for b, d in zip(BASE_SL, (0.05, 0.06, 0.04, 0.05))]
+    r = results({"today": {"phone_service_level": BASE_SL}, "hire": {"phone_service_level": hire}}, base=False)
+    assert decide(r).option == "hire"
+    # c1 swings most (|−0.04| > 0.01, 0); only c2 flips
+    d = decide(r, sensitivity_table([False, False, True], [0.01, -0.04, 0.0]))
+    assert "rests most on behaviour.x.c1" in d.condition
+    assert "flips within the range of behaviour.x.c2" in d.condition
+    d = decide(r, sensitivity_table([False], [0.0]))
+    assert "rests most" not in d.condition and "no uncertain coefficient flips it" in d.condition
+
+
+def test_when_nothing_is_better_the_headline_option_is_the_closest_and_the_condition_reports_sensitivity():
+    # a: −1 pt every replication (worse); b: +1, −1, +1, −1 pts (not told apart): b is the closest to better
+    a = [v - 0.01 for v in BASE_SL]
+    b = [v + d for v, d in zip(BASE_SL, (0.01, -0.01, 0.01, -0.01))]
+    r = results({"today": {"phone_service_level": BASE_SL}, "a": {"phone_service_level": a},
+                 "b": {"phone_service_level": b}}, base=False)
+    d = decide(r, sensitivity_table([True], [0.02]))
+    assert d.option == "b" and d.recommendation.startswith("Keep today")
+    assert "flips within the range of behaviour.x.c0" in d.condition

@@ -42,3 +42,20 @@ def test_a_long_title_wraps_inside_a_narrow_chart():
     fig.canvas.draw()
     box = fig.axes[0].title.get_window_extent()
     assert box.x0 >= 0 and box.x1 <= fig.bbox.width  # inside the figure: nothing clipped
+
+
+def test_money_cells_carry_the_scenarios_currency_and_other_cells_do_not():
+    # 662,861.9 -> "662.9 k" (sim.plots.parts.compact), then the currency the scenario's money section names
+    labels = cell_labels("net_value", np.array([[662_861.9, np.nan], [1_234.5, -2_500_000.0]]), "GBP")
+    assert labels[0, 0] == "662.9 k GBP" and labels[1, 1] == "-2.50 M GBP" and labels[0, 1] == "–"
+    assert labels[1, 0].endswith(" GBP")
+    assert not cell_labels("frustration_mean", np.array([[0.1, 0.2]]), "GBP")[0, 0].endswith("GBP")
+
+
+def test_a_money_heatmap_writes_the_currency_in_every_cell():
+    from sim.plots.charts import heatmap
+
+    summary = pd.DataFrame({"a": [1, 1, 2, 2], "b": [1, 2, 1, 2], "net_value_mean": [100.0, 200.0, 300.0, 400.0]})
+    fig = heatmap(summary, "a", "b", "net_value", "USD")
+    # below 10,000 a cell reads as sim.formatting.fmt writes money (one decimal: "-28,500.0"), then the currency
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == ["100.0 USD", "200.0 USD", "300.0 USD", "400.0 USD"]
