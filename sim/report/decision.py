@@ -341,7 +341,8 @@ def _condition(decider: str, worse: list[Row], sensitivity: pd.DataFrame | None,
     if worse and decider != "net_value":
         parts.append(f"Worth it if the gain in {in_sentence(REGISTRY[decider].label)} outweighs what it costs above")
     if decider == "net_value":
-        parts.append("Net value prices lost customers by their tier value over money.lost_value_years")
+        parts.append("Net value prices each lost customer at their lifetime margin (money.margin over background "
+                     "churn + money.discount_rate, docs/model.md §13) and defection at κ (behaviour.defection.kappa)")
     if sensitivity is not None and not sensitivity.empty:
         parts.append(_sensitivity_words(sensitivity))
     else:

@@ -287,8 +287,9 @@ def _customers_assumption(config: dict) -> str:
         return "No customer base: churn, loyalty, active customers, revenue and net value are not measured."
     return (f"A base of {base['size']:,} customers whose loyalty follows the service given; those who defect "
             "or drift away stop contacting (churn feeds back into demand). Money is in "
-            f"{money.get('currency', 'EUR')}; a lost customer's revenue counts as at risk for "
-            f"{money.get('lost_value_years', 1):g} year(s).")
+            f"{money.get('currency', 'EUR')}; a lost customer costs their lifetime margin "
+            f"(margin {money.get('margin', 0.25):g} of their yearly value, discounted at "
+            f"{money.get('discount_rate', 0.1):g} a year over their expected stay), booked the day they leave.")
 
 
 def _dist(spec: dict) -> str:
