@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import click
 
 import sim
-from sim.errors import InputError
+from sim.errors import InputError, InputWarning
 
 
 class _Group(click.Group):
@@ -15,7 +16,17 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.simplefilter("default", InputWarning)  # each one once
+                shown = warnings.showwarning
+
+                def show(message, category, *args, **kwargs):
+                    if issubclass(category, InputWarning):
+                        click.echo(f"warning: {message}", err=True)
+                    else:
+                        shown(message, category, *args, **kwargs)
+                warnings.showwarning = show
+                return super().invoke(ctx)
         except InputError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)

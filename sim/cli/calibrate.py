@@ -14,7 +14,8 @@ from sim.cli.base import POSITIVE_DURATION, _jsonable, cli
 
 SHOWN = ("arrivals.daily_volume", "arrivals.day_dispersion", "handle_time.mean", "handle_time.cv",
          "after_contact_work.mean", "patience.mean", "patience.median_km", "patience.weibull_shape",
-         "redial.probability", "redial.delay_mean", "repeat_rate", "fcr", "transfer_rate")
+         "redial.probability", "redial.delay_mean", "repeat_rate", "fcr_by_customer", "fcr",
+         "transfer_rate")
 
 
 @cli.command()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import shlex
+import sys
 from pathlib import Path
 
 import click
@@ -33,8 +35,8 @@ def _quantiles(text: str) -> tuple[float, ...]:
               show_default=True, help="The quantile arrivals.yaml takes (a plan staffed to the 80th percentile).")
 @click.option("--interval", type=POSITIVE_DURATION, help="Interval length (default: read from the timestamps).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Write forecast.csv, arrivals.yaml, accuracy.csv and charts here (default: forecast/ beside "
-                   "the history).")
+              help="Write forecast.csv, arrivals.yaml, accuracy.csv, charts and forecast.html here (default: "
+                   "forecast/ beside the history).")
 def forecast(volumes: Path, horizon, holdout, method, quantiles, staff_to, interval, out) -> None:
     """Forecast interval volumes from a history (CSV or xlsx: timestamp, channel, volume).
 
@@ -63,7 +65,8 @@ def forecast(volumes: Path, horizon, holdout, method, quantiles, staff_to, inter
                for channel, series in history.series.items()]
     out = out if out is not None else volumes.parent / "forecast"
     column = f"volume_p{round(staff_to * 100)}"
-    write_forecast(results, out, column, str(volumes))
+    command = shlex.join(["servsim", *sys.argv[1:]]) if sys.argv[0].endswith("servsim") else None
+    write_forecast(results, out, column, str(volumes), history.notes, command)
     _print(history, results, column, out)
 
 
@@ -91,7 +94,7 @@ def _print(history, results, column: str, out: Path) -> None:
         f = r.forecast
         console.print(f"{r.channel}: {f.note or r.chosen}, {len(f.daily)} days from {f.daily.index.min().date()}: "
                       f"mean {f.daily['volume'].mean():,.0f} contacts/day, {column} {f.daily[column].mean():,.0f}")
-    click.echo(f"forecast.csv, arrivals.yaml and charts written to {out}/")
+    click.echo(f"forecast.csv, arrivals.yaml, forecast.html and charts written to {out}/")
 
 
 def _pct(value: float) -> str:

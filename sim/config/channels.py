@@ -35,6 +35,7 @@ class Arrivals(_Section):
     @model_validator(mode="after")
     def _one_way(self) -> Arrivals:
         given = [k for k in ("rate", "daily_volume", "volumes") if getattr(self, k) is not None]
+        given = ["file" if k == "volumes" and self.file is not None else k for k in given]
         if len(given) != 1:
             raise ValueError("give one of 'rate' (e.g. 120/h), 'daily_volume' or 'file' (a volumes file), "
                              f"not {' and '.join(given) if given else 'none'}")

@@ -17,23 +17,26 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import math
+import warnings
 from pathlib import Path
 from typing import Any
 
 from sim.config.tables import TableError, numbers, read_table, regular_steps, timestamps, where
 from sim.config.units import parse_clock, parse_duration
+from sim.errors import InputWarning
 
 DAY = 86400.0
 
 
 def _file_specs(data: dict[str, Any]):
-    """Every ``(mapping, key, kind, owner)`` in a raw scenario whose value names a file still to read (a dumped
-    scenario keeps the ``file`` it read beside the ``volumes``; those are not read again)."""
+    """Every ``(mapping, key, kind, owner)`` in a raw scenario whose value names a file: ``volumes`` to read, or
+    ``same`` where ``volumes`` are given beside the ``file`` (a dumped scenario keeps both) and must agree."""
     channels = data.get("channels")
     for name, channel in (channels.items() if isinstance(channels, dict) else ()):
         arrivals = channel.get("arrivals") if isinstance(channel, dict) else None
-        if isinstance(arrivals, dict) and arrivals.get("file") is not None and arrivals.get("volumes") is None:
-            yield channel, "arrivals", "volumes", name
+        if isinstance(arrivals, dict) and arrivals.get("file") is not None:
+            yield channel, "arrivals", "same" if arrivals.get("volumes") is not None else "volumes", name
     agents = data.get("agents")
     for name, group in (agents.items() if isinstance(agents, dict) else ()):
         staffing = group.get("staffing") if isinstance(group, dict) else None
@@ -62,15 +65,36 @@ def resolve_files(data: Any) -> Any:
     data = copy.deepcopy(data)
     for parent, key, kind, owner in _file_specs(data):
         spec = parent[key]
-        if kind == "volumes":
+        if kind in ("volumes", "same"):
             column = spec.get("column") or "volume"
-            parent[key] = {**spec, "volumes": list(read_volumes(str(spec["file"]), column, owner, interval))}
+            if kind == "same" and not Path(str(spec["file"])).is_file():
+                warnings.warn(f"channels.{owner}.arrivals: file {spec['file']} not found; using the 'volumes' "
+                              "given beside it (as a scenario dumped after loading has them)", InputWarning,
+                              stacklevel=2)
+                continue
+            volumes = read_volumes(str(spec["file"]), column, owner, interval)
+            if kind == "same":
+                _check_same(spec, volumes, owner, column)
+            parent[key] = {**spec, "volumes": list(volumes)}
         else:
             extra = sorted(set(spec) - {"file"})
             if extra:
                 raise ValueError(f"agents.{owner}.staffing: unknown key {', '.join(extra)} beside 'file'")
             parent[key] = list(read_staffing(str(spec["file"]), owner, interval))
     return data
+
+
+def _check_same(spec: dict, volumes: tuple[float, ...], channel: str, column: str) -> None:
+    """Inline ``volumes`` beside a ``file`` must be the file's (a dumped scenario); else which one is meant?"""
+    inline = spec["volumes"]
+    where = f"channels.{channel}.arrivals: 'volumes' and 'file' {spec['file']} (column {column}) both given"
+    if not isinstance(inline, list) or len(inline) != len(volumes):
+        count = len(inline) if isinstance(inline, list) else "not a list of"
+        raise ValueError(f"{where}, with {count} and {len(volumes)} intervals; give one of them")
+    for k, (mine, theirs) in enumerate(zip(inline, volumes)):
+        if not isinstance(mine, (int, float)) or not math.isclose(mine, theirs, rel_tol=1e-9, abs_tol=1e-12):
+            raise ValueError(f"{where}, and they differ at interval {k} ({mine!r} in volumes, {theirs:g} in the "
+                             "file); give one of them")
 
 
 def _stat(path: str) -> tuple[str, int, int]:

@@ -19,6 +19,11 @@ MONEY = ("revenue", "labour_cost", "training_cost", "hiring_cost", "revenue_at_r
          "net_value", "hourly_cost")
 ANNUAL = ("churn_rate", "agent_attrition_rate")
 EXCEL_MAX_ROWS = 1_048_575  # one row is the header
+# staffing and scheduling columns (agents on the floor, offered load) by name
+NAMED = {"offered_load": "Erlang", "arrivals": "count", "offered": "count", "shrinkage": "share 0-1",
+         "wait_probability": "share 0-1", "net_fte": "agents", "net_agents": "agents", "gross_fte": "agents",
+         "gross_agents": "agents", "required": "agents", "at_work": "agents", "on_break": "agents",
+         "on_floor": "agents", "under": "agents", "over": "agents", "on_floor_added": "agents"}
 KEYS = ("scenario", "scenario_name", "replication", "interval", "day", "week", "channel", "tier", "issue", "group",
         "kpi", "n", "date", "time")
 
@@ -28,7 +33,9 @@ def unit(column: str, currency: str = "EUR") -> str:
 
     KPIs take theirs from the registry (``sim.kpis``); other columns are read from their names.
     """
-    base = column.removesuffix("_mean").removesuffix("_ci_low").removesuffix("_ci_high")
+    base = column.removesuffix("_mean").removesuffix("_ci_low").removesuffix("_ci_high").removeprefix("simulated_")
+    if base in NAMED:
+        return NAMED[base]
     entry = REGISTRY.get(base)
     if entry is not None:
         return {"share": "share 0-1", "share_per_year": "share per year", "seconds": "s", "money": currency,
@@ -49,14 +56,16 @@ def unit(column: str, currency: str = "EUR") -> str:
     return ""
 
 
-def with_units(frame: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
-    """``frame`` with each header followed by its unit in brackets where it has one."""
-    names = {c: f"{c} ({u})" if (u := unit(str(c), currency)) and c not in KEYS else str(c) for c in frame.columns}
+def with_units(frame: pd.DataFrame, currency: str = "EUR", units: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """``frame`` with each header followed by its unit in brackets where it has one (``units`` overrides)."""
+    units = units or {}
+    names = {c: f"{c} ({u})" if (u := units.get(str(c)) or unit(str(c), currency)) and c not in KEYS else str(c)
+             for c in frame.columns}
     return frame.rename(columns=names)
 
 
 def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame | None], currency: str = "EUR",
-                   about: Mapping[str, object] | None = None) -> Path:
+                   about: Mapping[str, object] | None = None, units: Mapping[str, str] | None = None) -> Path:
     """One sheet per non-empty table (headers with units, columns sized to fit), an ``about`` sheet first
     when given; written atomically. Tables longer than Excel allows are cut, and the cut is noted there."""
     from sim.experiment.store import write_atomic
@@ -70,7 +79,7 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame | None], 
         if len(frame) > EXCEL_MAX_ROWS:
             notes[f"sheet {name}"] = f"first {EXCEL_MAX_ROWS:,} of {len(frame):,} rows (the CSV/parquet has all)"
             frame = frame.iloc[:EXCEL_MAX_ROWS]
-        tables[name[:31]] = with_units(frame, currency)
+        tables[name[:31]] = with_units(frame, currency, units)
 
     def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:

@@ -7,9 +7,10 @@ Redials: a customer who abandoned and called again on the same channel within ``
 Each abandoner redials with probability p after an exponential delay of mean tau, or never (a
 "cure" model); those who abandoned near the end of the log are censored at its end. (p, tau) by
 maximum likelihood, intervals from the numerical Hessian on logit / log scale.
-Repeat contacts: an answered contact followed by another contact of the same customer within
-``repeat_window`` (7 days by default, the usual first-contact-resolution window); answered contacts
-closer than that to the end of the log are left out, since a repeat could not yet be seen.
+Repeat contacts: a contact whose customer's previous contact was answered within ``repeat_window``
+(7 days by default, the usual first-contact-resolution window), as a share of contacts (servsim's
+``repeat_rate``); FCR by customer: answered contacts not followed by another within the window.
+Contacts too close to the log's start or end for the window to be seen whole are left out.
 """
 
 from __future__ import annotations
@@ -112,12 +113,30 @@ def _logistic(x: float) -> float:
 
 
 def fit_repeats(log: pd.DataFrame, window: float) -> list[Estimate]:
-    """Repeat-contact rate and FCR by customer id: answered contacts followed by another within ``window``."""
+    """Repeat-contact rate and FCR by customer id, per channel.
+
+    ``repeat_rate`` (servsim's KPI of that name): contacts whose customer's previous contact was answered
+    at most ``window`` before / contacts, over the contacts arriving at least ``window`` after the log's
+    start (an earlier one's previous contact may be before the log). ``fcr_by_customer``: answered contacts
+    not followed by another of the same customer within ``window`` / answered contacts watched that long.
+    """
     start = log["arrival_time"].min()
     end = _seconds_since(log, start).max()
     following = next_contact(log, same_channel=False)
+    t_all = _seconds_since(log, start)
+    ordered = log.assign(t=t_all, answered=log["outcome"] == "answered").sort_values(["customer_id", "t"],
+                                                                                    kind="stable")
+    before = ordered.groupby("customer_id", sort=False)[["t", "answered"]].shift(1).reindex(log.index)
+    is_repeat = (before["answered"].eq(True) & (t_all - before["t"].to_numpy(float) <= window)).to_numpy(bool)
     estimates = []
-    for channel, rows in log[log["outcome"] == "answered"].groupby("channel"):
+    for channel in sorted(log["channel"].unique()):
+        on = (log["channel"] == channel).to_numpy()
+        seen = on & (t_all >= window)
+        if seen.any():
+            estimates.append(proportion("repeat_rate", channel, int(is_repeat[seen].sum()), int(seen.sum()),
+                                        f"contacts following an answered contact of the same customer within "
+                                        f"{window / 86400:g} d / contacts (after the first {window / 86400:g} d)"))
+        rows = log[on & (log["outcome"] == "answered").to_numpy()]
         t = _seconds_since(rows, start)
         watched = t + window <= end
         if watched.sum() == 0:
@@ -125,11 +144,9 @@ def fit_repeats(log: pd.DataFrame, window: float) -> list[Estimate]:
         gap = following.loc[rows.index, "t"].to_numpy(float)[watched] - t[watched]
         repeats = int((np.isfinite(gap) & (gap <= window)).sum())
         n = int(watched.sum())
-        method = f"answered contacts followed by another of the same customer within {window / 86400:g} d"
         note = "" if n >= 30 else f"weak: only {n} answered contacts watched for the whole window"
-        repeat = proportion("repeat_rate", channel, repeats, n, method, note)
-        estimates += [repeat, proportion("fcr_by_customer", channel, n - repeats, n,
-                                         "1 - repeat rate: " + method, note)]
+        estimates.append(proportion("fcr_by_customer", channel, n - repeats, n, f"answered contacts not followed "
+                                    f"by another of the same customer within {window / 86400:g} d", note))
     return estimates
 
 

@@ -42,7 +42,7 @@ def contact_log(contacts: pd.DataFrame, horizon: float, start: pd.Timestamp = LO
     })
     for engine, column in OPTIONAL_ENGINE_COLUMNS.items():
         if engine in contacts.columns and column not in log.columns:
-            log[column] = contacts[engine].to_numpy()
+            log[column] = contacts[engine].array  # Int64 ids stay whole numbers, blank where unknown
     if "acw_seconds" in log.columns:  # then handle_seconds is talk time alone
         log["handle_seconds"] = log["handle_seconds"] - np.where(served, log["acw_seconds"], 0.0)
         log.loc[~served, "acw_seconds"] = np.nan

@@ -158,6 +158,11 @@ def write_outputs(schedule: Schedule, out: Path, group: str, scenario: dict | No
                                   f"the agents on the floor per interval.\n"
                                   + yaml.safe_dump(scenario, sort_keys=False, default_flow_style=None, width=120))
     figures = charts(schedule, tables, evaluation.target if evaluation is not None else None) if with_charts else {}
+    data = summary(schedule)
+    if evaluation is not None:
+        from sim.scheduling.evaluate import evaluation_summary
+
+        data["evaluation"] = evaluation_summary(evaluation)
     written = []  # everything is computed above, so a failure cannot leave a directory half-written
     for name, frame in tables.items():
         write_atomic(out / name, partial(frame.to_csv, index=False))
@@ -170,13 +175,35 @@ def write_outputs(schedule: Schedule, out: Path, group: str, scenario: dict | No
 
         for name, figure in figures.items():
             written += save(figure, out / "charts" / name)
-    data = summary(schedule)
-    if evaluation is not None:
-        from sim.scheduling.evaluate import evaluation_summary
-
-        data["evaluation"] = evaluation_summary(evaluation)
+    written.append(write_workbook(out, data, tables, ((scenario or {}).get("money") or {}).get("currency", "EUR")))
     write_json(out / "summary.json", {**data, **(extra or {})})
     return written + [out / "summary.json"]
+
+
+# the summary numbers in the workbook, with their units; costs are in the shifts file's prices
+SUMMARY_UNITS = {"headcount": "agents", "shifts": "count", "paid_hours": "h", "cost": "shifts-file prices",
+                 "required_hours": "agent-hours", "on_floor_hours": "agent-hours", "under_hours": "agent-hours",
+                 "over_hours": "agent-hours", "short_intervals": "count", "objective_value": "objective units",
+                 "bound": "objective units", "gap": "share 0-1", "solve_seconds": "s", "grid_minutes": "min",
+                 "days": "count", "columns": "count"}
+SHEET_UNITS = {"count": "agents", "added": "agents"}
+
+
+def write_workbook(out: Path, data: dict, tables: dict[str, pd.DataFrame], currency: str = "EUR") -> Path:
+    """``results.xlsx``: about (the files and the solve), summary (the numbers of summary.json with their units)
+    and one sheet per CSV written (shifts, coverage; evaluation, runs and the refined requirement when simulated),
+    units in the headers."""
+    from sim.data.excel import write_workbook as write_book
+
+    about = {"requirement": f"{data['requirement']} ({data['requirement_column']})",
+             "shifts file": data["shifts_file"], "objective": data["objective"], "cover": data["cover"],
+             "solver status": data["status"], "first weekday": data["first_weekday"],
+             "values": "the sheets are the CSV files of this directory; agents are agents on the floor"}
+    summary = pd.DataFrame([{"item": k, "value": data[k], "unit": u} for k, u in SUMMARY_UNITS.items()])
+    sheets = {"summary": summary, **{name.removesuffix(".csv").replace("evaluation_runs", "runs")
+                                     .replace("requirements_refined", "refined"): frame
+                                     for name, frame in tables.items()}}
+    return write_book(out / "results.xlsx", sheets, currency, about, SHEET_UNITS)
 
 
 def charts(schedule: Schedule, tables: dict[str, pd.DataFrame], target: float | None = None) -> dict:

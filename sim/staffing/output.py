@@ -120,6 +120,7 @@ def write_results(result: Staffing, table: pd.DataFrame, out: Path, command: str
         if frame is not None:
             write_atomic(out / name, partial(frame.to_csv, index=False))
             written.append(out / name)
+    written.append(write_workbook(result, table, out, command))
     written += list(also)
     manifest = {
         "tool": TOOL, "command": command, "servsim_version": sim.__version__, "git_commit": git_commit(),
@@ -129,6 +130,27 @@ def write_results(result: Staffing, table: pd.DataFrame, out: Path, command: str
     }
     write_json(out / "manifest.json", jsonable(manifest))
     return written + [out / "manifest.json"]
+
+
+# units of the summary's totals (the per-interval columns take theirs from sim.data.excel.unit)
+SUMMARY_UNITS = {"net_agent_hours": "agent-hours", "net_fte_hours": "agent-hours", "gross_agent_hours": "agent-hours",
+                 "peak_net_agents": "agents", "unmet_intervals": "count"}
+
+
+def write_workbook(result: Staffing, table: pd.DataFrame, out: Path, command: str) -> Path:
+    """``results.xlsx``: about (the request), summary (totals per group), requirements (per interval, as in
+    requirements.csv) and, when the plan was simulated, channels (as in channels.csv); units in the headers."""
+    from sim.data import excel
+
+    request = request_json(result)
+    about = {"scenario": result.scenario.name, "command": command, "method": request["method"],
+             "targets": "; ".join(request["targets"]), "service level definition": request["service_level_definition"],
+             "thresholds (s)": ", ".join(f"{c} {t:g}" for c, t in request["thresholds_seconds"].items()),
+             "shrinkage": request["shrinkage"], "occupancy cap": request["occupancy_cap"] or "none",
+             "values": "requirements and channels are requirements.csv and channels.csv; shares are 0-1"}
+    summary = pd.DataFrame([{"group": g, **totals} for g, totals in result.summary().items()])
+    sheets = {"summary": summary, "requirements": table, "channels": result.channels}
+    return excel.write_workbook(out / "results.xlsx", sheets, result.scenario.money.currency, about, SUMMARY_UNITS)
 
 
 def request_json(result: Staffing) -> dict:

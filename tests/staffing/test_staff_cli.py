@@ -47,7 +47,7 @@ def test_staff_writes_the_table_the_chart_the_manifest_and_a_runnable_scenario(t
     table = pd.read_csv(out / "requirements.csv", keep_default_na=False, na_values=[""])
     assert list(table.columns) == COLUMNS
     assert len(table) == 5 * 48 == len(printed["requirements"])
-    assert {p.name for p in out.iterdir()} == {"requirements.csv", "manifest.json", "staffing.png", "staffing.svg"}
+    assert {p.name for p in out.iterdir()} == {"requirements.csv", "results.xlsx", "manifest.json", "staffing.png", "staffing.svg"}
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["tool"] == "servsim staff" and manifest["request"]["method"] == "mol"
     scenario = sim.load_config(plan)

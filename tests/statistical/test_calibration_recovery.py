@@ -104,8 +104,9 @@ def test_redials_repeats_fcr_and_transfers_recovered_from_customer_ids_and_flags
     cal = calibrate(draw_log(truth, seed=8))
     e, z = by_name(cal), z_for(5)
     expected = {"redial.probability": 0.4, "redial.delay_mean": 600.0, "fcr": 0.75, "transfer_rate": 0.12,
-                # a repeat is seen when the unresolved customer comes back within 7 days: (1 - FCR)(1 - e^-7)
-                "repeat_rate": 0.25 * (1 - math.exp(-7))}
+                # an answered contact is followed within 7 days when the unresolved customer comes back:
+                # (1 - FCR)(1 - e^-7), so FCR by customer is 1 minus that
+                "fcr_by_customer": 1 - 0.25 * (1 - math.exp(-7))}
     for name, value in expected.items():
         est = e["phone", name]
         assert abs(est.value - value) <= z * est.se, (name, est)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import yaml
+from click.testing import CliRunner
 from helpers import phone_scenario
 
 import sim
-from sim.errors import InputError
+from sim.cli import cli
+from sim.errors import InputError, InputWarning
 from sim.model.arrivals import expected_counts
 
 
@@ -83,8 +85,11 @@ def test_a_dumped_scenario_validates_again_without_reading_its_files(tmp_path):
 
     volumes_frame([0, 40, 60, 0]).to_csv(tmp_path / "volumes.csv", index=False)
     scenario = sim.load_config(write_scenario(tmp_path, arrivals={"file": "volumes.csv"}))
+    dumped = scenario.model_dump(by_alias=True)
+    assert validate(Scenario, dumped, "dump", units_required=False) == scenario  # the file agrees: no warning
     (tmp_path / "volumes.csv").unlink()
-    again = validate(Scenario, scenario.model_dump(by_alias=True), "dump", units_required=False)  # seconds
+    with pytest.warns(InputWarning, match="volumes.csv not found; using the 'volumes' given beside it"):
+        again = validate(Scenario, dumped, "dump", units_required=False)  # seconds
     assert again.channels.phone.arrivals.volumes == [0, 40, 60, 0]
     assert validate(Scenario, sim.load_config(write_scenario(tmp_path, arrivals={"rate": "2/min"})).model_dump(
         by_alias=True), "dump", units_required=False).channels.phone.arrivals.rate > 0
@@ -105,3 +110,33 @@ def test_day_dispersion_is_a_non_negative_arrivals_key(tmp_path):
     assert scenario.channels.phone.arrivals.day_dispersion == 0.05
     with pytest.raises(InputError, match="day_dispersion"):
         sim.load_config(write_scenario(tmp_path, arrivals={"rate": "2/min", "day_dispersion": -1}))
+
+
+def test_volumes_beside_a_file_that_gives_others_are_one_error_naming_file_field_and_interval(tmp_path):
+    volumes_frame([0, 40, 60, 0]).to_csv(tmp_path / "volumes.csv", index=False)
+    path = write_scenario(tmp_path, arrivals={"file": "volumes.csv", "volumes": [0, 40, 50, 0]})
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    line = result.output.strip()
+    assert line.count("\n") == 0 and line.startswith("error: ")
+    assert "channels.phone.arrivals: 'volumes' and 'file'" in line and "volumes.csv (column volume)" in line
+    assert "differ at interval 2 (50 in volumes, 60 in the file); give one of them" in line
+    short = write_scenario(tmp_path, arrivals={"file": "volumes.csv", "volumes": [0, 40]})
+    with pytest.raises(InputError, match="with 2 and 4 intervals; give one of them"):
+        sim.load_config(short)
+    same = write_scenario(tmp_path, arrivals={"file": "volumes.csv", "volumes": [0, 40, 60, 0]})
+    assert sim.load_config(same).channels.phone.arrivals.volumes == [0, 40, 60, 0]
+
+
+def test_volumes_beside_a_missing_file_are_used_with_a_one_line_warning(tmp_path):
+    path = write_scenario(tmp_path, arrivals={"file": "gone.csv", "volumes": [0, 40, 60, 0]})
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "channels.phone.arrivals: file" in warnings[0] and "gone.csv not found" in warnings[0]
+
+
+def test_a_file_beside_a_daily_volume_is_an_error_naming_the_file(tmp_path):
+    volumes_frame([0, 40, 60, 0]).to_csv(tmp_path / "volumes.csv", index=False)
+    with pytest.raises(InputError, match="channels.phone.arrivals: give one of .*, not daily_volume and file"):
+        sim.load_config(write_scenario(tmp_path, arrivals={"file": "volumes.csv", "daily_volume": 100}))

@@ -105,10 +105,12 @@ def test_redial_probability_and_delay_on_a_hand_made_log():
     assert found["redial.probability"].value == pytest.approx(0.5, abs=1e-6)
     assert found["redial.delay_mean"].value == pytest.approx(200.0, rel=1e-5)
     assert fit.redials.tolist() == [False, True, False, True, False, False, False]
-    # Resolved: 2 of the 3 answered contacts; transferred: 1 of 3. Repeats need 7 days of watching after an
-    # answered contact: only A's and B's calls on day 1 qualify, neither followed by another: repeat rate 0.
+    # Resolved: 2 of the 3 answered contacts; transferred: 1 of 3. FCR by customer needs 7 days of watching
+    # after an answered contact: only A's and B's calls on day 1 qualify, neither followed by another: 2 of 2.
+    # The repeat rate counts contacts from day 7 on: only E's, whose customer had no earlier contact: 0 of 1.
     assert found["fcr"].value == pytest.approx(2 / 3) and found["transfer_rate"].value == pytest.approx(1 / 3)
-    assert found["repeat_rate"].value == 0.0 and found["repeat_rate"].n == 2
+    assert found["fcr_by_customer"].value == 1.0 and found["fcr_by_customer"].n == 2
+    assert found["repeat_rate"].value == 0.0 and found["repeat_rate"].n == 1
 
 
 def test_journey_estimates_are_skipped_with_a_note_without_their_columns():

@@ -99,3 +99,35 @@ def test_duplicated_and_negative_rows_are_errors(tmp_path):
                  volume=[1, -2, 3]).to_csv(tmp_path / "h.csv", index=False)
     with pytest.raises(ValueError, match="h.csv: row 3, column volume: -2 is negative"):
         read_history(tmp_path / "h.csv")
+
+
+def test_forecast_writes_a_self_contained_html_page_with_the_holdout_accuracy_table(tmp_path):
+    import re
+
+    rng = np.random.default_rng(3)
+    series = weekly_series(6) * rng.uniform(0.8, 1.2, 6 * 28)  # noisy weeks, so the two methods differ
+    series = series[series.index.normalize() != pd.Timestamp("2024-01-07")]  # an export that skips a Sunday
+    path = write_history(tmp_path, series.round(1))
+    out = tmp_path / "fc"
+    result = CliRunner().invoke(cli, ["forecast", str(path), "--horizon", "2w", "--holdout", "2w", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "forecast.html" in result.output
+    page = (out / "forecast.html").read_text()
+    # self-contained: both charts embedded, nothing fetched
+    assert page.count("data:image/png;base64,") == 2 and not re.search(r"src=\"https?:", page)
+    assert "history, fit and forecast" in page and "phone: holdout" in page
+    assert "counted as 0" in page  # the history's warning is on the page too
+    assert "channels:" in page and "volume_p80" in page  # the arrivals.yaml block
+    # the accuracy table: one row per row of accuracy.csv, its shares as printed percentages
+    accuracy = pd.read_csv(out / "accuracy.csv")
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", page)]
+    shown = {r[1].removesuffix(" (chosen)"): r for r in rows if len(r) == len(accuracy.columns)}
+    assert set(shown) == set(accuracy["method"])
+    for row in accuracy.to_dict("records"):
+        cells = dict(zip(accuracy.columns, shown[row["method"]]))
+        assert cells["wape"] == f"{row['wape']:.1%}" and cells["mape"] == f"{row['mape']:.1%}"
+        assert cells["bias"] == f"{row['bias']:+.1%}"
+        assert cells["coverage_p80_daily"] == f"{row['coverage_p80_daily']:.1%}"
+    # with --method auto the method of lower interval WAPE is chosen, and marked so
+    best = accuracy.sort_values("wape")["method"].iloc[0]
+    assert shown[best][1] == f"{best} (chosen)" and sum("(chosen)" in r[1] for r in shown.values()) == 1
