@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from sim.config.behaviour import Behaviour, BehaviourField, _lognormal_by_median
+from sim.config.closing import Closing
 from sim.config.distributions import HandleTime, NoDuration, Patience, patience_shorthand
 from sim.config.files import resolve_files
 from sim.config.traits import TRAITS
@@ -111,6 +112,20 @@ class Hours(_Section):
         return WEEKDAYS[int(day) % 7] in self.days and self.open <= clock < self.close
 
 
+def _check_closing(channels: Channels, name: str) -> None:
+    """A closing rule needs opening hours, and its displacement a configured channel other than its own."""
+    closing = getattr(getattr(channels, name), "closing", None)
+    if closing is None:
+        return
+    if getattr(channels, name).hours is None:
+        raise ValueError(f"channels.{name}.closing needs channels.{name}.hours (when it opens and closes)")
+    target = closing.displace_to
+    if target in CHANNELS and (target == name or target not in channels.names):
+        raise ValueError(f"channels.{name}.closing.displace_to: {target} must be another configured channel")
+    if closing.queued == "call_back" and name == "walk_in":
+        raise ValueError("channels.walk_in.closing.queued: walk-ins inside at closing are always served")
+
+
 def _clock(seconds: float) -> str:
     return f"{int(seconds // 3600):02d}:{int(seconds % 3600 // 60):02d}"
 
@@ -153,6 +168,7 @@ class WalkIn(Channel):
         default_factory=_dist(**_lognormal_by_median(240.0, 0.5)), validate_default=True)
     perceived_wait_factor: float = Field(default=1.36, gt=0, le=10)  # unoccupied waits (Larson)
     balking: Balking | None = Balking()
+    closing: Closing | None = None  # hours to the minute, closed hours' demand displaced (closing.py)
 
 
 class Redial(_Section):
@@ -171,6 +187,7 @@ class Phone(Channel):
     tolerance_zero_share: Share = 0.13  # Arise: 13% accept no hold at all
     redial: Redial | None = Redial()
     queue_position_info: bool = False  # patience x 2 and perceived wait x 0.8 when announced
+    closing: Closing | None = None  # hours to the minute, a closed message, the queue at closing (closing.py)
 
 
 class Chaser(_Section):
@@ -414,8 +431,10 @@ class Scenario(_Section):
             raise ValueError("warmup must be a whole number of intervals")
         for name in self.channels.names:
             self._check_arrivals(name, getattr(self.channels, name).arrivals)
-            if name != "email" and getattr(self.channels, name).hours is not None:
+            spec = getattr(self.channels, name)
+            if name != "email" and spec.hours is not None and getattr(spec, "closing", None) is None:
                 self._check_open(name, getattr(self.channels, name))
+            _check_closing(self.channels, name)
         for name, group in self.agents.items():
             if len(group.staffing) not in (1, self.intervals_per_day, 7 * self.intervals_per_day, self.n_intervals):
                 raise ValueError(

@@ -48,6 +48,7 @@ class LongestIdle:
             groups = [g for g in roster.groups if channel in g.channels and skill in g.skills]
             self.candidates[(channel, skill)] = self.sort_groups(groups, skill)
         self.buckets = {g.index: self._buckets(g) for g in roster.groups}
+        self.held = {c: False for c in queues.channels}  # closed, but those waiting are served (closing rule)
 
     def sort_groups(self, groups: list[Group], skill: str) -> list[Group]:
         return groups
@@ -89,19 +90,20 @@ class LongestIdle:
                     continue
                 contact = head(q)
                 if contact is not None and (best is None or contact.queued_at < best.queued_at) \
-                        and (after_closing or is_open[keys[q][0]]):
+                        and (after_closing or is_open[keys[q][0]] or self.held[keys[q][0]]):
                     best, best_q = contact, q
             if best is not None:
                 self.queues.queues[best_q].popleft()
                 return best
         return None
 
-    @staticmethod
-    def _held_after_closing(key: tuple[str, str, int], is_open: dict[str, bool]) -> bool:
-        """Still served after closing: those a counter holds, and live customers on hold after a transfer."""
+    def _held_after_closing(self, key: tuple[str, str, int], is_open: dict[str, bool]) -> bool:
+        """Still served after closing: those a counter holds, live customers on hold after a transfer, and those
+        a closing rule holds (callers on hold at closing, when they are to be served)."""
         channel, _, level = key
         traits = TRAITS[channel]
-        return not is_open[channel] and (traits.held_after_closing or (level == 0 and traits.live))
+        return not is_open[channel] and (traits.held_after_closing or self.held[channel]
+                                         or (level == 0 and traits.live))
 
 
 class MostProficient(LongestIdle):
