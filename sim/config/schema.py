@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from sim.config.behaviour import Behaviour, BehaviourField, _lognormal_by_median
 from sim.config.closing import Closing
 from sim.config.distributions import HandleTime, NoDuration, Patience, patience_shorthand
+from sim.config.email_policy import EmailPolicy
 from sim.config.files import resolve_files
 from sim.config.traits import TRAITS
 from sim.config.types import ClockTime, Duration, HoursAmount, PositiveDuration, Rate
@@ -217,6 +218,7 @@ class Email(Channel):
     # the email service level: reply started within this (its threshold)
     response_target: PositiveDuration = Field(default="24h", validate_default=True)
     chaser: Chaser | None = Chaser()
+    policy: EmailPolicy | None = None  # the target drives routing, expectation and chasers (email_policy.py)
 
     @model_validator(mode="after")
     def _no_threshold(self) -> Email:

@@ -48,6 +48,7 @@ class Centre:
         skills = sorted({i.skill for i in scenario.customers.issues.values()})
         self.queues = Queues(self.channels, skills, n_levels)
         self.policy = POLICIES[scenario.routing.policy](scenario, roster, self.queues)
+        self.policy.now = lambda: env.now
         issues = list(scenario.customers.issues.values())
         self.route = [[(c, [self.queues.index[(c, i.skill, v)] for v in range(n_levels)],
                         self.policy.candidates[(c, i.skill)]) for i in issues] for c in self.channels]

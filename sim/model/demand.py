@@ -102,6 +102,8 @@ class ContactDraws:
         self.tolerance_factor = np.array([t.tolerance_factor for t in tiers])
         self.handle_factor = np.array([i.handle_factor for i in issues])
         self.frustration = scenario.behaviour.frustration if scenario.behaviour.on("frustration") else None
+        policy = getattr(spec, "policy", None)
+        self.promise = policy.expectation * spec.response_target if policy and policy.acknowledgement else None
 
     def _stream(self, name: str) -> np.random.Generator:
         return self.streams[f"{self.prefix}.{name}"]
@@ -129,6 +131,8 @@ class ContactDraws:
             return [np.full(n, self.index), tier, issue, self.levels[tier], patience, zeros, handle, acw, zeros,
                     *[zeros] * (N_UNIFORMS + 3)]
         tolerance = spec.tolerance.sample(self._stream("tolerance"), n) * self.tolerance_factor[tier]
+        if self.promise is not None:  # an acknowledgement promised a reply within the target: that is the expectation
+            tolerance = self.promise * self.tolerance_factor[tier]
         if spec.tolerance_zero_share:
             tolerance[self._stream("tolerance_zero").random(n) < spec.tolerance_zero_share] = 0.0
         angry = np.zeros(n)
