@@ -8,7 +8,9 @@ import numpy as np
 from pydantic import BeforeValidator, Field, model_validator
 
 from sim.config.behaviour import _lognormal_by_median
+from sim.config.closing import Closing
 from sim.config.distributions import HandleTime, NoDuration, Patience, patience_shorthand
+from sim.config.email_policy import EmailPolicy
 from sim.config.section import DAY, WEEKDAYS, Share, _dist, _Section
 from sim.config.traits import TRAITS
 from sim.config.types import ClockTime, Duration, PositiveDuration, Rate
@@ -111,6 +113,7 @@ class WalkIn(Channel):
         default_factory=_dist(**_lognormal_by_median(240.0, 0.5)), validate_default=True)
     perceived_wait_factor: float = Field(default=1.36, gt=0, le=10)  # unoccupied waits (Larson)
     balking: Balking | None = Balking()
+    closing: Closing | None = None  # hours to the minute, closed hours' demand displaced (closing.py)
 
 
 class Redial(_Section):
@@ -129,6 +132,7 @@ class Phone(Channel):
     tolerance_zero_share: Share = 0.13  # Arise: 13% accept no hold at all
     redial: Redial | None = Redial()
     queue_position_info: bool = False  # patience x 2 and perceived wait x 0.8 when announced
+    closing: Closing | None = None  # hours to the minute, a closed message, the queue at closing (closing.py)
 
 
 class Chaser(_Section):
@@ -158,6 +162,7 @@ class Email(Channel):
     # the email service level: reply started within this (its threshold)
     response_target: PositiveDuration = Field(default="24h", validate_default=True)
     chaser: Chaser | None = Chaser()
+    policy: EmailPolicy | None = None  # the target drives routing, expectation and chasers (email_policy.py)
 
     @model_validator(mode="after")
     def _no_threshold(self) -> Email:

@@ -91,6 +91,20 @@ class ServiceLevel(_Section):
     short_abandon: Duration = Field(default="5s", validate_default=True)
 
 
+def _check_closing(channels: Channels, name: str) -> None:
+    """A closing rule needs opening hours, and its displacement a configured channel other than its own."""
+    closing = getattr(getattr(channels, name), "closing", None)
+    if closing is None:
+        return
+    if getattr(channels, name).hours is None:
+        raise ValueError(f"channels.{name}.closing needs channels.{name}.hours (when it opens and closes)")
+    target = closing.displace_to
+    if target in CHANNELS and (target == name or target not in channels.names):
+        raise ValueError(f"channels.{name}.closing.displace_to: {target} must be another configured channel")
+    if closing.queued == "call_back" and name == "walk_in":
+        raise ValueError("channels.walk_in.closing.queued: walk-ins inside at closing are always served")
+
+
 def _clock(seconds: float) -> str:
     return f"{int(seconds // 3600):02d}:{int(seconds % 3600 // 60):02d}"
 
@@ -165,8 +179,10 @@ class Scenario(_Section):
             raise ValueError("warmup must be a whole number of intervals")
         for name in self.channels.names:
             self._check_arrivals(name, getattr(self.channels, name).arrivals)
-            if name != "email" and getattr(self.channels, name).hours is not None:
+            spec = getattr(self.channels, name)
+            if name != "email" and spec.hours is not None and getattr(spec, "closing", None) is None:
                 self._check_open(name, getattr(self.channels, name))
+            _check_closing(self.channels, name)
         for name, group in self.agents.items():
             if len(group.staffing) not in (1, self.intervals_per_day, 7 * self.intervals_per_day, self.n_intervals):
                 raise ValueError(

@@ -17,6 +17,7 @@ import simpy
 from sim.config.schema import Scenario
 from sim.config.traits import TRAITS
 from sim.model.agents import Group, Roster, plan_levels
+from sim.model.closing import ClosingDesk
 from sim.model.contact import DELAYED, GONE, SERVING, SHORT, WAITING, WITHIN, Contact
 from sim.model.customers import CustomerBase
 from sim.model.demand import Demand, FollowUps, Layout
@@ -47,6 +48,7 @@ class Centre:
         skills = sorted({i.skill for i in scenario.customers.issues.values()})
         self.queues = Queues(self.channels, skills, n_levels)
         self.policy = POLICIES[scenario.routing.policy](scenario, roster, self.queues)
+        self.policy.now = lambda: env.now
         issues = list(scenario.customers.issues.values())
         self.route = [[(c, [self.queues.index[(c, i.skill, v)] for v in range(n_levels)],
                         self.policy.candidates[(c, i.skill)]) for i in issues] for c in self.channels]
@@ -67,6 +69,8 @@ class Centre:
         self._i = 0
         self.k = 0  # current interval
         self._handled_at = 0
+        closing = any(getattr(getattr(scenario.channels, c), "closing", None) for c in self.channels)
+        self.closing = ClosingDesk(scenario, self, draws.streams) if closing else None
 
     # --- what the journey may ask (``journey.CentrePort``) ----------------------------------------------------
 
@@ -82,6 +86,8 @@ class Centre:
         Customers who meant to come back while it was closed return after opening, spread over
         two hours by the time they first meant to (not all at the opening second).
         """
+        if self.closing is not None and channel in self.closing.rules:
+            return self.closing.next_open(channel, at)
         plan = self.open_plan[channel]
         k = int(at // self.interval)
         if k >= len(plan) or plan[k]:
@@ -175,6 +181,9 @@ class Centre:
     def start(self, open_plan: dict[str, list[bool]]) -> None:
         """Staff interval 0 and schedule the first arrival and interval boundary."""
         self.open_plan = open_plan
+        if self.closing is not None:
+            self.policy.held = self.closing.held()
+            self.closing.start(self.env)
         self._set_interval(0)
         if self.n_intervals > 1:
             self.env.timeout(self.interval, 1).callbacks.append(self._on_interval)
@@ -216,6 +225,10 @@ class Centre:
             self.is_open[channel] = plan[k]
         for group in self.groups:
             self._set_staffing(group, group.on_floor_target(k))
+        self.dispatch()
+
+    def dispatch(self) -> None:
+        """Put idle agents to work on whatever waits for them (at an interval's start, or a channel's opening)."""
         for group in self.groups:
             while group.idle:
                 contact = self.policy.next_contact(group, self.is_open)
@@ -270,7 +283,11 @@ class Centre:
         self.arrive(contact, now)
 
     def arrive(self, contact: Contact, now: float) -> None:
-        """A contact (new or follow-up) balks, is answered, or queues."""
+        """A contact (new or follow-up) balks, is answered, or queues; or meets a closed counter or line."""
+        if self.closing is not None and not self.is_open[self.channels[contact.channel]] \
+                and self.channels[contact.channel] in self.closing.rules:
+            self.closing.turned_away(contact, now)
+            return
         if self.active and not self.journey.arrived(contact, now):
             if self.trace is not None:
                 self.trace.event(now, "balk", contact)

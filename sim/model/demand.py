@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.behaviour.closing import last_open_hour
 from sim.config.schema import Scenario
 from sim.config.traits import TRAITS
 from sim.model.arrivals import arrivals_in, day_volume, expected_counts, interval_grid
@@ -101,6 +102,8 @@ class ContactDraws:
         self.tolerance_factor = np.array([t.tolerance_factor for t in tiers])
         self.handle_factor = np.array([i.handle_factor for i in issues])
         self.frustration = scenario.behaviour.frustration if scenario.behaviour.on("frustration") else None
+        policy = getattr(spec, "policy", None)
+        self.promise = policy.expectation * spec.response_target if policy and policy.acknowledgement else None
 
     def _stream(self, name: str) -> np.random.Generator:
         return self.streams[f"{self.prefix}.{name}"]
@@ -128,6 +131,8 @@ class ContactDraws:
             return [np.full(n, self.index), tier, issue, self.levels[tier], patience, zeros, handle, acw, zeros,
                     *[zeros] * (N_UNIFORMS + 3)]
         tolerance = spec.tolerance.sample(self._stream("tolerance"), n) * self.tolerance_factor[tier]
+        if self.promise is not None:  # an acknowledgement promised a reply within the target: that is the expectation
+            tolerance = self.promise * self.tolerance_factor[tier]
         if spec.tolerance_zero_share:
             tolerance[self._stream("tolerance_zero").random(n) < spec.tolerance_zero_share] = 0.0
         angry = np.zeros(n)
@@ -177,9 +182,13 @@ def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bo
         if arrivals.day_dispersion > 0:  # the stream is never touched without day-level randomness
             expected = day_volume(expected, scenario.intervals_per_day, arrivals.day_dispersion,
                                   streams[f"{channel}.day_volume"])
-        if not traits.backlog:  # a counter or line takes arrivals only while open
-            expected = expected * _open_mask(scenario, channel)
+        if not traits.backlog and getattr(spec, "closing", None) is None:  # a counter or line takes arrivals
+            expected = expected * _open_mask(scenario, channel)  # only while open (with a closing rule: displaced)
         per_channel.append((channel, expected, ContactDraws(scenario, layout, channel, streams, "")))
+
+    earlier = {c: getattr(scenario.channels, c).hours for c in layout.channels
+               if getattr(getattr(scenario.channels, c), "closing", None) is not None
+               and getattr(scenario.channels, c).closing.displace_to == "last_open_hour"}
 
     def draw(first: int, stop: int) -> tuple[list, ...]:
         parts = []
@@ -187,6 +196,8 @@ def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bo
             times, interval = arrivals_in(
                 expected[first:stop], starts[first:stop], lengths[first:stop], first, streams[f"{channel}.arrivals"]
             )
+            if earlier.get(channel) is not None:
+                times, interval = _to_last_open_hour(times, interval, earlier[channel], scenario.interval)
             if seat_tiers is None:
                 seat = np.full(times.size, -1)
                 columns = draws.draw(times.size, plain)
@@ -195,7 +206,7 @@ def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bo
                 columns = draws.draw(times.size, plain, seat_tiers[seat])
             parts.append([times, interval, *columns, seat])
         merged = [np.concatenate(c) for c in zip(*parts)] if len(parts) > 1 else parts[0]
-        if len(parts) > 1:
+        if len(parts) > 1 or earlier:
             order = np.argsort(merged[0], kind="stable")
             merged = [c[order] for c in merged]
         times, interval, chan, tier, issue, level, patience, tolerance, handle, acw, anger, *uniforms, seat = merged
@@ -207,6 +218,18 @@ def block_drawer(scenario: Scenario, streams: Streams, layout: Layout, plain: bo
         return times.tolist(), list(zip(*(c.tolist() for c in columns)))
 
     return draw
+
+
+def _to_last_open_hour(times: np.ndarray, interval: np.ndarray, hours, length: float):
+    """Arrivals after closing on an open day move to the same offset in its last open hour (customers who know
+    the hours come earlier; ``sim.behaviour.closing.last_open_hour``), in time order again. Each arrival keeps
+    its draws (the caller draws them in this order, then sorts), so the same customers come in every scenario."""
+    moved = [last_open_hour(hours, t) for t in times.tolist()]
+    if all(m is None for m in moved):
+        return times, interval
+    times = np.array([t if m is None else m for t, m in zip(times.tolist(), moved)])
+    interval = np.where([m is None for m in moved], interval, (times // length).astype(np.int64))
+    return times, interval
 
 
 class FollowUps:
@@ -222,6 +245,7 @@ class FollowUps:
         self.levels = any_draws.levels.tolist()  # queue level per tier (0 = served first)
         self._buffers: dict[str, list] = {c: [] for c in layout.channels}
         self._delay_streams = streams
+        self.streams = streams  # for the few run-time draws of other parts (closing: who gives up)
 
     def next(self, channel: str) -> Draw:
         """One contact's drawn attributes for ``channel``."""

@@ -9,6 +9,7 @@ then one level per tier priority. A policy is a class with ``group_for`` and
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 
 from sim.config.schema import ROUTING_POLICIES, Scenario
 from sim.config.traits import TRAITS
@@ -48,9 +49,39 @@ class LongestIdle:
             groups = [g for g in roster.groups if channel in g.channels and skill in g.skills]
             self.candidates[(channel, skill)] = self.sort_groups(groups, skill)
         self.buckets = {g.index: self._buckets(g) for g in roster.groups}
+        self.held = {c: False for c in queues.channels}  # closed, but those waiting are served (closing rule)
+        self.rising = self._rising(scenario, queues)  # per group: written queues whose old contacts go first
+        self.now: Callable[[], float] = lambda: 0.0  # the centre's clock (set by the centre when ``rising``)
 
     def sort_groups(self, groups: list[Group], skill: str) -> list[Group]:
         return groups
+
+    def _rising(self, scenario: Scenario, queues: Queues) -> dict[int, list[tuple[int, float]]]:
+        """Per group, its written channels' queues with the wait after which their contacts rise above live work
+        (an email policy's ``rise_at`` x the response target); empty without one."""
+        out: dict[int, list[tuple[int, float]]] = {}
+        for group in self.roster.groups:
+            for q, (channel, skill, _) in enumerate(queues.keys):
+                policy = getattr(getattr(scenario.channels, channel), "policy", None)
+                if policy is not None and policy.rise_at is not None and channel in group.channels \
+                        and skill in group.skills:
+                    spec = getattr(scenario.channels, channel)
+                    out.setdefault(group.index, []).append((q, policy.rise_at * spec.response_target))
+        return out
+
+    def _urgent(self, group: Group, is_open: dict[str, bool]) -> Contact | None:
+        """The longest-waiting written contact of ``group``'s queues that has waited past its rise, taken off its
+        queue; None if there is none."""
+        now, head, keys = self.now(), self.queues.head, self.queues.keys
+        best, best_q = None, -1
+        for q, rise in self.rising[group.index]:
+            contact = head(q)
+            if contact is not None and is_open[keys[q][0]] and now - contact.queued_at >= rise \
+                    and (best is None or contact.queued_at < best.queued_at):
+                best, best_q = contact, q
+        if best is not None:
+            self.queues.queues[best_q].popleft()
+        return best
 
     def rank(self, channel: str, level: int) -> tuple:
         """Sort key of a queue for a freed agent: lower is served first."""
@@ -82,6 +113,10 @@ class LongestIdle:
         walk-ins inside the counter, and callers on hold after a transfer (they have no patience clock).
         """
         head, keys = self.queues.head, self.queues.keys
+        if not after_closing and group.index in self.rising:
+            urgent = self._urgent(group, is_open)
+            if urgent is not None:
+                return urgent
         for bucket in self.buckets[group.index]:
             best, best_q = None, -1
             for q in bucket:
@@ -89,19 +124,20 @@ class LongestIdle:
                     continue
                 contact = head(q)
                 if contact is not None and (best is None or contact.queued_at < best.queued_at) \
-                        and (after_closing or is_open[keys[q][0]]):
+                        and (after_closing or is_open[keys[q][0]] or self.held[keys[q][0]]):
                     best, best_q = contact, q
             if best is not None:
                 self.queues.queues[best_q].popleft()
                 return best
         return None
 
-    @staticmethod
-    def _held_after_closing(key: tuple[str, str, int], is_open: dict[str, bool]) -> bool:
-        """Still served after closing: those a counter holds, and live customers on hold after a transfer."""
+    def _held_after_closing(self, key: tuple[str, str, int], is_open: dict[str, bool]) -> bool:
+        """Still served after closing: those a counter holds, live customers on hold after a transfer, and those
+        a closing rule holds (callers on hold at closing, when they are to be served)."""
         channel, _, level = key
         traits = TRAITS[channel]
-        return not is_open[channel] and (traits.held_after_closing or (level == 0 and traits.live))
+        return not is_open[channel] and (traits.held_after_closing or self.held[channel]
+                                         or (level == 0 and traits.live))
 
 
 class MostProficient(LongestIdle):

@@ -74,6 +74,7 @@ class Journey:
         self.fr = self.customer.fr
         self.redials = [TRAITS[c].redials and self.followups.redial is not None for c in channels]
         self.chaser = [self._chaser(scenario, c) for c in channels]
+        self.chase_after = [self._chase_after(scenario, c) for c in channels]
 
     def _chaser(self, scenario: Scenario, channel: str):
         """The chaser settings of ``channel`` when its customers can chase on a configured channel, else None."""
@@ -82,6 +83,16 @@ class Journey:
         if not scenario.behaviour.enabled or target is None or target not in self.channels:
             return None
         return getattr(spec, "chaser", None)
+
+    @staticmethod
+    def _chase_after(scenario: Scenario, channel: str) -> float:
+        """Multiples of the tolerance after which a waiting written contact is chased: the promise's under an
+        acknowledging email policy, else the chaser's own."""
+        spec = getattr(scenario.channels, channel)
+        policy, chaser = getattr(spec, "policy", None), getattr(spec, "chaser", None)
+        if policy is not None and policy.acknowledgement:
+            return policy.chase_after
+        return chaser.after if chaser is not None else 0.0
 
     # --- arrival and waiting ----------------------------------------------------------------------------------
 
@@ -94,7 +105,8 @@ class Journey:
         """A written contact that waits may be chased once the customer's tolerance has long passed."""
         chaser = self.chaser[contact.channel]
         if chaser is not None and contact.tolerance > 0 and contact.u_aux < chaser.probability:
-            self.port.env.timeout(chaser.after * contact.tolerance, contact).callbacks.append(self._on_chase)
+            self.port.env.timeout(self.chase_after[contact.channel] * contact.tolerance,
+                                  contact).callbacks.append(self._on_chase)
 
     def _on_chase(self, event) -> None:
         email: Contact = event.value

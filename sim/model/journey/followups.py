@@ -64,8 +64,7 @@ class FollowUpScheduler:
         d = self.draws.next(channel)
         tier, issue = contact.tier, contact.issue
         patience = d.patience * self.patience_factor[tier] / self.patience_factor[d.tier]
-        if kind == REDIAL:
-            assert self.redial is not None, "only phone callers redial, where redial is configured"
+        if kind == REDIAL and self.redial is not None:  # (told to call back at closing: a redial without one)
             patience *= self.redial.patience_factor
         tolerance = d.tolerance * self.draws.tolerance_factors[tier] / self.draws.tolerance_factors[d.tier]
         follow = Contact(self.channels.index(channel), tier, issue, self.draws.levels[tier] + 1, at, 0,
