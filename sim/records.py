@@ -90,7 +90,7 @@ ROW_COLUMNS = (
     ("arrival", "d"), ("interval", "q"), ("channel", "b"), ("tier", "b"), ("issue", "b"), ("outcome", "b"),
     ("kind", "b"), ("flags", "q"), ("wait", "d"), ("busy", "d"), ("frustration", "d"), ("peak", "d"), ("z", "d"),
     ("loyalty", "d"), ("effort", "d"), ("u_survey", "d"), ("seat", "q"), ("group", "b"), ("agent", "q"),
-    ("episode", "q"), ("noise", "d"),
+    ("episode", "q"), ("noise", "d"), ("after", "d"),
 )
 
 

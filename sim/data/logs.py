@@ -4,9 +4,10 @@
 The horizon starts on Monday ``LOG_START``. Replication r is placed r blocks later, a block being
 the horizon rounded up to whole weeks, so the replications read as consecutive weeks of history
 with weekdays kept; the ``replication`` column says which is which.
-Today the engine records the agent's whole time on a contact as ``handle_seconds`` (after-contact
-work included); columns it does not record (agent, customer, resolved, transferred, queue, after-
-contact work) are written when its contact table has them (``OPTIONAL_ENGINE_COLUMNS``).
+The engine records the agent's whole time on a contact as ``handle_seconds`` and, on the full centre,
+its after-contact work as ``acw_seconds`` (then the log's ``handle_seconds`` is talk time alone); the
+optional columns (agent, customer, resolved, transferred, after-contact work) are written when its contact
+table has them (``OPTIONAL_ENGINE_COLUMNS``).
 """
 
 from __future__ import annotations

@@ -338,6 +338,7 @@ class Centre:
         else:
             busy = contact.handle + contact.acw
         contact.busy += busy
+        contact.after += contact.acw
         if self.trace is not None:
             self.trace.event(now, "answer", contact, agent)
         self.env.timeout(busy, (agent, group, contact)).callbacks.append(self._on_done)

@@ -25,7 +25,7 @@ class Contact:
     __slots__ = ("channel", "tier", "issue", "level", "arrival", "interval", "handle", "acw", "patience",
                  "tolerance", "anger", "u_resolve", "u_transfer", "u_empathy", "u_next", "u_aux", "noise",
                  "u_survey", "u_defect", "seat", "queued_at", "state", "kind", "segment", "episode", "result",
-                 "flags", "f_start", "cut", "shown", "wait", "busy", "group", "agent")
+                 "flags", "f_start", "cut", "shown", "wait", "busy", "after", "group", "agent")
 
     def __init__(self, channel: int, tier: int, issue: int, level: int, arrival: float, interval: int,
                  handle: float, acw: float, patience: float, tolerance: float, anger: float, u_resolve: float,
@@ -50,6 +50,7 @@ class Contact:
         self.shown = 0  # the empathy its first agent showed (sim.behaviour.empathy: NONE, GENUINE, SURFACE)
         self.wait = 0.0  # until first answered
         self.busy = 0.0  # agent time over all its segments, after-contact work included
+        self.after = 0.0  # ... of which after-contact work
         self.group = self.agent = -1  # who served it last
 
 

@@ -71,13 +71,14 @@ class Ledger:
         episode = c.episode.number if c.episode is not None else -1
         self.rows.add_bytes(PACK(c.arrival, c.interval, c.channel, c.tier, c.issue, outcome, c.kind, c.flags | flags,
                                  wait, c.busy, frustration, peak, z, loyalty, effort, c.u_survey, c.seat, c.group,
-                                 c.agent, episode, c.noise))
+                                 c.agent, episode, c.noise, c.after))
 
     def record_plain(self, arrival: float, interval: int, tier: int, outcome: int, flags: int, wait: float,
                      busy: float) -> None:
         """The row of a contact of the plain queue (one channel, one issue, no journey; agents not named)."""
         self.rows.add_bytes(PACK(arrival, interval, 0, tier, 0, outcome, 0, flags, wait, busy, 0.0, 0.0, math.nan,
-                                 0.0, 0.0, 0.0, -1, 0 if outcome == OUTCOME_ANSWERED else -1, -1, -1, 0.0))
+                                 0.0, 0.0, 0.0, -1, 0 if outcome == OUTCOME_ANSWERED else -1, -1, -1, 0.0,
+                                 math.nan))  # the plain queue draws handle and after-contact work as one time
 
     def absorb(self, counts: dict[str, list], n_tiers: int) -> None:
         """Add counts kept per (interval, tier) slot by the plain queue (one channel, one issue) to the tables."""
@@ -141,7 +142,8 @@ class Ledger:
             "issue": pd.Categorical.from_codes(rows["issue"], self.issues),
             "kind": pd.Categorical.from_codes(rows["kind"], list(KINDS)),
             "wait_seconds": rows["wait"],
-            "handle_seconds": rows["busy"],
+            "handle_seconds": rows["busy"],  # the agent's whole time on it, after-contact work included
+            "acw_seconds": rows["after"],  # ... of which after-contact work (unknown on the plain queue)
             "outcome": pd.Categorical.from_codes(rows["outcome"], list(OUTCOMES)),
             "transferred": (flags & TRANSFERRED) != 0,
             "resolved": pd.array(np.where((flags & FINISHED) != 0, (flags & SOLVED) != 0, pd.NA), dtype="boolean"),
@@ -153,6 +155,8 @@ class Ledger:
         })
         frame.loc[frame["customer"] < 0, "customer"] = pd.NA  # nobody known (behaviour off, no base)
         frame.loc[frame["agent"] < 0, "agent"] = pd.NA  # never served
+        if frame["acw_seconds"].isna().all():
+            frame = frame.drop(columns="acw_seconds")
         return frame.sort_values("arrival_seconds", kind="stable", ignore_index=True)
 
 
