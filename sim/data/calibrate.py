@@ -85,7 +85,10 @@ def calibrate(log: pd.DataFrame, interval: float = 1800.0, redial_window: float 
     if result.days < 14:
         result.notes.append(f"the log covers {result.days} day(s): weekday volumes and day-level dispersion "
                             "need at least two weeks to be more than weak")
-    fresh = log[~result.journey.redials] if result.journey.redials is not None else log
+    fresh = log
+    for follow in (result.journey.redials, result.journey.repeats):
+        if follow is not None:
+            fresh = fresh[~follow.reindex(fresh.index, fill_value=False)]
     for channel in channels:
         rows = log[log["channel"] == channel]
         result.arrivals[channel] = fit_arrivals(fresh.loc[fresh["channel"] == channel, "arrival_time"], channel,
@@ -102,6 +105,10 @@ def calibrate(log: pd.DataFrame, interval: float = 1800.0, redial_window: float 
     if result.journey.redials is not None and result.journey.redials.any():
         result.notes.append(f"{int(result.journey.redials.sum())} redial(s) left out of the arrival counts "
                             "(the scenario's redial block makes them)")
+    if result.journey.repeats is not None and result.journey.repeats.any():
+        result.notes.append(f"{int(result.journey.repeats.sum())} repeat contact(s) (the same customer within "
+                            f"{repeat_window / 86400:g} d of an unresolved answered contact) left out of the arrival "
+                            "counts (the scenario's resolution model makes them; with behaviour off, add them back)")
     return result
 
 

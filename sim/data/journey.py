@@ -36,6 +36,7 @@ class JourneyFit:
     redial_delays: dict[str, np.ndarray] = field(default_factory=dict)  # channel -> observed delays (s)
     redial_scenario: dict[str, dict] = field(default_factory=dict)  # channel -> {probability, delay}
     redials: pd.Series | None = None  # True for contacts that are a redial (index of the log)
+    repeats: pd.Series | None = None  # True for contacts that repeat an unresolved answered one (index of the log)
 
 
 def _seconds_since(log: pd.DataFrame, start: pd.Timestamp) -> np.ndarray:
@@ -112,6 +113,19 @@ def _logistic(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
+def follow_ups(log: pd.DataFrame, window: float) -> pd.Series:
+    """True for a contact whose customer's previous contact was answered, not resolved (where the log says),
+    at most ``window`` before: the repeats a scenario's resolution model makes, left out of fresh demand."""
+    t = _seconds_since(log, log["arrival_time"].min())
+    resolved = (log["resolved"].astype("boolean").fillna(False).to_numpy(bool) if "resolved" in log.columns
+                else np.zeros(len(log), dtype=bool))  # unknown: it may have been left unresolved
+    ordered = log.assign(t=t, open=(log["outcome"] == "answered").to_numpy(bool) & ~resolved).sort_values(
+        ["customer_id", "t"], kind="stable")
+    before = ordered.groupby("customer_id", sort=False)[["t", "open"]].shift(1).reindex(log.index)
+    return pd.Series(before["open"].eq(True).to_numpy(bool) & (t - before["t"].to_numpy(float) <= window),
+                     index=log.index)
+
+
 def fit_repeats(log: pd.DataFrame, window: float) -> list[Estimate]:
     """Repeat-contact rate and FCR by customer id, per channel.
 
@@ -168,6 +182,7 @@ def fit_journey(log: pd.DataFrame, redial_window: float = REDIAL_WINDOW,
         assert fit.redials is not None, "fit_redials marks every contact"
         fit.redials = fit.redials.reindex(log.index, fill_value=False)
         fit.estimates += fit_repeats(log[log["customer_id"].notna()], repeat_window)
+        fit.repeats = follow_ups(log[log["customer_id"].notna()], repeat_window).reindex(log.index, fill_value=False)
     else:
         fit = JourneyFit(notes=["redial probability and delay, repeat-contact rate and FCR by customer: "
                                 "skipped, the log has no customer_id column"])

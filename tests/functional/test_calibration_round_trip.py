@@ -111,6 +111,14 @@ def test_the_journey_columns_round_trip_with_behaviour_on(root, tmp_path):
         assert abs(rows.loc[name, "estimate"] - truth) <= z * rows.loc[name, "se"], (name, rows.loc[name].to_dict())
     fragment = (tmp_path / "cal" / "calibrated.yaml").read_text()
     assert "phone repeat_rate" in fragment and "phone fcr:" in fragment
+    # fresh demand: redials and repeats are left out of the arrival counts (the scenario's journey makes them),
+    # so the weekday volumes are the scenario's 400 a day x its day weights, within their Student t intervals
+    phone = sim.load_config(tmp_path / "centre.yaml").channels.phone.arrivals
+    t = stats.t.ppf(1 - FAMILY_ALPHA / 10, rows.loc["arrivals.volume.mon", "n"] - 1)
+    for i, day in enumerate(WEEKDAYS):
+        row = rows.loc[f"arrivals.volume.{day}"]
+        assert abs(row["estimate"] - phone.daily_volume * phone.day_weights[i]) <= t * row["se"], (day, row.to_dict())
+    assert "repeat contact(s)" in result.output
 
 
 def test_after_contact_work_round_trips_apart_from_talk_time(root, tmp_path):
