@@ -298,7 +298,10 @@ def test_money_and_customer_kpis_have_units_and_a_direction(weeks_sweep):
 def test_gallery_for_a_customer_base_over_more_than_a_week(weeks_sweep, tmp_path):
     made = charts_for(weeks_sweep, tmp_path)
     stems = [Path(c["png"]).stem for c in made]
-    assert {"churn_rate_by_training_hours", "cost_per_contact_by_training_hours", "net_value_by_training_hours",
+    # cost per contact per channel (the run's cost shared by handle time), never the blend, like every per-channel KPI
+    assert {"phone_cost_per_contact_by_training_hours", "email_cost_per_contact_by_training_hours"} <= set(stems)
+    assert "cost_per_contact_by_training_hours" not in stems
+    assert {"churn_rate_by_training_hours", "net_value_by_training_hours",
             "tradeoff_csat_mean", "tradeoff_churn_rate", "intraday", "weeks_customers", "weeks_loyalty",
             "csat_distribution", "frustration_distribution"} <= set(stems)
     assert stems.index("intraday") < stems.index("weeks_customers") < stems.index("csat_distribution")

@@ -63,6 +63,7 @@ class Ledger:
         self.sums = Table(self.n_intervals * len(channels))
         self.breakdown = Table(len(channels) * len(tiers) * len(issues))
         self.kept: list[dict[str, np.ndarray]] | None = [] if keep_contacts else None
+        self.acw_apart = True  # after-contact work recorded apart from talk (not by the plain queue)
         self.scoring = Scoring(scenario)
 
     def record(self, c: Contact, outcome: int, wait: float, flags: int, frustration: float = 0.0,
@@ -155,7 +156,7 @@ class Ledger:
         })
         frame.loc[frame["customer"] < 0, "customer"] = pd.NA  # nobody known (behaviour off, no base)
         frame.loc[frame["agent"] < 0, "agent"] = pd.NA  # never served
-        if frame["acw_seconds"].isna().all():
+        if not self.acw_apart:
             frame = frame.drop(columns="acw_seconds")
         return frame.sort_values("arrival_seconds", kind="stable", ignore_index=True)
 

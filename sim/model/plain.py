@@ -77,6 +77,7 @@ class PlainCentre:
         self.n_tiers = n_tiers
         self.tally = PlainTally(len(staffing) * n_tiers)
         self.log = ledger.record_plain if ledger.kept is not None else None  # the contact log, if asked for
+        ledger.acw_apart = False  # talk and after-contact work are one drawn time here
         self.ledger, self.levels = ledger, levels
         self.queues: list[deque[int]] = [deque() for _ in range(n_levels)]  # index 0 = highest priority
         self.waiting: dict[int, tuple] = {}  # queued contact id -> (arrival, slot, busy time)
