@@ -79,11 +79,13 @@ class Schedule:
         return np.maximum(0.0, self.on_floor - self.required)
 
 
-def make_schedule(requirement: Requirement, shifts: Shifts, shifts_path: str | Path, options: Options) -> Schedule:
-    """Cover ``requirement`` with the shift types in ``shifts`` as well as ``options`` ask."""
+def make_schedule(requirement: Requirement, shifts: Shifts, shifts_path: str | Path, options: Options,
+                  grid: Grid | None = None) -> Schedule:
+    """Cover ``requirement`` with the shift types in ``shifts`` as well as ``options`` ask (on ``grid``, default
+    the one the two need; several groups share the grid of all their shift types)."""
     started = time.perf_counter()
     shifts_path = Path(shifts_path)
-    grid = model_grid(requirement, shifts, shifts_path)
+    grid = grid or model_grid(requirement, shifts, shifts_path)
     columns = build_columns(shifts, grid, requirement.interval, shifts_path)
     need = required(requirement, grid)
     if not options.soft:
