@@ -128,14 +128,21 @@ def build_model(columns: Columns, shifts: Shifts, required: np.ndarray, options:
                  n, len(breaks))
 
 
-def solve_cover(columns: Columns, shifts: Shifts, required: np.ndarray, options: Options) -> Solved:
+def solve_cover(columns: Columns, shifts: Shifts, required: np.ndarray, options: Options,
+                tours: np.ndarray | None = None) -> Solved:
     """Solve the covering model for ``required`` agents per grid step, one independent part at a time;
-    with weekly patterns beside daily shifts, the patterns first (``_tours_first``)."""
+    with weekly patterns beside daily shifts, the patterns first (``_tours_first``). ``tours``: agents per
+    column to keep on the weekly patterns (the rest of the model is solved around them; the bound is then
+    that of the restricted model, NaN here, since it bounds nothing else)."""
     model = build_model(columns, shifts, required, options)
     started = time.perf_counter()
-    tours = np.r_[columns.tour, np.zeros(len(model.c) - model.n_columns, dtype=bool)]
-    if tours.any() and ((model.integrality > 0) & ~tours).any():
-        return _tours_first(model, tours, options, started)
+    is_tour = np.r_[columns.tour, np.zeros(len(model.c) - model.n_columns, dtype=bool)]
+    if tours is not None:
+        fixed = np.where(is_tour, np.r_[tours, np.zeros(len(model.c) - model.n_columns)], np.nan)
+        run = _solve_parts(model, model.integrality, fixed, options.time_limit, options.mip_gap)
+        return _combine(run, model, time.perf_counter() - started, bound=float("nan"), how="weekly patterns kept")
+    if staged(columns):
+        return _tours_first(model, is_tour, options, started)
     run = _solve_parts(model, model.integrality, None, options.time_limit, options.mip_gap)
     return _combine(run, model, time.perf_counter() - started)
 
@@ -233,6 +240,11 @@ def _tours_first(model: Model, tours: np.ndarray, options: Options, started: flo
     gap = abs(best.objective - bound) / max(abs(best.objective), 1e-9)
     return replace(best, bound=bound, gap=gap, status="optimal" if gap <= options.mip_gap else "time_limit",
                    seconds=time.perf_counter() - started)
+
+
+def staged(columns: Columns) -> bool:
+    """Whether the model is solved weekly patterns first: it has patterns and daily shifts."""
+    return bool(columns.tour.any() and (~columns.tour).any())
 
 
 def _left(options: Options, started: float) -> float:
