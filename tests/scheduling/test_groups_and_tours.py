@@ -221,3 +221,25 @@ def test_evaluate_staffs_every_group_and_reports_each(tmp_path):
     assert summary["groups"]["a"]["evaluation"]["replications"] == 2
     evaluation = pd.read_csv(out / "evaluation.csv")
     assert set(evaluation["group"]) == {"a", "b"}
+
+
+def test_the_shipped_two_team_example_is_what_its_script_writes_and_covers_both_groups(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "configs" / "schedules"
+    spec = importlib.util.spec_from_file_location("make_two", examples / "make_two_teams_requirements.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.table().to_csv(index=False) == (examples / "two_teams_requirements.csv").read_text()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["schedule", str(examples / "two_teams_requirements.csv"), "--shifts",
+                                      str(examples / "two_teams_shifts.yaml"), "--out", str(out), "--no-charts",
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert set(summary["groups"]) == {"phone_team", "email_desk"} and summary["under_hours"] == 0
+    shifts = pd.read_csv(out / "shifts.csv", keep_default_na=False)
+    assert set(shifts.loc[shifts["group"] == "email_desk", "type"]) == {"email_day"}
+    assert set(shifts.loc[shifts["group"] == "phone_team", "type"]) <= {"full_time", "part_time"}
