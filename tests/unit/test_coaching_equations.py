@@ -164,3 +164,22 @@ def test_the_evaluators_are_priced_in_the_training_cost():
     assert money["training_cost"].tolist() == pytest.approx([20.0 + 105.0, 0.0])  # one training hour at 20 EUR
     off = money_by_interval(levels, centre({}, training_hours="0h"))
     assert off["training_cost"].tolist() == [20.0, 0.0]
+
+
+def test_coached_agents_empathy_is_their_own_and_rises_with_the_stock():
+    """A running programme's 26.67 h: own empathy 0.5 + 0.3 (1 - e^(-26.67/40)) = 0.646 (from 0.5), shown as
+    genuine (deep acting) since no decree asks for more than the agent has."""
+    from sim.behaviour import empathy
+    from sim.model.agents import Roster
+    from sim.model.journey.service import ServiceSide
+    from sim.rng import Streams
+
+    s = centre({"coaching": {"enabled": True, "established": True}}, training_hours="0h")
+    roster = Roster(s, Streams(1, 0))
+    service, group = ServiceSide(s, roster), roster.groups[0]
+    agent = roster.hire(group, 0.0)
+    service.update_training(agent, group, 2 * WEEK)
+    own = service._own_empathy(agent, group)
+    assert own == pytest.approx(0.5 + 0.3 * (1 - math.exp(-16.0 * 20 / 12 / 40)))
+    assert group.natural_empathy == pytest.approx(0.5)
+    assert empathy.shown(0.6, own, own) == empathy.GENUINE
