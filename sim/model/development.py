@@ -22,6 +22,7 @@ def course_on(scenario: Scenario) -> bool:
 
 
 def coaching_on(scenario: Scenario) -> bool:
+    """Whether quality coaching runs (``behaviour.coaching``, off by default; never with ``behaviour: off``)."""
     return scenario.behaviour.on("coaching")
 
 
