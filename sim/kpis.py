@@ -137,7 +137,8 @@ _BASE = (
     _k("labour_cost", "paid agent-hours x agents.NAME.hourly_cost; paid hours = the schedule (less vacant "
        "positions) / (1 - money.shrinkage), as the schedule counts time on the floor",
        "Labour cost", "money", LOWER),
-    _k("training_cost", "training agent-hours off the floor x money.training_cost_per_hour",
+    _k("training_cost", "training agent-hours off the floor x money.training_cost_per_hour, plus (with "
+       "behaviour.coaching on) the evaluators' hours x behaviour.coaching.evaluator_cost_per_hour",
        "Training cost", "money", LOWER),
     _k("hiring_cost", "new hires x agents.NAME.hiring_cost (default two months' pay)", "Hiring cost", "money", LOWER),
     _k("cost_per_contact", "(labour + training + hiring cost) / answered contacts (falls when repeats pad the "

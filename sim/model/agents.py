@@ -18,6 +18,7 @@ from sim.behaviour import agents as rules
 from sim.behaviour import training as training_rules
 from sim.config.behaviour import Exhaustion
 from sim.config.schema import DAY, Scenario
+from sim.model import development
 from sim.rng import Streams
 
 
@@ -28,6 +29,8 @@ def floor_plan(scenario: Scenario, name: str) -> list[int]:
     agent-time off is accumulated and taken in whole agents (error diffusion), so the total
     matches to within one agent-interval whatever the headcount.
     """
+    if development.course_on(scenario) or development.coaching_on(scenario):  # sections 6.1 (course) and 6.2
+        return development.floor(scenario, name, training_delivery(scenario))
     group = scenario.agents[name]
     plan = group.plan(scenario.n_intervals, scenario.intervals_per_day)
     share = min(1.0, group.training_hours / group.paid_hours_per_year) * training_delivery(scenario)
@@ -48,6 +51,8 @@ def training_delivery(scenario: Scenario) -> float:
     b = scenario.behaviour
     if not b.on("training") or b.training.capacity_per_week is None:
         return 1.0
+    if b.training.course is not None:  # what the course asks for while it runs
+        return training_rules.delivery_factor(b.training, development.course_trainee_hours_a_week(scenario))
     weeks = scenario.horizon / (7 * DAY)
     wanted = sum(sum(spec.plan(scenario.n_intervals, scenario.intervals_per_day)) * scenario.interval / 3600.0
                  * min(1.0, spec.training_hours / spec.paid_hours_per_year) for spec in scenario.agents.values())
@@ -63,8 +68,10 @@ class Group:
         self.index, self.name, self.spec = index, name, spec
         self.channels = set(spec.channels)
         self.skills = dict(spec.skills)
-        self.hours = spec.training_hours
+        self.hours = spec.training_hours + development.full_strength(scenario)  # coaching too with training off
         self.delivered = spec.training_hours * training_delivery(scenario)  # hours a year trainers deliver
+        self.delivery = development.delivery(scenario, name, training_delivery(scenario))  # a course, coaching
+        self.coached = development.coached(scenario, name)  # agents in a coaching session per interval
         self.natural_empathy = rules.empathy_base(learning, self.hours)  # the agents' own (deep acting)
         self.empathy = spec.empathy if spec.empathy is not None else self.natural_empathy  # what they display
         self.resilience = rules.resilience(learning, self.hours)
@@ -92,8 +99,9 @@ class Group:
 
 
 def plan_levels(group: Group, k: int, seconds: float) -> tuple[float, float]:
-    """Agent-seconds paid and taken off the floor for training in interval ``k`` (of ``seconds``), as scheduled."""
-    return group.paid(k) * seconds, (group.scheduled[k] - group.plan[k]) * seconds
+    """Agent-seconds paid and taken off the floor for training in interval ``k`` (of ``seconds``), as scheduled
+    (coaching sessions are not training: their evaluators are priced apart, ``sim.metrics``)."""
+    return group.paid(k) * seconds, (group.scheduled[k] - group.plan[k] - group.coached[k]) * seconds
 
 
 class Roster:
