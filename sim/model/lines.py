@@ -186,10 +186,13 @@ class Crew:
         if service.exh is not None:  # recovered over the break at the idle rate
             roster.exhaustion[agent] = roster.exhaustion_at(agent, now, service.exh)
         roster.idle_since[agent] = now
-        seat.state = ON
         if seat.shift == shift:
             seat.item = item + 1
         self._trace(now, "back", agent)
+        if seat.shift + self.items[seat.line][seat.item][0] <= now:  # its next break or its end fell due while
+            self._left(seat, agent, now, idle=True)  # it was away: straight on to it
+            return
+        seat.state = ON
         self.centre.come_on(agent, self.group, now)
         self._next(seat, now)
 

@@ -137,3 +137,22 @@ def test_exhaustion_after_a_break_is_lower_than_without_under_common_random_numb
         exhausted = with_break["exhaustion_end.team"].to_numpy()
         assert exhausted[:40] == pytest.approx(without[:40])  # the same history until the break
         assert 0 < exhausted[at] < without[at] - 1e-9
+
+
+def test_a_break_due_while_the_agent_is_away_starts_on_its_return():
+    """Two breaks back to back (10:00 and 10:15, 15 minutes each): an agent who left late for the first is back
+    after 10:15, so it goes straight on to the second, answering nothing in between."""
+    line = {**EARLY, "breaks": [{"start": "10:00", "length": "15min", "paid": True},
+                                {"start": "10:15", "length": "15min", "paid": True}]}
+    trace = simulate(scenario([line, LATE], output={"trace": True})).trace
+    late = 0
+    for agent in range(3):
+        events = agent_events(trace, agent)
+        lefts = [t for t, e in events if e == "break"]
+        backs = [t for t, e in events if e == "back"]
+        assert backs[0] == pytest.approx(lefts[0] + 900) and backs[1] == pytest.approx(lefts[1] + 900)
+        if backs[0] > 10.25 * 3600:
+            late += 1
+            assert lefts[1] == backs[0]
+            assert not [t for t, e in events if e == "answer" and backs[0] <= t <= lefts[1]]
+    assert late >= 1  # this seeded run has an agent late for its first break (a check of the test)
