@@ -135,9 +135,11 @@ _BASE = (
     _k("margin", "contribution margin earned by active customers in the period: revenue x money.margin",
        "Contribution margin", "money", HIGHER),
     _k("labour_cost", "paid agent-hours x agents.NAME.hourly_cost; paid hours = the schedule (less vacant "
-       "positions) / (1 - money.shrinkage), as the schedule counts time on the floor",
+       "positions; with shift lines, each line's span less its unpaid breaks) / (1 - money.shrinkage), as the "
+       "schedule counts time on the floor",
        "Labour cost", "money", LOWER),
-    _k("training_cost", "training agent-hours off the floor x money.training_cost_per_hour",
+    _k("training_cost", "training agent-hours off the floor x money.training_cost_per_hour, plus (with "
+       "behaviour.coaching on) the evaluators' hours x behaviour.coaching.evaluator_cost_per_hour",
        "Training cost", "money", LOWER),
     _k("hiring_cost", "new hires x agents.NAME.hiring_cost (default two months' pay)", "Hiring cost", "money", LOWER),
     _k("cost_per_contact", "(labour + training + hiring cost) / answered contacts (falls when repeats pad the "

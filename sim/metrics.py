@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.behaviour import coaching as coaching_rules
 from sim.config.schema import CHANNELS, DAY, SL_DEFINITIONS, Scenario
 from sim.config.traits import TRAITS
 from sim.kpis import CHANNEL_KPIS, KPI_DOCS, KPIS, SUMMARY_KPIS
@@ -110,7 +111,8 @@ def money_by_interval(levels: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 
     Labour is the paid agent-time of each group at its hourly cost, grossed up for shrinkage (the plan
     counts time on the floor; paid time is that / (1 - ``money.shrinkage``)); training, the agent-time
-    taken off the floor at ``money.training_cost_per_hour``; hiring, each hire at the group's cost per
+    taken off the floor at ``money.training_cost_per_hour``, plus, with coaching on, the evaluators' time for
+    the evaluations of the agents paid (``behaviour.coaching``); hiring, each hire at the group's cost per
     hire; margin, ``money.margin`` of the revenue; customer value lost, each lost customer's lifetime
     value (``lifetime_value_factor``) booked when they leave; revenue at risk, the yearly revenue of the
     customers lost times ``money.lost_value_years`` (the older, revenue-based measure).
@@ -120,6 +122,11 @@ def money_by_interval(levels: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     frame["labour_cost"] = sum(levels[f"paid_area.{g}"] / 3600.0 * spec.hourly_cost
                                for g, spec in scenario.agents.items()) / (1.0 - money.shrinkage)
     frame["training_cost"] = levels["training_area"] / 3600.0 * money.training_cost_per_hour
+    if scenario.behaviour.on("coaching"):  # the evaluators' time, with the training it complements (section 6.2)
+        coaching = scenario.behaviour.coaching
+        frame["training_cost"] += sum(coaching_rules.cost(coaching, levels[f"paid_area.{g}"] / 3600.0,
+                                                          spec.paid_hours_per_year)
+                                      for g, spec in scenario.agents.items())
     frame["hiring_cost"] = sum(levels[f"hires.{g}"] * spec.cost_per_hire for g, spec in scenario.agents.items())
     frame["revenue_at_risk"] = levels["value_lost"] * money.lost_value_years
     frame["margin"] = levels["revenue"] * money.margin

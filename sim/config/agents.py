@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from sim.config.channels import CHANNELS, ChannelName
 from sim.config.distributions import HandleTime
+from sim.config.lines import Lines, lines_instead_of_staffing, on_floor
 from sim.config.section import WEEKDAYS, Share, _dist, _Section
 from sim.config.types import HoursAmount
 
@@ -38,6 +39,9 @@ class AgentGroup(_Section):
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(default=list(WEEKDAYS), min_length=1)
     hourly_cost: float = Field(default=30.0, ge=0, le=1e6)  # paid per agent-hour, on-costs included (D)
     hiring_cost: float | None = Field(default=None, ge=0, le=1e9)  # per hire; default two months' pay (2.8)
+    lines: Lines | None = None  # named shift lines (sim/config/lines.py): they replace staffing
+
+    _lines_instead_of_staffing = model_validator(mode="before")(lines_instead_of_staffing)
 
     @property
     def cost_per_hire(self) -> float:
@@ -48,7 +52,9 @@ class AgentGroup(_Section):
 
     def plan(self, n_intervals: int, intervals_per_day: int) -> list[int]:
         """Headcount in each of ``n_intervals``: the day's plan repeated on working ``days``, plus ``extra_agents``
-        where staffed (the horizon starts on a Monday)."""
+        where staffed (the horizon starts on a Monday); with ``lines``, the agents they put on the floor."""
+        if self.lines is not None:
+            return on_floor(self.lines, n_intervals, intervals_per_day)
         base = self.staffing
         repeated = len(base) in (1, intervals_per_day, 7 * intervals_per_day)
         values = base * -(-n_intervals // len(base)) if repeated else base

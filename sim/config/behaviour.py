@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from sim.config.coaching import Coaching
+from sim.config.course import Course
 from sim.config.distributions import HandleTime
 from sim.config.parts import Coefficient, Share, _Part
 from sim.config.satisfaction import Defection, Loyalty, Memory, Satisfaction, Surveys, WordOfMouth
@@ -92,6 +94,7 @@ class Training(_Part):
     established: Annotated[HoursAmount, Field(ge=0, le=2000)] = 0.0  # staff start with the stock this many hours
     # a year maintained before the run (a programme already running); 0: training starts with the run
     capacity_per_week: Annotated[HoursAmount, Field(gt=0)] | None = None  # trainee-hours a week; none: unlimited
+    course: Course | None = None  # the year's hours given in a window of weeks (section 6.1); none: spread evenly
 
 
 class Exhaustion(_Part):
@@ -171,6 +174,7 @@ class Behaviour(_Part):
     handle_time: HandleTimeEffects = HandleTimeEffects()
     pressure: Pressure = Pressure()
     empathy: Empathy = Empathy()
+    coaching: Coaching = Coaching()
     satisfaction: Satisfaction = Satisfaction()
     defection: Defection = Defection()
     loyalty: Loyalty = Loyalty()

@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from typing import TYPE_CHECKING
 
 from sim.behaviour import agents as rules
 from sim.behaviour import training as training_rules
 from sim.config.behaviour import Exhaustion
 from sim.config.schema import DAY, Scenario
+from sim.model import development
 from sim.rng import Streams
+
+if TYPE_CHECKING:
+    from sim.model.lines import Crew
 
 
 def floor_plan(scenario: Scenario, name: str) -> list[int]:
@@ -28,10 +33,12 @@ def floor_plan(scenario: Scenario, name: str) -> list[int]:
     agent-time off is accumulated and taken in whole agents (error diffusion), so the total
     matches to within one agent-interval whatever the headcount.
     """
+    if development.course_on(scenario) or development.coaching_on(scenario):  # sections 6.1 (course) and 6.2
+        return development.floor(scenario, name, training_delivery(scenario))
     group = scenario.agents[name]
     plan = group.plan(scenario.n_intervals, scenario.intervals_per_day)
     share = min(1.0, group.training_hours / group.paid_hours_per_year) * training_delivery(scenario)
-    if share == 0.0:
+    if share == 0.0 or group.lines is not None:  # shift lines are worked as written (schedule training in them)
         return plan
     owed, taken, floor = 0.0, 0, []
     for headcount in plan:
@@ -48,6 +55,8 @@ def training_delivery(scenario: Scenario) -> float:
     b = scenario.behaviour
     if not b.on("training") or b.training.capacity_per_week is None:
         return 1.0
+    if b.training.course is not None:  # what the course asks for while it runs
+        return training_rules.delivery_factor(b.training, development.course_trainee_hours_a_week(scenario))
     weeks = scenario.horizon / (7 * DAY)
     wanted = sum(sum(spec.plan(scenario.n_intervals, scenario.intervals_per_day)) * scenario.interval / 3600.0
                  * min(1.0, spec.training_hours / spec.paid_hours_per_year) for spec in scenario.agents.values())
@@ -63,8 +72,10 @@ class Group:
         self.index, self.name, self.spec = index, name, spec
         self.channels = set(spec.channels)
         self.skills = dict(spec.skills)
-        self.hours = spec.training_hours
+        self.hours = spec.training_hours + development.full_strength(scenario)  # coaching too with training off
         self.delivered = spec.training_hours * training_delivery(scenario)  # hours a year trainers deliver
+        self.delivery = development.delivery(scenario, name, training_delivery(scenario))  # a course, coaching
+        self.coached = development.coached(scenario, name)  # agents in a coaching session per interval
         self.natural_empathy = rules.empathy_base(learning, self.hours)  # the agents' own (deep acting)
         self.empathy = spec.empathy if spec.empathy is not None else self.natural_empathy  # what they display
         self.resilience = rules.resilience(learning, self.hours)
@@ -80,6 +91,7 @@ class Group:
         self.off: deque[int] = deque()  # off shift, longest off on the left
         self.members: list[int] = []  # every agent ever on this group's floor
         self.leaving = 0  # busy agents whose shift ended: they go when their contact ends
+        self.crew: Crew | None = None  # the agents of its shift lines, when it has lines (sim.model.lines)
 
     def on_floor_target(self, k: int) -> int:
         """Agents to have on the floor in interval ``k``: the plan, less whoever is missing from the schedule."""
@@ -92,8 +104,11 @@ class Group:
 
 
 def plan_levels(group: Group, k: int, seconds: float) -> tuple[float, float]:
-    """Agent-seconds paid and taken off the floor for training in interval ``k`` (of ``seconds``), as scheduled."""
-    return group.paid(k) * seconds, (group.scheduled[k] - group.plan[k]) * seconds
+    """Agent-seconds paid and taken off the floor for training in interval ``k`` (of ``seconds``), as scheduled
+    (coaching sessions are not training: their evaluators are priced apart, ``sim.metrics``)."""
+    if group.crew is not None:  # shift lines: their paid time (paid breaks included), training in the lines
+        return group.crew.paid(k), 0.0
+    return group.paid(k) * seconds, (group.scheduled[k] - group.plan[k] - group.coached[k]) * seconds
 
 
 class Roster:
@@ -148,6 +163,13 @@ class Roster:
             agent = self.hire(group, now)
         self.idle_since[agent] = now
         return agent
+
+    def back_on(self, agent: int, group: Group, now: float, rested: float) -> None:
+        """``agent`` (off shift) starts a shift of its own shift line: as ``on_shift``, for a named agent."""
+        group.off.remove(agent)
+        nights = int(now // DAY) - int(self.left_at[agent] // DAY)
+        self.exhaustion[agent] *= rested ** max(1, nights)
+        self.idle_since[agent] = now
 
     def exhaustion_at(self, agent: int, now: float, p: Exhaustion) -> float:
         """An idle agent's exhaustion at ``now`` (recovery since going idle), without changing it."""

@@ -23,6 +23,7 @@ from sim.model.customers import CustomerBase
 from sim.model.demand import Demand, FollowUps, Layout
 from sim.model.journey import Journey
 from sim.model.ledger import Ledger
+from sim.model.lines import Crew
 from sim.model.routing import POLICIES, Queues
 from sim.model.trace import Trace
 from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, OUTCOME_QUEUED_AT_END, Levels
@@ -71,6 +72,9 @@ class Centre:
         self._handled_at = 0
         closing = any(getattr(getattr(scenario.channels, c), "closing", None) for c in self.channels)
         self.closing = ClosingDesk(scenario, self, draws.streams) if closing else None
+        for group in self.groups:  # named shift lines replace the group's staffing per interval
+            if group.spec.lines is not None:
+                group.crew = Crew(self, group, scenario)
 
     # --- what the journey may ask (``journey.CentrePort``) ----------------------------------------------------
 
@@ -224,7 +228,8 @@ class Centre:
         for channel, plan in self.open_plan.items():
             self.is_open[channel] = plan[k]
         for group in self.groups:
-            self._set_staffing(group, group.on_floor_target(k))
+            if group.crew is None:
+                self._set_staffing(group, group.on_floor_target(k))
         self.dispatch()
 
     def dispatch(self) -> None:
@@ -253,6 +258,37 @@ class Centre:
                 self.journey.service.off_shift(group.idle.pop(), now, idle=True)
             self.bump(present, -released, now)
             group.leaving += current - target - released
+
+    # --- shift lines (``sim.model.lines.FloorPort``) -----------------------------------------------------
+
+    @property
+    def service(self):
+        return self.journey.service
+
+    def come_on(self, agent: int, group: Group, now: float) -> None:
+        """``agent`` comes onto the floor (its line starts, or its break ends): it takes what waits or goes idle."""
+        self.bump(self._n_c + self._n_g + group.index, 1, now)
+        contact = self.policy.next_contact(group, self.is_open)
+        if contact is None:
+            group.idle.append(agent)
+        else:
+            self.bump(self._n_c + group.index, 1, now)
+            self._take(agent, group, contact, now, True)
+
+    def go_off(self, agent: int, group: Group, now: float, busy: bool) -> None:
+        """``agent`` leaves the floor: idle, or ``busy`` until now (its contact just ended)."""
+        if busy:
+            self.bump(self._n_c + group.index, -1, now)
+        else:
+            group.idle.remove(agent)
+        self.bump(self._n_c + self._n_g + group.index, -1, now)
+
+    def serve_held(self, agent: int, group: Group, now: float) -> bool:
+        """Whether ``agent``, whose shift has ended, takes one of those a closed channel still holds."""
+        contact = self.policy.next_contact(group, self.is_open, after_closing=True)
+        if contact is not None:
+            self._take(agent, group, contact, now, True)
+        return contact is not None
 
     # --- arrivals -----------------------------------------------------------------------------------------
 
@@ -364,6 +400,9 @@ class Centre:
             self.bump(self._n_c + group.index, -1, now)
             self.bump(self._n_c + self._n_g + group.index, -1, now)
             self.roster.depart(agent, now)
+            return
+        if group.crew is not None and agent in group.crew.due:  # its line says go: a break or the shift's end
+            group.crew.finished(agent, now)
             return
         if group.leaving:
             nxt = self.policy.next_contact(group, self.is_open, after_closing=True)

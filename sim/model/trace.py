@@ -32,6 +32,10 @@ class Trace:
         self.rows.append((now, name, number, self.channels[contact.channel], KINDS[contact.kind],
                           contact.seat, agent, group))
 
+    def move(self, now: float, name: str, agent: int) -> None:
+        """An agent of a shift line moves (``shift_start``, ``break``, ``back``, ``shift_end``): no contact."""
+        self.rows.append((now, name, -1, "", "", -1, agent, self.groups[self.roster.group[agent]]))
+
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=["time_seconds", "event", "contact", "channel", "kind", "customer",
                                                 "agent", "group"])

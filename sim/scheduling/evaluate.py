@@ -1,10 +1,9 @@
 """A schedule simulated as it will be worked: replications of a scenario staffed by the schedule.
 
-``schedule_to_scenario`` is the one place where a schedule becomes simulator input. Today it sets the
-group's staffing to the agents on the floor in each interval (at work less those on a break); the engine
-already lets a busy agent finish the contact in hand when the headcount drops. When the engine gets named
-shift lines (each agent follows a line, leaves for breaks and at the end after the current contact, paid
-through its breaks), only this function changes.
+``schedule_to_scenario`` is the one place where a schedule becomes simulator input: the schedule's shift
+lines become the group's ``agents.<group>.lines`` (``sim/config/lines.py``), so each simulated agent follows
+its line (``sim/model/lines.py``): comes on at its start, leaves for each break and at the end after the
+contact in hand, returns after the break's length, and is paid through its paid breaks.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.config.loader import read_yaml, validate
-from sim.config.schema import DAY, Scenario
+from sim.config.schema import DAY, WEEKDAYS, Scenario
 from sim.config.units import format_duration
 from sim.errors import InputError
 from sim.experiment.executors import Outcome, execute
@@ -34,20 +33,57 @@ KPIS = ("service_level", "asa_seconds", "mean_wait_seconds", "abandon_rate")
 
 def schedule_to_scenario(schedule: Schedule, scenario_path: str | Path, group: str | None = None,
                          breaks: bool = True) -> tuple[dict, Scenario]:
-    """The scenario file's settings with ``group`` staffed by the schedule, per interval of its horizon: agents
-    on the floor (``breaks=False``: at work, as if nobody took a break). Returns the settings (ready to write
-    as YAML) and the validated scenario."""
+    """The scenario file's settings with ``group`` working the schedule's shift lines (``agents.<group>.lines``:
+    each agent comes on at its shift's start, takes its breaks and leaves at the end, after the contact in hand;
+    ``breaks=False``: the same lines as if nobody took a break). Returns the settings (ready to write as YAML)
+    and the validated scenario."""
     path = Path(scenario_path)
     data = read_yaml(path)
     scenario = validate(Scenario, data, str(path))
     group = scenario_group(schedule, scenario, group, path)
     data, scenario = _on_grid(data, scenario, schedule.grid.step, path)
-    staffing = aligned(schedule, scenario, schedule.on_floor if breaks else schedule.on_shift, path)
-    agents = dict(data["agents"])
-    agents[group] = {**agents[group], "staffing": [int(round(v)) for v in staffing],
-                     "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "extra_agents": 0}
+    aligned(schedule, scenario, schedule.on_floor, path)  # the horizon fits the schedule
+    spec = {k: v for k, v in data["agents"][group].items() if k not in ("staffing", "days", "extra_agents")}
+    agents = {**data["agents"], group: {**spec, "lines": shift_lines(schedule, breaks)}}
     data = {**data, "agents": agents}
     return data, validate(Scenario, data, f"{path} (staffed by the schedule)")
+
+
+def shift_lines(schedule: Schedule, breaks: bool = True) -> list[dict]:
+    """The schedule as scenario shift lines: one per line of ``shifts.csv`` and set of shift times (a weekly
+    pattern working the same times every day is one line, the same agents all week). A one-day schedule's
+    lines run every day, a week's on their weekdays, any other stretch of days on its day numbers."""
+    columns, grid = schedule.columns, schedule.grid
+    lines: dict[tuple, dict] = {}
+    for n, (j, taken, count) in enumerate(zip(schedule.lines.column, schedule.lines.taken, schedule.lines.count)):
+        name = columns.type_names[columns.type[j]]
+        template = columns.templates[columns.type[j]]
+        paid = {b.name: b.paid for b in schedule.shifts.shift_types[name].breaks}
+        length = template.length * grid.step
+        if length > DAY:
+            raise InputError(f"{schedule.shifts_path}: shift_types.{name}.length: {format_duration(length)} is "
+                             f"longer than a day; a scenario's shift lines last at most 24h")
+        for step, placements in zip(columns.starts[j], taken):
+            day, start = divmod(step, grid.per_day)
+            start_s = start * grid.step
+            placed = sum((template.groups[g][p] for g, p in enumerate(placements)), ()) if breaks else ()
+            rests = [{"name": b, "start": clock(start_s + s * grid.step), "length": format_duration(k * grid.step),
+                      "paid": paid[b]} for b, s, k in sorted(placed, key=lambda b: b[1])]
+            end = start_s + length
+            line = lines.setdefault((n, start_s, str(rests)), {
+                "name": f"{name} {n + 1}", "start": clock(start_s), "end": "24:00" if end % DAY == 0 else clock(end),
+                "days": [], "count": int(count), "breaks": rests})
+            line["days"].append(_day(grid, int(day)))
+    out = list(lines.values())
+    if grid.days == 1:
+        for line in out:
+            line["days"] = list(WEEKDAYS)
+    return out
+
+
+def _day(grid, day: int) -> str | int:
+    """A schedule day as a line's day: a week's weekday name, or the day's number in a plain stretch."""
+    return WEEKDAYS[(grid.first_weekday + day) % 7] if grid.days == 7 else day
 
 
 def scenario_group(schedule: Schedule, scenario: Scenario, group: str | None, path: Path) -> str:

@@ -46,7 +46,8 @@ class ServiceSide:
 
     def trains(self, group: Group) -> bool:
         """Whether the group's agents carry their own training stock (else the group's constants apply)."""
-        return self.training is not None and (group.hours > 0.0 or self.training.established > 0.0)
+        return self.training is not None and (group.hours > 0.0 or self.training.established > 0.0
+                                              or group.delivery is not None)
 
     def update_training(self, agent: int, group: Group, now: float) -> None:
         """The agent's retained training hours now (ramping up while delivered, decaying without), kept."""
@@ -54,6 +55,9 @@ class ServiceSide:
             p, roster = self.training, self.roster
             assert p is not None, "only a group that trains reaches here"
             staff = roster.trained_from[agent] == 0.0  # hires start untrained
+            if group.delivery is not None:  # a course or coaching (sections 6.1, 6.2)
+                roster.stock[agent] = group.delivery.stock(roster.trained_from[agent], staff, now)
+                return
             start = training_rules.steady(p, p.established) if staff else 0.0
             roster.stock[agent] = training_rules.stock(p, group.delivered, now - roster.trained_from[agent], start)
 
