@@ -74,16 +74,27 @@ def schedule(requirements, shifts_file, column, group, objective, under_penalty,
         raise InputError("--scenario and --evaluate name different scenarios; give one of them")
     if refine and evaluate_file is None:
         raise InputError("--refine goes with --evaluate SCENARIO (it refines where the simulation fell short)")
-    from sim.scheduling.requirement import read_requirement
+    from sim.scheduling.groups import match_groups
+    from sim.scheduling.model import Options
+    from sim.scheduling.requirement import file_groups, read_requirements
     from sim.scheduling.spec import load_shifts
 
-    requirement = read_requirement(requirements, column, group)  # bad input is refused before anything is written
+    found = read_requirements(requirements, column, group)  # bad input is refused before anything is written
     shifts = load_shifts(shifts_file)
+    pairs = match_groups(found, file_groups(requirements), shifts, shifts_file)
+    if refine and len(pairs) > 1:
+        raise InputError("--refine refines one group at a time: give --group (without it every group of "
+                         f"{requirements} is scheduled)")
     with OutDir(out, "schedule") as directory:
         directory.claim()  # a new or empty directory, or an earlier schedule's; nothing else is touched
-        data = _solve_and_write(directory, requirement, shifts, shifts_file, group, objective, under_penalty,
-                                over_penalty, time_limit, mip_gap, evaluate_file, scenario_file, replications, seed,
-                                target_sl, refine_step, jobs, refine, no_charts)
+        if len(pairs) > 1:
+            options = Options(objective, under_penalty, over_penalty, time_limit, mip_gap)
+            data = _groups_solved_and_written(directory, pairs, shifts, shifts_file, options, evaluate_file,
+                                              scenario_file, (replications, seed, target_sl, jobs), no_charts)
+        else:
+            data = _solve_and_write(directory, pairs[0][0], pairs[0][1], shifts_file, group, objective, under_penalty,
+                                    over_penalty, time_limit, mip_gap, evaluate_file, scenario_file, replications,
+                                    seed, target_sl, refine_step, jobs, refine, no_charts)
     if as_json:
         click.echo(json.dumps(_jsonable(data), indent=2))
         return
@@ -94,7 +105,6 @@ def _solve_and_write(directory, requirement, shifts, shifts_file, group, objecti
                      time_limit, mip_gap, evaluate_file, scenario_file, replications, seed, target_sl, refine_step,
                      jobs, refine, no_charts) -> dict:
     """Solve (and simulate, refine) the schedule; write its files and a manifest listing them; its summary."""
-    from sim.experiment.store import write_json
     from sim.scheduling.model import Options
     from sim.scheduling.outputs import write_outputs
 
@@ -113,6 +123,38 @@ def _solve_and_write(directory, requirement, shifts, shifts_file, group, objecti
     extra = {"refine_rounds": rounds} if refine else None
     directory.remove_previous()
     written = write_outputs(plan, out, name, scenario, evaluation, refined, with_charts=not no_charts, extra=extra)
+    return _manifest(out, written)
+
+
+def _groups_solved_and_written(directory, pairs, shifts, shifts_file, options, evaluate_file, scenario_file,
+                               simulation, no_charts) -> dict:
+    """Every group scheduled (one model each), the scenario staffed with all of them and, with --evaluate,
+    simulated once per group's view (the same replications, common random numbers); one set of files."""
+    from sim.scheduling.groups import make_schedules, staffed_scenario, write_group_outputs
+
+    plans = make_schedules(pairs, shifts, shifts_file, options)
+    base = evaluate_file or scenario_file
+    scenario, staffed = staffed_scenario(plans, base) if base is not None else (None, None)
+    evaluations = None
+    if evaluate_file is not None:
+        from sim.console import progress_callbacks
+        from sim.scheduling.evaluate import evaluate
+
+        replications, seed, target_sl, jobs = simulation
+        evaluations = {}
+        for name, plan in plans.items():
+            with progress_callbacks(f"simulating the schedule ({name})") as callbacks:
+                evaluations[name] = evaluate(plan, evaluate_file, name, replications, seed, target_sl, jobs=jobs,
+                                             staffed=staffed, **callbacks)
+    directory.remove_previous()
+    written = write_group_outputs(plans, directory.path, scenario, evaluations, with_charts=not no_charts)
+    return _manifest(directory.path, written)
+
+
+def _manifest(out: Path, written: list[Path]) -> dict:
+    """Write the manifest listing the files; return summary.json's content."""
+    from sim.experiment.store import write_json
+
     write_json(out / "manifest.json", {"kind": "schedule", "servsim_version": sim.__version__,
                                        "command": shlex.join(["servsim", *sys.argv[1:]]),
                                        "files": [p.relative_to(out).as_posix() for p in written]})
@@ -170,7 +212,8 @@ def _print(data: dict, out: Path) -> None:
                   f"floor; short {data['under_hours']:,.2f} agent-hours in {data['short_intervals']} intervals, "
                   f"over {data['over_hours']:,.1f}")
     for row in data["short"][:5]:
-        console.print(f"  short: {row['day']} {row['interval_start']}: {row['on_floor']:g} on the floor, "
+        where = f"{row['group']} {row['day']}" if "group" in row else row["day"]
+        console.print(f"  short: {where} {row['interval_start']}: {row['on_floor']:g} on the floor, "
                       f"{row['required']:g} required")
     if data.get("repair"):
         repair = data["repair"]
@@ -184,14 +227,23 @@ def _print(data: dict, out: Path) -> None:
         console.print(f"round {row['round']}: requirement {row['requirement_agent_hours']:,.1f} agent-hours, cost "
                       f"{row['cost']:,.2f}, simulated service level {100 * row['service_level']:.1f}%, "
                       f"{row['short_intervals']} short intervals")
-    evaluation = data.get("evaluation")
-    if evaluation:
-        sl = evaluation["kpis"].get("service_level", {})
-        console.print(f"simulated ({evaluation['replications']} replications, {evaluation['scenario']}): service "
-                      f"level {100 * sl.get('mean', float('nan')):.1f}% [{100 * sl.get('ci_low', float('nan')):.1f}, "
-                      f"{100 * sl.get('ci_high', float('nan')):.1f}]; {evaluation['short_intervals']} intervals "
-                      f"below {100 * evaluation['target_service_level']:g}% even at their upper 95% bound")
-        for row in evaluation["short"][:5]:
-            console.print(f"  short: day {row['day']} {row['interval_start']}: {100 * row['service_level']:.1f}% "
-                          f"(upper bound {100 * row['service_level_ci_high']:.1f}%) with {row['on_floor']:g} agents")
+    if data.get("evaluation"):
+        _print_evaluation(console, data["evaluation"])
+    for name, group in data.get("groups", {}).items():
+        console.print(f"group {name}: {group['status']}, objective {group['objective_value']:,.2f} (gap "
+                      f"{100 * group['gap']:.2f}%), {group['headcount']} agents, {group['shifts']} shifts, cost "
+                      f"{group['cost']:,.2f}, short {group['under_hours']:,.2f} agent-hours")
+        if group.get("evaluation"):
+            _print_evaluation(console, group["evaluation"])
     click.echo(f"results written to {out}/")
+
+
+def _print_evaluation(console, evaluation: dict) -> None:
+    sl = evaluation["kpis"].get("service_level", {})
+    console.print(f"simulated ({evaluation['replications']} replications, {evaluation['scenario']}): service "
+                  f"level {100 * sl.get('mean', float('nan')):.1f}% [{100 * sl.get('ci_low', float('nan')):.1f}, "
+                  f"{100 * sl.get('ci_high', float('nan')):.1f}]; {evaluation['short_intervals']} intervals "
+                  f"below {100 * evaluation['target_service_level']:g}% even at their upper 95% bound")
+    for row in evaluation["short"][:5]:
+        console.print(f"  short: day {row['day']} {row['interval_start']}: {100 * row['service_level']:.1f}% "
+                      f"(upper bound {100 * row['service_level_ci_high']:.1f}%) with {row['on_floor']:g} agents")

@@ -171,10 +171,10 @@ class Evaluation:
 def evaluate(schedule: Schedule, scenario_path: str | Path, group: str | None = None, replications: int | None = None,
              seed: int | None = None, target_sl: float = 0.8, breaks: bool = True, executor: str = "local",
              jobs: int | None = None, on_start: Callable[[int, int], None] | None = None,
-             on_outcome: Callable[[Outcome], None] | None = None) -> Evaluation:
+             on_outcome: Callable[[Outcome], None] | None = None, staffed: Scenario | None = None) -> Evaluation:
     """Simulate ``replications`` of the scenario staffed by the schedule (common random numbers: replication r
     uses the same streams whatever the staffing), and summarise each interval."""
-    data, scenario = schedule_to_scenario(schedule, scenario_path, group, breaks)
+    scenario = staffed or schedule_to_scenario(schedule, scenario_path, group, breaks)[1]  # staffed: all groups
     group = scenario_group(schedule, scenario, group, Path(scenario_path))
     replications = replications or scenario.replications
     seed = scenario.seed if seed is None else seed

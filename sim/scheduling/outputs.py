@@ -126,15 +126,17 @@ def summary(schedule: Schedule) -> dict:
     }
 
 
-def staffing_fragment(schedule: Schedule, group: str) -> str:
-    """A YAML fragment with the on-floor agents per grid step, as ``agents.<group>.staffing``."""
+def staffing_fragment(schedule: Schedule, group: str, others: dict[str, Schedule] | None = None) -> str:
+    """A YAML fragment with the on-floor agents per grid step, as ``agents.<group>.staffing``; ``others``: more
+    groups' schedules on the same grid, each under its own name."""
     grid = schedule.grid
-    values = [int(round(v)) for v in schedule.on_floor]
+    plans = {group: schedule, **(others or {})}
+    values = {name: [int(round(v)) for v in plan.on_floor] for name, plan in plans.items()}
     header = (f"# On-floor agents per {format_duration(grid.step)} (shifts less breaks) from servsim schedule:\n"
-              f"# {len(values)} values over {grid.days} day(s) from {WEEKDAYS[grid.first_weekday]} 00:00.\n"
+              f"# {grid.slots} values per group over {grid.days} day(s) from {WEEKDAYS[grid.first_weekday]} 00:00.\n"
               f"# Set it on a scenario with interval {format_duration(grid.step)} (servsim schedule --scenario "
               f"writes a complete scenario.yaml).\n")
-    body = {"interval": format_duration(grid.step), "agents": {group: {"staffing": values}}}
+    body = {"interval": format_duration(grid.step), "agents": {name: {"staffing": v} for name, v in values.items()}}
     return header + yaml.safe_dump(body, sort_keys=False, default_flow_style=None, width=120)
 
 
@@ -163,7 +165,15 @@ def write_outputs(schedule: Schedule, out: Path, group: str, scenario: dict | No
         from sim.scheduling.evaluate import evaluation_summary
 
         data["evaluation"] = evaluation_summary(evaluation)
-    written = []  # everything is computed above, so a failure cannot leave a directory half-written
+    currency = ((scenario or {}).get("money") or {}).get("currency", "EUR")
+    return write_files(out, tables, texts, figures, {**data, **(extra or {})}, currency)
+
+
+def write_files(out: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str], figures: dict, data: dict,
+                currency: str = "EUR") -> list[Path]:
+    """Write what was computed, each file atomically (a failure above cannot leave a directory half-written),
+    the workbook, and ``summary.json`` last, so its presence means the directory is complete."""
+    written = []
     for name, frame in tables.items():
         write_atomic(out / name, partial(frame.to_csv, index=False))
         written.append(out / name)
@@ -175,8 +185,8 @@ def write_outputs(schedule: Schedule, out: Path, group: str, scenario: dict | No
 
         for name, figure in figures.items():
             written += save(figure, out / "charts" / name)
-    written.append(write_workbook(out, data, tables, ((scenario or {}).get("money") or {}).get("currency", "EUR")))
-    write_json(out / "summary.json", {**data, **(extra or {})})
+    written.append(write_workbook(out, data, tables, currency))
+    write_json(out / "summary.json", data)
     return written + [out / "summary.json"]
 
 

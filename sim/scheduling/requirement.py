@@ -83,6 +83,24 @@ def read_requirement(path: str | Path, column: str = "net_fte", group: str | Non
     return Requirement(path, column, group, channel, interval, len(labels), first, tuple(labels), grid, rows)
 
 
+def file_groups(path: str | Path) -> list[str]:
+    """The groups a requirement file has rows for, in file order (none without a ``group`` column)."""
+    frame = _read_csv(Path(path))
+    return list(dict.fromkeys(frame["group"])) if "group" in frame.columns else []
+
+
+def read_requirements(path: str | Path, column: str = "net_fte", group: str | None = None) -> list[Requirement]:
+    """Each group's requirement in ``path`` (only ``group``'s if given); one without a ``group`` column. All
+    groups must share the days and the interval: their schedules share one time grid."""
+    groups = file_groups(path) if group is None else [group]
+    out = [read_requirement(path, column, g) for g in groups] or [read_requirement(path, column)]
+    for other in out[1:]:
+        if (other.days, other.first_weekday, other.interval) != (out[0].days, out[0].first_weekday, out[0].interval):
+            raise InputError(f"{path}: group: {other.group!r} covers other days or intervals than {out[0].group!r}; "
+                             f"every group needs the same days and interval")
+    return out
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise InputError(f"{path}: file not found")

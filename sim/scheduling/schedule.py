@@ -16,7 +16,7 @@ from sim.errors import InputError
 from sim.scheduling.breaks import Lines, place_breaks
 from sim.scheduling.columns import Columns, build_columns
 from sim.scheduling.grid import Grid, model_grid, required
-from sim.scheduling.model import Options, Solved, column_costs, solve_cover
+from sim.scheduling.model import Options, Solved, column_costs, solve_cover, staged
 from sim.scheduling.requirement import Requirement
 from sim.scheduling.spec import Shifts
 
@@ -79,11 +79,13 @@ class Schedule:
         return np.maximum(0.0, self.on_floor - self.required)
 
 
-def make_schedule(requirement: Requirement, shifts: Shifts, shifts_path: str | Path, options: Options) -> Schedule:
-    """Cover ``requirement`` with the shift types in ``shifts`` as well as ``options`` ask."""
+def make_schedule(requirement: Requirement, shifts: Shifts, shifts_path: str | Path, options: Options,
+                  grid: Grid | None = None) -> Schedule:
+    """Cover ``requirement`` with the shift types in ``shifts`` as well as ``options`` ask (on ``grid``, default
+    the one the two need; several groups share the grid of all their shift types)."""
     started = time.perf_counter()
     shifts_path = Path(shifts_path)
-    grid = model_grid(requirement, shifts, shifts_path)
+    grid = grid or model_grid(requirement, shifts, shifts_path)
     columns = build_columns(shifts, grid, requirement.interval, shifts_path)
     need = required(requirement, grid)
     if not options.soft:
@@ -123,14 +125,17 @@ def _placed(requirement, shifts, shifts_path, grid, columns, options, need, solv
 def _repaired(plan: Schedule, place: Problem, budget: float) -> Schedule:
     """Placing whole agents' breaks cost more than the model's fractional break counts promised (one agent's
     lunch cannot be half in one interval and half in another): solve again with whole break counts, an exact
-    model, and keep the better schedule. Both solves' bounds are valid; the higher is reported."""
+    model, and keep the better schedule. Both solves' bounds are valid; the higher is reported. With weekly
+    patterns beside daily shifts the patterns are kept and only the days are solved again (whole breaks make
+    the one week-long model slow: a repair from scratch in what time is left found worse schedules)."""
     columns, options, need = place.columns, place.options, place.need
-    exact = solve_cover(columns, place.shifts, need, replace(options, integer_breaks=True, time_limit=budget))
+    keep = plan.solved.x if staged(columns) and plan.solved.x is not None else None  # the patterns: see below
+    exact = solve_cover(columns, place.shifts, need, replace(options, integer_breaks=True, time_limit=budget), keep)
     best = plan
     if exact.x is not None:
         candidate = _placed(*place, exact, budget - exact.seconds)
         best = candidate if _rank(candidate) < _rank(plan) else plan
-    bound = max(plan.solved.bound, exact.bound if exact.x is not None else -np.inf)
+    bound = max(plan.solved.bound, exact.bound if exact.x is not None and keep is None else -np.inf)
     solved = replace(best.solved, bound=bound, seconds=plan.solved.seconds + exact.seconds)
     repair = {"reason": "whole-agent breaks cost more than the model's fractional break counts",
               "relaxed_objective": float(plan.objective),

@@ -148,6 +148,25 @@ class Shifts(_Section):
     description: str = ""
     shift_types: dict[str, ShiftType] = Field(min_length=1, max_length=100)
     opening_hours: list[OpeningHours] | None = Field(default=None, min_length=1)
+    groups: dict[str, Annotated[list[str], Field(min_length=1)]] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _known_types(self) -> Shifts:
+        for group, names in (self.groups or {}).items():
+            unknown = [n for n in names if n not in self.shift_types]
+            if unknown:
+                raise ValueError(f"groups.{group}: no shift type {unknown[0]!r} (shift_types has "
+                                 f"{', '.join(self.shift_types)})")
+            if len(set(names)) < len(names):
+                raise ValueError(f"groups.{group}: lists a shift type twice")
+        return self
+
+    def for_group(self, group: str | None) -> Shifts:
+        """The shift types ``group`` may work: those ``groups`` lists for it, or all when there is no ``groups``."""
+        if self.groups is None or group is None:
+            return self
+        names = self.groups[group]
+        return self.model_copy(update={"shift_types": {n: self.shift_types[n] for n in names}, "groups": None})
 
     def is_open(self, weekday: int, clock: float) -> bool:
         """Whether the centre is open at ``clock`` seconds after midnight on ``weekday`` (0 = Monday)."""

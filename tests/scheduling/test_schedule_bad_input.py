@@ -129,13 +129,6 @@ def test_the_same_limits_with_a_soft_cover_report_the_shortfall(tmp_path):
     assert [s.split(",")[1] for s in short] == ["06:00", "06:30", "07:00", "07:30", "08:00", "08:30", "09:00", "09:30"]
 
 
-def test_several_groups_need_one_chosen(tmp_path):
-    text = "day,interval_start,group,net_fte\n" + "".join(
-        f"0,{k // 2:02d}:{30 * (k % 2):02d},{g},1\n" for g in ("a", "b") for k in range(48))
-    result, out = run(tmp_path, requirement=text)
-    assert_one_clean_error(result, out, "req.csv", "several groups", "--group")
-
-
 def test_a_foreign_file_in_the_results_directory_is_never_overwritten(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
