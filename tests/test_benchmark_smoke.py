@@ -16,7 +16,7 @@ def test_benchmark_script_runs_both_engines_on_the_same_system():
     out = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench_erlang_a.py"), "--contacts", "20000", "--repeat", "1",
          "--json"],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=3600,
     )
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
@@ -34,7 +34,7 @@ def test_journey_benchmark_reports_the_service_centre_and_plain_against_full():
     out = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench_journey.py"), "--days", "2", "--contacts", "3000",
          "--repeat", "1", "--json"],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=3600,
     )
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)

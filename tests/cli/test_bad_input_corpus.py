@@ -203,7 +203,7 @@ def test_an_experiment_factor_through_a_misspelt_name_is_refused(tmp_path, key):
 # --- special files -------------------------------------------------------------------------------------------
 
 
-def _servsim(*args, timeout=600):
+def _servsim(*args, timeout=3600):
     return subprocess.run([str(Path(sys.executable).parent / "servsim"), *map(str, args)], capture_output=True,
                           text=True, timeout=timeout)
 

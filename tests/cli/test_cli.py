@@ -40,7 +40,7 @@ def invoke(*args: object):
 
 
 def servsim(*args: object) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SERVSIM), *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    return subprocess.run([str(SERVSIM), *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=3600)
 
 
 def ok_json(*args: object) -> dict:

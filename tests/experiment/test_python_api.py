@@ -28,6 +28,6 @@ def test_sweep_on_processes_from_an_unguarded_script(tmp_path, how):
         command, stdin = [sys.executable, "study.py"], None
     else:
         command, stdin = [sys.executable, "-"], SCRIPT
-    proc = subprocess.run(command, input=stdin, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(command, input=stdin, cwd=tmp_path, capture_output=True, text=True, timeout=3600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "ok 6"

@@ -27,6 +27,10 @@ from sim.cli import cli
 from sim.errors import InputError
 from helpers import phone_scenario
 
+# Waits on subprocesses only catch a hang: a loaded machine (CI shares 2 cores) can take many minutes for
+# what takes seconds when idle, and a test must never fail by chance.
+WAIT_LIMIT = 3600
+
 ROOT = Path(__file__).resolve().parents[2]
 EXPERIMENTS = sorted((ROOT / "experiments").glob("*.yaml"))
 SERVSIM = Path(sys.executable).parent / "servsim"
@@ -63,7 +67,7 @@ def invoke(*args: object):
 
 
 def servsim(*args: object, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SERVSIM), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600)
+    return subprocess.run([str(SERVSIM), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=WAIT_LIMIT)
 
 
 def comparable(results) -> dict[str, pd.DataFrame]:
@@ -303,10 +307,10 @@ def test_sweep_killed_with_sigkill_resumes_without_redoing_finished_runs(tmp_pat
     process = subprocess.Popen([str(SERVSIM), "sweep", str(path), "--out", str(out), "--jobs", "1", "--no-report"],
                                cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + WAIT_LIMIT
         while len(done_parts(out)) < 2:
             assert process.poll() is None, "the sweep finished before it could be interrupted"
-            assert time.monotonic() < deadline, "no run finished within five minutes"
+            assert time.monotonic() < deadline, "no run finished within an hour"
             time.sleep(0.005)
     finally:
         process.send_signal(signal.SIGKILL)

@@ -208,7 +208,7 @@ def test_an_unknown_routing_policy_is_a_config_error_with_exit_status_2(policy):
 
 def test_an_unknown_routing_policy_exits_2_from_the_console_script():
     proc = subprocess.run([str(SERVSIM), "run", str(CENTRE), "--set", "routing.policy=round_robin"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+                          capture_output=True, text=True, cwd=ROOT, timeout=3600)
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout == "" and "Traceback" not in proc.stderr
     assert "routing.policy" in proc.stderr and "longest_idle" in proc.stderr, proc.stderr

@@ -159,7 +159,7 @@ def test_console_script_bad_input_exits_2_with_one_line_on_stderr(tmp_path):
     write_shifts(tmp_path / "shifts.yaml", {"long": {"start": "08:00", "length": "30h"}})
     servsim = Path(sys.executable).parent / "servsim"
     proc = subprocess.run([str(servsim), "schedule", str(tmp_path / "req.csv"), "--shifts", str(tmp_path / "shifts.yaml"),
-                           "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=600)
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=3600)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: ") and "length" in proc.stderr
     assert not (tmp_path / "out").exists()
