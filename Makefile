@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-slow bench clean
+.PHONY: demo test test-quick test-slow bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -35,11 +35,15 @@ $(VENV)/.browser: | $(VENV)/.installed-test
 demo: $(VENV)/.installed
 	$(BIN)/servsim sweep experiments/staffing_x_training.yaml
 
-# Static gates first (ruff and mypy on sim/), then the suite on every core (pytest-xdist); the report's
-# browser tests need Chromium (the .browser stamp installs it once).
+# Static gates first (ruff and mypy on sim/), then the whole suite on every core (pytest-xdist): the quick tier
+# and the integration tier (full-model runs, subprocesses, clusters, sweeps, reports; `make test-quick` or a
+# bare `pytest` leaves it out). The report's browser tests need Chromium (the .browser stamp installs it once).
 test: $(VENV)/.installed-test $(VENV)/.browser
 	$(BIN)/ruff check sim
 	$(BIN)/mypy
+	$(BIN)/python -m pytest -n auto -m "not slow"
+
+test-quick: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n auto
 
 test-slow: $(VENV)/.installed-test

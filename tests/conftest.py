@@ -16,6 +16,19 @@ settings.register_profile("servsim", derandomize=True, deadline=None, print_blob
 settings.load_profile("servsim")
 
 
+# The integration tier: tests that run the full model for days or weeks under common random numbers, real
+# subprocesses, clusters, sweeps and reports. `pytest` alone leaves them out (the quick developer's run);
+# `make test`, and so CI, runs them too. Whole directories here, heavy modules and functions by their marks.
+INTEGRATION_DIRS = frozenset({"functional", "plausibility", "statistical"})
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if item.path.parent.name in INTEGRATION_DIRS:
+            item.add_marker(pytest.mark.integration)
+
+
 @pytest.fixture
 def root() -> Path:
     return ROOT

@@ -62,6 +62,7 @@ def labelled(fig: Figure) -> bool:
         all(ax.get_ylabel() for ax in bars)
 
 
+@pytest.mark.integration
 def test_every_chart_has_a_title_and_labelled_axes(grid):
     s = grid.summary
     names = s.set_index("scenario")["scenario_name"].to_dict()
@@ -156,6 +157,7 @@ def test_a_failed_save_leaves_no_file_behind(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.integration
 def test_gallery_for_two_factors(gallery):
     out, made = gallery
     assert [Path(c["png"]).stem for c in made] == [
@@ -171,6 +173,7 @@ def test_gallery_for_two_factors(gallery):
       "kpis": ["service_level", "occupancy"]},
      ["bars_phone_service_level", "bars_occupancy", "tradeoff", "intraday"]),
 ], ids=["one factor", "named scenarios"])
+@pytest.mark.integration
 def test_gallery_picks_the_charts_an_experiment_supports(tmp_path, experiment, expected):
     results = run_sweep(tmp_path, tiers=False, **experiment)
     made = charts_for(results, tmp_path / "charts")
@@ -214,6 +217,7 @@ def scenario_names(results) -> dict[int, str]:
     return results.summary.set_index("scenario")["scenario_name"].to_dict()
 
 
+@pytest.mark.integration
 def test_customer_money_and_weekly_charts_are_titled_and_labelled(weeks_sweep):
     r, baseline = weeks_sweep, weeks_sweep.manifest["baseline"]
     names = scenario_names(r)
@@ -295,6 +299,7 @@ def test_money_and_customer_kpis_have_units_and_a_direction(weeks_sweep):
     assert all(lower_is_better(k) for k in lower) and not any(lower_is_better(k) for k in higher)
 
 
+@pytest.mark.integration
 def test_gallery_for_a_customer_base_over_more_than_a_week(weeks_sweep, tmp_path):
     made = charts_for(weeks_sweep, tmp_path)
     stems = [Path(c["png"]).stem for c in made]
@@ -313,6 +318,7 @@ def test_gallery_for_a_customer_base_over_more_than_a_week(weeks_sweep, tmp_path
         assert ET.parse(chart["svg"]).getroot().tag.endswith("svg")
 
 
+@pytest.mark.integration
 def test_gallery_leaves_out_what_older_or_shorter_results_lack(weeks_sweep, tmp_path):
     channel_columns = [c for c in weeks_sweep.intervals if c.startswith(("walk_in_", "phone_", "email_"))]
     older = dataclasses.replace(weeks_sweep, days=None, intervals=weeks_sweep.intervals.drop(columns=channel_columns))
@@ -323,6 +329,7 @@ def test_gallery_leaves_out_what_older_or_shorter_results_lack(weeks_sweep, tmp_
     assert "csat_distribution" in stems and not [s for s in stems if s.startswith("weeks_")]
 
 
+@pytest.mark.integration
 def test_plots_never_use_pyplot():
     for path in (ROOT / "sim" / "plots").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -14,6 +14,8 @@ import sim
 from sim.cli import cli
 from sim.experiment.spec import load_experiment, run_specs
 
+pytestmark = pytest.mark.integration  # real subprocesses, sweeps and reports: the integration tier
+
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = sorted((ROOT / "experiments").glob("*.yaml"))
 VOID = {"meta", "img", "br", "hr", "link", "input", "source"}

@@ -34,6 +34,7 @@ def test_there_are_shipped_configs():
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=[c.name for c in CONFIGS])
+@pytest.mark.integration
 def test_shipped_config_validates_and_runs_briefly_with_finite_service_levels(config):
     horizon = short_horizon(config)
     shortened = load_config(config, [f"horizon={horizon}s"])

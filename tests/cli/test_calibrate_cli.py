@@ -27,6 +27,7 @@ def calibrate(tmp_path, frame: pd.DataFrame, *args: str, name: str = "log.csv"):
     return CliRunner().invoke(cli, ["calibrate", str(path), "--out", str(tmp_path / "out"), *args])
 
 
+@pytest.mark.integration
 def test_an_xlsx_log_in_the_documented_format(tmp_path):
     result = calibrate(tmp_path, small_log(), name="log.xlsx")
     assert result.exit_code == 0, result.output
@@ -37,6 +38,7 @@ def test_an_xlsx_log_in_the_documented_format(tmp_path):
     assert (tmp_path / "out" / "calibrated.yaml").read_text().startswith("# Calibrated by servsim")
 
 
+@pytest.mark.integration
 def test_a_column_mapping_with_units_codes_and_a_constant(tmp_path):
     log = small_log()
     export = pd.DataFrame({"Start": pd.to_datetime(log["arrival_time"]).dt.strftime("%d/%m/%Y %H:%M"),

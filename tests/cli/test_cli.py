@@ -127,6 +127,7 @@ def test_run_json_has_stable_keys():
     assert out["kpis"]["service_level"]["ci_low"] <= out["kpis"]["service_level"]["ci_high"]
 
 
+@pytest.mark.integration
 def test_run_set_changes_the_results_but_not_the_customers():
     base = ok_json("run", BENCHMARK, *SHORT)["kpis"]
     more = ok_json("run", BENCHMARK, *SHORT, "--set", "agents.agents.staffing=12")["kpis"]
@@ -190,6 +191,7 @@ def test_erlang_target_sl_returns_the_fewest_agents_reaching_it():
     assert one_fewer["service_level_offered"] < 0.8
 
 
+@pytest.mark.integration
 def test_erlang_simulate_json_puts_analytic_beside_simulated_intervals():
     out = ok_json(*ERLANG_9, "--agents", 9, "--simulate", "--horizon", "20h", "--replications", 3)
     assert set(out) == {"analytic", "simulated"}
@@ -246,6 +248,7 @@ def test_a_valid_scenario_with_a_tiny_horizon_does_not_crash():
 # --- the installed console script --------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_console_script_runs_and_prints_json():
     proc = servsim("run", BENCHMARK, *SHORT, "--json")
     assert proc.returncode == 0, proc.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import pandas as pd
 import yaml
 from click.testing import CliRunner
@@ -19,6 +20,7 @@ def test_units_of_result_columns():
     assert unit("service_level_mean") == "share 0-1" and unit("asa_seconds_ci_low") == "s"
 
 
+@pytest.mark.integration
 def test_run_out_writes_a_workbook_with_units_in_the_headers(tmp_path):
     data = phone_scenario()
     data["output"] = {"contacts": True}
@@ -36,6 +38,7 @@ def test_run_out_writes_a_workbook_with_units_in_the_headers(tmp_path):
     assert "results.xlsx" in (tmp_path / "out" / "manifest.json").read_text()
 
 
+@pytest.mark.integration
 def test_a_sweep_writes_a_workbook_with_summary_and_differences(tmp_path):
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(phone_scenario(horizon="2h")))
     (tmp_path / "e.yaml").write_text(yaml.safe_dump({"base": "s.yaml", "replications": 2,

@@ -3,6 +3,7 @@ numpy integers went through ``json.dumps(default=str)`` as strings and the summa
 
 from __future__ import annotations
 
+import pytest
 import json
 
 import pandas as pd
@@ -15,6 +16,7 @@ from sim.kpis import REGISTRY
 PER_CHANNEL = ["phone_offered", "phone_service_level", "phone_asa_seconds", "phone_abandon_rate"]
 
 
+@pytest.mark.integration
 def test_a_sweep_listing_per_channel_kpis_finishes_with_numbers_everywhere(tmp_path):
     (tmp_path / "base.yaml").write_text(yaml.safe_dump(phone_scenario(horizon="2h")))
     experiment = {"base": "base.yaml", "grid": {"agents.team.staffing": [8, 10]}, "replications": 2,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 import pandas as pd
 import yaml
 from click.testing import CliRunner
@@ -25,6 +26,7 @@ def invoke(*args: object):
     return result
 
 
+@pytest.mark.integration
 def test_run_and_the_executors_keep_identical_tables_of_the_same_runs():
     scenario = validate(Scenario, SCENARIO, "test")
     results = sim.run(scenario)
@@ -42,6 +44,7 @@ def test_run_and_the_executors_keep_identical_tables_of_the_same_runs():
     pd.testing.assert_frame_equal(results.runs.drop(columns="replication"), pd.DataFrame([o.kpis for o in outcomes]))
 
 
+@pytest.mark.integration
 def test_report_reads_a_run_directory_as_a_sweep_of_one(tmp_path):
     path = tmp_path / "line.yaml"
     path.write_text(yaml.safe_dump(SCENARIO))

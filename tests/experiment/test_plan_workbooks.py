@@ -4,6 +4,7 @@ headers; listed in the manifest."""
 
 from __future__ import annotations
 
+import pytest
 import io
 import json
 import re
@@ -71,6 +72,7 @@ SHIFTS = {"day": {"start": {"earliest": "06:00", "latest": "12:00", "step": "1h"
                   "breaks": [{"name": "lunch", "duration": "30min", "paid": False, "window": ["3.5h", "4.5h"]}]}}
 
 
+@pytest.mark.integration
 def test_schedule_writes_a_workbook_of_its_csvs_with_a_summary(tmp_path):
     req = write_requirement(tmp_path / "req.csv", [[11 if 12 <= k < 40 else 0 for k in range(48)]], 30)
     shifts = write_shifts(tmp_path / "shifts.yaml", SHIFTS)

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.integration  # real subprocesses, sweeps and reports: the integration tier
+
 SCRIPT = f"""
 import sim
 plan = sim.load_experiment({str(ROOT / "experiments" / "shift_plans.yaml")!r}, ["horizon=1d"], replications=2)

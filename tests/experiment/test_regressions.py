@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import math
 
 import pandas as pd
@@ -30,6 +31,7 @@ def test_a_kpi_undefined_in_another_scenario_keeps_its_row():
     assert set(diffs.index) == {0, 1} and math.isnan(diffs.loc[1, "diff_mean"])
 
 
+@pytest.mark.integration
 def test_sweep_with_no_agents_in_one_scenario_and_an_empty_output_section(tmp_path):
     base = phone_scenario(horizon="2h", output=None)
     (tmp_path / "base.yaml").write_text(yaml.safe_dump(base))

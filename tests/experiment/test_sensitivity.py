@@ -14,6 +14,8 @@ from sim.cli import cli
 from sim.experiment import sensitivity as sens
 from sim.experiment.spec import load_experiment
 
+pytestmark = pytest.mark.integration  # real subprocesses, sweeps and reports: the integration tier
+
 # A four-hour phone line with the behavioural model on: 2 calls a minute, 4 min handling, 9 agents.
 BASE = {"name": "tiny phone line", "horizon": "4h", "interval": "1h",
         "channels": {"phone": {"arrivals": {"rate": "2/min"},

@@ -11,6 +11,8 @@ import pytest
 import sim
 from sim.experiment.spec import run_specs
 
+pytestmark = pytest.mark.integration  # real subprocesses, sweeps and reports: the integration tier
+
 ROOT = Path(__file__).resolve().parents[2]
 EXPERIMENTS = sorted((ROOT / "experiments").glob("*.yaml"))
 

@@ -27,6 +27,8 @@ from sim.cli import cli
 from sim.errors import InputError
 from helpers import phone_scenario
 
+pytestmark = pytest.mark.integration  # real subprocesses, sweeps and reports: the integration tier
+
 # Waits on subprocesses only catch a hang: a loaded machine (CI shares 2 cores) can take many minutes for
 # what takes seconds when idle, and a test must never fail by chance.
 WAIT_LIMIT = 3600

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import json
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.integration
 def test_schedule_benchmark_reports_size_bound_and_gap():
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_schedule.py"), "--smoke", "--json"],
                          capture_output=True, text=True, timeout=3600)

@@ -62,6 +62,7 @@ def instances(draw):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(instances())
+@pytest.mark.integration
 def test_coverage_csv_is_consistent_with_shifts_csv(tmp_path, instance):
     types, demand, soft = instance
     req = write_requirement(tmp_path / "req.csv", demand, 30)

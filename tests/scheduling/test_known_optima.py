@@ -82,6 +82,7 @@ def days_off_bound(demand: list[int]) -> int:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.integers(0, 4), min_size=7, max_size=7).filter(any))
+@pytest.mark.integration
 def test_days_off_tours_reach_the_brute_force_optimum_and_the_closed_form_bound(tmp_path, demand):
     plan = solve(tmp_path, _daily(demand), 480, TOUR, labels=WEEK, objective="headcount")
     best = days_off_brute_force(demand)
@@ -189,6 +190,7 @@ LUNCH_SPLIT = (  # found by hypothesis: one agent's lunch, counted as a fraction
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(tiny_instances())
 @example(LUNCH_SPLIT)
+@pytest.mark.integration
 def test_tiny_instances_match_exhaustive_enumeration(tmp_path, instance):
     types, demand, soft = instance
     if len(explicit_columns(types)) > 6:  # keep the enumeration small

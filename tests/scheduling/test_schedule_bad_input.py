@@ -154,6 +154,7 @@ def test_evaluate_with_a_group_the_scenario_lacks(tmp_path):
     assert_one_clean_error(result, out, "sc.yaml", "agents", "team")
 
 
+@pytest.mark.integration
 def test_console_script_bad_input_exits_2_with_one_line_on_stderr(tmp_path):
     write_requirement(tmp_path / "req.csv", BUSY, 30)
     write_shifts(tmp_path / "shifts.yaml", {"long": {"start": "08:00", "length": "30h"}})

@@ -18,6 +18,8 @@ from sim.config.loader import load_config
 from sim.scheduling.evaluate import evaluate, refined_requirement, schedule_to_scenario
 from sim.scheduling.requirement import read_requirement
 
+pytestmark = pytest.mark.integration  # real subprocesses, sweeps and reports: the integration tier
+
 SHIFTS = {"day": {"start": {"earliest": "06:00", "latest": "12:00", "step": "1h"}, "length": "8h",
                   "cost_per_shift": 1,
                   "breaks": [{"name": "rest", "duration": "15min", "paid": True, "window": ["2h", "3h"]},

@@ -16,6 +16,8 @@ from sim.cli import cli
 from sim.plots.schedule import coverage_chart, evaluation_chart, gantt_chart
 from sim.scheduling.spec import load_shifts
 
+pytestmark = pytest.mark.integration  # real subprocesses, sweeps and reports: the integration tier
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "configs" / "schedules"
 SHIFT_FILES = sorted(EXAMPLES.glob("*.yaml"))

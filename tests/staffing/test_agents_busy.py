@@ -18,6 +18,7 @@ from sim.config.loader import validate
 from sim.config.schema import Scenario
 
 
+@pytest.mark.integration
 def test_agents_busy_is_occupancy_times_agents_and_obeys_littles_law():
     scenario = validate(Scenario, phone_scenario(horizon="2d", warmup="2h"), "test")
     results = sim.run(scenario, replications=6, seed=3)

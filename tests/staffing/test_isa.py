@@ -141,6 +141,7 @@ def check_isa(replications: int, seed: int):
     return plan, star, clear, exact
 
 
+@pytest.mark.integration
 def test_isa_lands_on_the_closed_form_fixed_point():
     plan, star, clear, exact = check_isa(replications=24, seed=5)
     assert exact.max() - exact.min() < 0.2  # time-stable against SIPP's swing (the test above)

@@ -37,6 +37,7 @@ def queue_data(volume: float = 480) -> dict:
     return data
 
 
+@pytest.mark.integration
 def test_the_plan_meets_the_target_and_servsim_run_shows_the_same_runs():
     source = queue_data()
     scenario = validate(Scenario, source, "test")
@@ -60,6 +61,7 @@ def journey_scenario() -> Scenario:
     return validate(Scenario, data, "test")
 
 
+@pytest.mark.integration
 def test_the_simulated_plan_staffs_for_the_load_the_journey_creates():
     scenario = journey_scenario()
     mol = staff(scenario, Request(method="mol", target_sl=TARGET)).requirements()

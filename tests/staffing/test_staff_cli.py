@@ -39,6 +39,7 @@ def assert_one_clean_error(result, names: str) -> None:
     assert names in result.output, result.output
 
 
+@pytest.mark.integration
 def test_staff_writes_the_table_the_chart_the_manifest_and_a_runnable_scenario(tmp_path):
     out, plan = tmp_path / "out", tmp_path / "plan.yaml"
     result = invoke("staff", PHONE_LINE, "--shrinkage", 0.3, "--out", out, "--write-scenario", plan, "--json")
@@ -61,6 +62,7 @@ def test_staff_writes_the_table_the_chart_the_manifest_and_a_runnable_scenario(t
     assert json.loads(ran.stdout)["kpis"]["service_level"]["mean"] > 0.8
 
 
+@pytest.mark.integration
 def test_staff_prints_the_grid_and_the_totals(tmp_path):
     result = invoke("staff", PHONE_LINE, "--method", "sipp", "--out", tmp_path / "o")
     assert result.exit_code == 0, result.output
@@ -69,6 +71,7 @@ def test_staff_prints_the_grid_and_the_totals(tmp_path):
     assert "requirements:" in result.output
 
 
+@pytest.mark.integration
 def test_a_rerun_may_replace_its_own_outputs_but_nothing_else(tmp_path):
     out, plan = tmp_path / "out", tmp_path / "plan.yaml"
     for _ in range(2):
@@ -142,6 +145,7 @@ def test_isa_refuses_a_channel_shared_by_groups_and_email():
     assert_one_clean_error(invoke("staff", CENTRE, "--method", "isa", "--channel", "email"), "backlog")
 
 
+@pytest.mark.integration
 def test_console_script_exits_2_with_one_line_on_bad_input(tmp_path):
     """The installed command itself, where a traceback would really reach the user."""
     bad = subprocess.run([str(SERVSIM), "staff", str(PHONE_LINE), "--shrinkage", "1", "--out", str(tmp_path / "o")],

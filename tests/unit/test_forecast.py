@@ -30,6 +30,7 @@ def test_accuracy_by_hand():
     assert result == pytest.approx({"wape": 1 / 3, "mape": 0.4, "bias": 1 / 15})
 
 
+@pytest.mark.integration
 def test_a_strictly_weekly_history_is_forecast_exactly_by_both_methods():
     series = weekly_series(6)
     for method in (naive, ets):
@@ -39,6 +40,7 @@ def test_a_strictly_weekly_history_is_forecast_exactly_by_both_methods():
     assert naive(series, INTERVAL, 7, (0.8,)).daily["volume_p80"].tolist() == WEEK.sum(axis=1).tolist()
 
 
+@pytest.mark.integration
 def test_holdout_accuracy_and_a_forecast_that_starts_on_a_monday():
     series = weekly_series(6).iloc[:-8]  # ends on a Friday evening
     result = forecast_channel(series, "phone", INTERVAL, 14, 14, (0.5, 0.8))
@@ -56,6 +58,7 @@ def write_history(tmp_path, series: pd.Series, name: str = "history.csv"):
     return path
 
 
+@pytest.mark.integration
 def test_forecast_cli_writes_a_volumes_file_a_scenario_can_name(tmp_path):
     path = write_history(tmp_path, weekly_series(6), "history.xlsx")
     result = CliRunner().invoke(cli, ["forecast", str(path), "--horizon", "2w", "--out", str(tmp_path / "fc")])
@@ -101,6 +104,7 @@ def test_duplicated_and_negative_rows_are_errors(tmp_path):
         read_history(tmp_path / "h.csv")
 
 
+@pytest.mark.integration
 def test_forecast_writes_a_self_contained_html_page_with_the_holdout_accuracy_table(tmp_path):
     import re
 
