@@ -1,4 +1,4 @@
-"""Callbacks (virtual hold), docs/model.md section 2.4: when a caller is offered a call back, and what a virtual
+"""Callbacks (virtual hold), docs/model.md section 2.3: when a caller is offered a call back, and what a virtual
 wait and a missed call back do to the customer's frustration. Pure functions of the settings."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Callbacks (virtual hold) as a lever (docs/model.md section 2.4): a caller facing a long expected wait is offered
+"""Callbacks (virtual hold) as a lever (docs/model.md section 2.3): a caller facing a long expected wait is offered
 a call back and keeps the place in the queue without holding. Off (left out) means today's model: every caller
 holds."""
 

@@ -1,4 +1,4 @@
-"""Callbacks (virtual hold) at the centre (docs/model.md section 2.4): a caller who must queue is offered a call
+"""Callbacks (virtual hold) at the centre (docs/model.md section 2.3): a caller who must queue is offered a call
 back when the expected wait exceeds the threshold; one who accepts keeps the place without holding (no patience
 clock), and when it comes up the agent dials: the customer is reached (served as any call, the agent's time longer
 by the dial) or not (a missed call back: the customer calls again later or gives up).
@@ -106,8 +106,10 @@ class CallbackDesk:
         if centre.active:
             journey = centre.journey
             journey.customer.waited(contact, rules.felt_wait(contact.wait, rule.felt))
+            ep = contact.episode
+            assert ep is not None, "every contact has its episode from arrival (started)"
             if journey.customer.fr is not None:
-                contact.episode.raise_by(rule.missed_frustration)
+                ep.raise_by(rule.missed_frustration)
             if self._u(f"{channel}.recall") < rule.recall:  # a call due after the run: the episode stays open (15.3)
                 journey.followups.schedule(contact, channel, REDIAL,
                                            journey.followups.delay("callback_recall", rule.recall_after))
