@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from helpers import assert_same_tables, day_tables
@@ -24,10 +25,11 @@ CENTRE = ROOT / "configs" / "service_centre.yaml"
 HANDLE = 300.0  # the one-agent line's fixed handle time (s)
 
 
-def one_agent(callbacks: dict | None, patience: str = "30s") -> Scenario:
+def one_agent(callbacks: dict | None, patience: str = "30s", behaviour: bool = True) -> Scenario:
     """One agent answering 14 calls an hour of exactly 5 min (load 1.17: a queue most of the day), callers
-    hanging up after exactly ``patience`` unless held for a call back; no redials; exhaustion, resolution
-    and frustration on arrival off, so every answered call takes the agent exactly 300 s (+ the dial)."""
+    hanging up after exactly ``patience`` unless held for a call back; no redials; resolution, exhaustion and
+    frustration on arrival off (``behaviour=False``: the whole behaviour model, so every answered call takes the
+    agent exactly 300 s, + the dial)."""
     phone = {"arrivals": {"rate": "14/h"}, "handle_time": {"dist": "fixed", "value": "5min"},
              "patience": {"dist": "fixed", "value": patience}, "redial": None}
     if callbacks is not None:
@@ -36,7 +38,7 @@ def one_agent(callbacks: dict | None, patience: str = "30s") -> Scenario:
         "horizon": "1d", "interval": "30min", "channels": {"phone": phone},
         "agents": {"team": {"staffing": 1}},
         "behaviour": {"resolution": {"enabled": False}, "exhaustion": {"enabled": False},
-                      "frustration": {"angry_share": 0.0}},
+                      "frustration": {"angry_share": 0.0}} if behaviour else "off",
         "output": {"contacts": True, "trace": True},
     })
 
@@ -49,16 +51,18 @@ def totals(output) -> pd.Series:
 def test_held_callers_never_hang_up_and_the_agent_dials_each_call_back():
     """offer_above 0 s, everyone accepting, nobody missed: every caller who queues is offered (the expected wait
     of a queued caller is at least one handle time, 300 s > 0) and held, so nobody abandons although patience is
-    30 s; each call back takes the agent 300 s + the 30 s dial, a call answered at once 300 s."""
-    out = simulate(one_agent({"offer_above": "0s", "take_up": 1.0, "missed": 0.0, "dial": "30s"}), 0, 3)
+    30 s; each call back takes the agent 300 s + the 30 s dial, a call answered at once 300 s (behaviour off:
+    callbacks are the engine's, they work without it)."""
+    out = simulate(one_agent({"offer_above": "0s", "take_up": 1.0, "missed": 0.0, "dial": "30s"},
+                             behaviour=False), 0, 3)
     n = totals(out)
     assert n["callbacks_offered"] == n["callbacks_accepted"] == n["delayed"] > 100
     assert n["abandoned"] == 0 and n["callbacks_missed"] == 0
     answered = out.contacts[out.contacts["outcome"] == "answered"]
     called_back = answered["wait_seconds"] > 0
-    assert (answered.loc[called_back, "handle_seconds"] == pytest.approx(HANDLE + 30.0))
-    assert (answered.loc[~called_back, "handle_seconds"] == pytest.approx(HANDLE))
-    without = totals(simulate(one_agent(None), 0, 3))
+    assert np.allclose(answered.loc[called_back, "handle_seconds"], HANDLE + 30.0)
+    assert np.allclose(answered.loc[~called_back, "handle_seconds"], HANDLE)
+    without = totals(simulate(one_agent(None, behaviour=False), 0, 3))
     assert without["abandoned"] > 100  # the same callers holding: most of those who queue hang up after 30 s
 
 
@@ -102,9 +106,13 @@ def test_missed_customers_who_call_again_are_redials():
 REPLICATIONS, SEED = 4, 2026
 
 
-def busy(callbacks: tuple[tuple[str, object], ...] | None) -> Scenario:
-    phone = {"arrivals": {"rate": "100/h"}, "handle_time": {"dist": "exponential", "mean": "5min"},
-             "patience": {"dist": "exponential", "mean": "3min"}}
+def busy(callbacks: tuple[tuple[str, object], ...] | None, holding: bool = True) -> Scenario:
+    """The busy line; ``holding=False``: nobody hangs up (patience none, no redials), so the queue is the same
+    with callbacks or without and only how the wait feels differs."""
+    phone: dict = {"arrivals": {"rate": "100/h"}, "handle_time": {"dist": "exponential", "mean": "5min"},
+                   "patience": {"dist": "exponential", "mean": "3min"} if holding else "none"}
+    if not holding:
+        phone["redial"] = None
     if callbacks is not None:
         phone["callbacks"] = dict(callbacks)
     return Scenario.model_validate({
@@ -114,40 +122,51 @@ def busy(callbacks: tuple[tuple[str, object], ...] | None) -> Scenario:
 
 
 @cache
-def runs(callbacks: tuple[tuple[str, object], ...] | None = None) -> pd.DataFrame:
-    return sim.run(busy(callbacks), REPLICATIONS, SEED).runs
+def runs(callbacks: tuple[tuple[str, object], ...] | None = None, holding: bool = True) -> pd.DataFrame:
+    return sim.run(busy(callbacks, holding), REPLICATIONS, SEED).runs
 
 
-def difference(kpi: str, low, high) -> pd.Series:
-    return runs(high)[kpi] - runs(low)[kpi]
+def difference(kpi: str, low, high, holding: bool = True) -> pd.Series:
+    return runs(high, holding)[kpi] - runs(low, holding)[kpi]
 
 
-OFFER = (("offer_above", "60s"), ("dial", "5s"), ("missed", 0.0))  # the mechanism alone: a short dial, no misses
+DEFAULTS = (("offer_above", "60s"),)
 
 
-@pytest.mark.parametrize("kpi", ["abandon_rate", "frustration_mean"])
-def test_callbacks_offered_above_a_minute_cut_abandonment_and_frustration(kpi):
-    """Those who accept cannot hang up and feel a fifth of their wait: fewer abandon, and less frustrated."""
-    assert (difference(kpi, None, OFFER) < 0).all(), kpi
+def test_callbacks_offered_above_a_minute_cut_abandonment():
+    """Those who accept (37% of those offered) cannot hang up; with a short dial (5 s) and no misses the load
+    they add is small, so fewer callers abandon."""
+    assert (difference("abandon_rate", None, DEFAULTS + (("dial", "5s"), ("missed", 0.0))) < 0).all()
 
 
-@pytest.mark.parametrize("kpi,sign", [("frustration_mean", +1), ("csat_mean", -1)])
-def test_more_missed_call_backs_make_customers_more_frustrated_and_less_satisfied(kpi, sign):
-    """A missed call back adds 0.2 frustration (and the call again 0.05 more): a higher miss share, worse."""
-    defaults = (("offer_above", "60s"),)
-    assert (sign * difference(kpi, defaults, defaults + (("missed", 0.6),)) > 0).all(), kpi
+@pytest.mark.parametrize("kpi,sign", [("frustration_mean", -1), ("csat_mean", +1)])
+def test_the_same_wait_on_virtual_hold_frustrates_less(kpi, sign):
+    """Nobody hangs up either way, so the queue is the same (but for a 1 s dial); those who accept feel a fifth of
+    their wait: remembered frustration falls and CSAT rises. (Where callers hang up, keeping the accepted ones
+    in the queue also lengthens the others' waits, and the sum of the two need not fall.)"""
+    offer = DEFAULTS + (("dial", "1s"), ("missed", 0.0))
+    assert (sign * difference(kpi, None, offer, holding=False) > 0).all(), kpi
+
+
+@pytest.mark.parametrize("kpi", ["frustration_mean", "defection_rate"])
+def test_more_missed_call_backs_make_customers_more_frustrated_and_more_likely_to_leave(kpi):
+    """A missed call back adds 0.2 frustration (a call again 0.05 more and a second wait), and half of those missed
+    give up unresolved: with 80% missed instead of 7%, frustration and defection over every episode rise. (CSAT of
+    served callers does not fall: the unreached leave the served, and each miss frees the agent's call for those
+    holding, which raises their service level: why the test reads defection, over served and given up alike.)"""
+    assert (difference(kpi, DEFAULTS, DEFAULTS + (("missed", 0.8),)) > 0).all(), kpi
 
 
 def test_when_most_call_backs_miss_callbacks_frustrate_more_than_holding():
-    """The flip: with 80% of call backs missed, each accepted caller most likely gets 0.2 from the broken promise
-    (more than the wait they were spared: a fifth of it is still felt) and waits again on the call again."""
-    assert (difference("frustration_mean", None, (("offer_above", "60s"), ("missed", 0.8))) > 0).all()
+    """The flip: with 80% of call backs missed, an accepted caller most likely gets the broken promise's 0.2 (more
+    than the held wait spared, of which a fifth is still felt) and waits again on the call again."""
+    assert (difference("frustration_mean", None, DEFAULTS + (("missed", 0.8),)) > 0).all()
 
 
 def test_a_long_dial_costs_the_callers_who_hold_service_level():
     """The flip on the agents' side: a 5 min dial doubles the agent time of every call back, so the line
     answers fewer within 20 s than with no callbacks at all."""
-    assert (difference("service_level", None, (("offer_above", "60s"), ("dial", "5min"))) < 0).all()
+    assert (difference("service_level", None, DEFAULTS + (("dial", "5min"),)) < 0).all()
 
 
 # --- off means off ---------------------------------------------------------------------------------------------
