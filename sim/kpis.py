@@ -86,6 +86,12 @@ _BASE = (
     _k("repeat_rate", "repeat contacts for an unresolved issue (including email chasers) / offered",
        "Repeat contacts (of offered)", "share", LOWER),
     _k("redial_rate", "redials / abandoned contacts", "Redials (of abandoned)", "share", LOWER),
+    _k("callbacks_offered", "callers who had to queue with an expected wait above the callback threshold and were "
+       "offered a call back (channels.phone.callbacks)", "Callbacks offered", "count"),
+    _k("callbacks_accepted", "callbacks offered and accepted: the caller kept the place without holding",
+       "Callbacks accepted", "count"),
+    _k("callbacks_missed", "accepted callbacks whose call back did not reach the customer (each also counted "
+       "abandoned)", "Callbacks missed", "count", LOWER),
     _k("channel_switch_rate", "contacts on another channel than their episode's first / offered",
        "Channel switches (of offered)", "share", LOWER),
     _k("frustration_mean", "remembered (peak-end) frustration of contacts that ended, 0-1",

@@ -52,6 +52,8 @@ def kpis_from_sums(sums: pd.DataFrame, definition: str) -> pd.DataFrame:
         out["repeat_rate"] = s["repeats"] / s["offered"]
         out["redial_rate"] = s["redials"] / s["abandoned"]
         out["channel_switch_rate"] = s["switches"] / s["offered"]
+        for name in ("callbacks_offered", "callbacks_accepted", "callbacks_missed"):
+            out[name] = s[name]
         out["frustration_mean"] = s["frustration_sum"] / s["frustrated_n"]
         out["frustration_peak_mean"] = s["frustration_peak_sum"] / s["frustrated_n"]
         out["csat_mean"] = s["csat_sum"] / s["rated"]

@@ -42,6 +42,9 @@ COUNT_FIELDS = (
     "detractors",  # ... in the detractor bucket (recommend 0-6)
     "surveyed",  # ... who answered the post-contact survey
     "episodes",  # episodes that ended here: served with no repeat to come, or given up (balked, abandoned for good)
+    "callbacks_offered",  # callers offered a call back (expected wait above the threshold)
+    "callbacks_accepted",  # ... who accepted it (kept their place without holding)
+    "callbacks_missed",  # ... whose call back did not reach them (ended as abandoned)
 )
 SUM_FIELDS = (
     "wait_answered_sum",  # seconds waited by answered contacts

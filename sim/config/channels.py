@@ -8,6 +8,7 @@ import numpy as np
 from pydantic import BeforeValidator, Field, model_validator
 
 from sim.config.behaviour import _lognormal_by_median
+from sim.config.callbacks import Callbacks
 from sim.config.closing import Closing
 from sim.config.distributions import HandleTime, NoDuration, Patience, patience_shorthand
 from sim.config.email_policy import EmailPolicy
@@ -133,6 +134,7 @@ class Phone(Channel):
     redial: Redial | None = Redial()
     queue_position_info: bool = False  # patience x 2 and perceived wait x 0.8 when announced
     closing: Closing | None = None  # hours to the minute, a closed message, the queue at closing (closing.py)
+    callbacks: Callbacks | None = None  # virtual hold: a call back instead of holding (callbacks.py)
 
 
 class Chaser(_Section):

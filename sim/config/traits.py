@@ -22,13 +22,14 @@ class ChannelTraits:
     held_after_closing: bool  # those already waiting at closing time are still served
     overtaking_visible: bool  # waiting customers see later, higher-priority customers served first
     concurrency: int = 1  # contacts one agent serves at a time
+    virtual_hold: bool = False  # a caller may leave the line and keep the place: an agent calls back (callbacks)
 
 
 TRAITS: dict[str, ChannelTraits] = {
     "walk_in": ChannelTraits("walk-in", live=True, backlog=False, abandons=True, balks=True, redials=False,
                              chased_on=None, held_after_closing=True, overtaking_visible=True),
     "phone": ChannelTraits("phone", live=True, backlog=False, abandons=True, balks=False, redials=True,
-                           chased_on=None, held_after_closing=False, overtaking_visible=False),
+                           chased_on=None, held_after_closing=False, overtaking_visible=False, virtual_hold=True),
     "email": ChannelTraits("email", live=False, backlog=True, abandons=False, balks=False, redials=False,
                            chased_on="phone", held_after_closing=False, overtaking_visible=False),
 }

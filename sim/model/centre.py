@@ -17,6 +17,7 @@ import simpy
 from sim.config.schema import Scenario
 from sim.config.traits import TRAITS
 from sim.model.agents import Group, Roster, plan_levels
+from sim.model.callbacks import CallbackDesk
 from sim.model.closing import ClosingDesk
 from sim.model.contact import DELAYED, GONE, SERVING, SHORT, WAITING, WITHIN, Contact
 from sim.model.customers import CustomerBase
@@ -75,6 +76,8 @@ class Centre:
         for group in self.groups:  # named shift lines replace the group's staffing per interval
             if group.spec.lines is not None:
                 group.crew = Crew(self, group, scenario)
+        wanted = CallbackDesk.wanted(scenario, self.channels)
+        self.callbacks = CallbackDesk(scenario, self, draws.streams) if wanted else None
 
     # --- what the journey may ask (``journey.CentrePort``) ----------------------------------------------------
 
@@ -347,7 +350,8 @@ class Centre:
         self.bump(contact.channel, 1, now)
         if contact.segment == 0:
             contact.flags |= DELAYED
-            if contact.patience != INF and self.abandons[contact.channel]:
+            held = self.callbacks is not None and self.callbacks.offer(contact)  # virtual hold: no patience clock
+            if not held and contact.patience != INF and self.abandons[contact.channel]:
                 self.env.timeout(contact.patience, contact).callbacks.append(self._on_abandon)
             if self.active:
                 self.journey.queued(contact, now)
@@ -369,6 +373,8 @@ class Centre:
         self.levels.handled[self._handled_at + group.index] += 1
         contact.group, contact.agent = group.index, agent
         self.roster.serving[agent] = contact
+        if self.callbacks is not None and self.callbacks.call_back(agent, group, contact, wait, now):
+            return  # a call back: the agent dials (the desk runs it to its end)
         if self.active:
             busy = self.journey.served(agent, group, contact, wait, now) + contact.acw
         else:

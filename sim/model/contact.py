@@ -13,6 +13,7 @@ FIRST, REPEAT, REDIAL, CHASER = 0, 1, 2, 3  # Contact.kind: what brought the cus
 RESOLVED, UNRESOLVED, TRANSFER, CONTINUED = 0, 1, 2, 3  # Contact.result of a service; CONTINUED: back later
 # Contact.flags, one bit each
 DELAYED, WITHIN, SHORT, TRANSFERRED, FINISHED, SOLVED, SWITCHED = (1 << i for i in range(7))
+OFFERED, CALLED_BACK, MISSED = 1 << 7, 1 << 8, 1 << 9  # a callback offered, accepted, not reached (callbacks)
 
 
 class Contact:

@@ -17,9 +17,12 @@ import pandas as pd
 from sim.behaviour import satisfaction as outcomes
 from sim.config.schema import Scenario
 from sim.model.contact import (
+    CALLED_BACK,
     CHASER,
     DELAYED,
     FINISHED,
+    MISSED,
+    OFFERED,
     REDIAL,
     REPEAT,
     SHORT,
@@ -241,6 +244,9 @@ class Scoring:
         put("redials", kind == REDIAL)
         put("chasers", kind == CHASER)
         put("switches", flag(SWITCHED))
+        put("callbacks_offered", flag(OFFERED))
+        put("callbacks_accepted", flag(CALLED_BACK))
+        put("callbacks_missed", flag(MISSED))
         put("wait_answered_sum", np.where(answered, rows["wait"], 0.0))
         put("wait_abandoned_sum", np.where(abandoned, rows["wait"], 0.0))
         put("handle_sum", np.where(answered, rows["busy"], 0.0))

@@ -1,7 +1,8 @@
 """An optional event trace for debugging: one line per event (time, event, contact, channel, agent).
 
 Off by default (``output.trace: true`` switches it on); the engine then calls ``event`` at each arrival,
-queueing, answer, transfer, end, abandonment, balk and follow-up. Contacts are numbered in the order
+queueing, answer, transfer, end, abandonment, balk and follow-up (and, with callbacks, ``callback`` when the
+agent dials and ``callback_missed`` when the dial does not reach the customer). Contacts are numbered in the order
 the trace first sees them.
 """
 
