@@ -236,6 +236,7 @@ def test_customer_money_and_weekly_charts_are_titled_and_labelled(weeks_sweep):
     assert "EUR" in figures[5].axes[0].get_ylabel()
 
 
+@pytest.mark.integration
 def test_intraday_draws_live_channels_apart_from_the_email_backlog(weeks_sweep):
     fig = intraday(weeks_sweep.intervals, 0, 20.0, target=0.8, name="base", thresholds={"walk_in": 300.0})
     offered, level, queue, backlog = fig.axes[:4]
@@ -287,6 +288,7 @@ def test_frustration_bins_are_named_from_their_lower_edges():
     assert frustration_bin_labels() == ["0-0.1", "0.1-0.2", "0.2-0.3", "0.3-0.4", "0.4-0.6", "0.6 or more"]
 
 
+@pytest.mark.integration
 def test_money_and_customer_kpis_have_units_and_a_direction(weeks_sweep):
     assert kpi_label("cost_per_contact") == "Cost per contact (EUR)"
     assert kpi_label("net_value", "USD") == "Net value (USD)"

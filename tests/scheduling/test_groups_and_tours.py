@@ -150,6 +150,7 @@ def test_group_option_schedules_one_group_with_its_types(tmp_path):
     assert summary["objective_value"] == pytest.approx(120) and "groups" not in summary
 
 
+@pytest.mark.integration
 def test_charts_are_drawn_per_group(tmp_path):
     result, out = run(tmp_path)
     assert result.exit_code == 0, result.output
@@ -199,6 +200,7 @@ def test_refine_with_several_groups_asks_for_one(tmp_path):
     assert_one_clean_error(result, out, "--refine", "--group")
 
 
+@pytest.mark.integration
 def test_evaluate_staffs_every_group_and_reports_each(tmp_path):
     """--evaluate with two groups: scenario.yaml gives both their own schedule's shift lines, and each group gets
     its simulated intervals (the same replications, common random numbers)."""
@@ -222,6 +224,7 @@ def test_evaluate_staffs_every_group_and_reports_each(tmp_path):
     assert set(evaluation["group"]) == {"a", "b"}
 
 
+@pytest.mark.integration
 def test_the_shipped_two_team_example_is_what_its_script_writes_and_covers_both_groups(tmp_path):
     import importlib.util
     from pathlib import Path
