@@ -36,7 +36,8 @@ DEFINITIONS = ["offered", "answered", "offered_excl_short_abandons"]
 @click.option("--shrinkage", type=float, help="Share of paid time off the floor, e.g. 0.3 (gross = net / (1 - s)).")
 @click.option("--shrinkage-file", type=click.Path(dir_okay=False, path_type=Path),
               help="CSV: weekday,interval_start,shrinkage.")
-@click.option("--occupancy-cap", type=float, help="Occupancy at most, e.g. 0.85 (raises net to load / cap).")
+@click.option("--occupancy-cap", type=float,
+              help="Occupancy at most, e.g. 0.85 (formulas: net >= load / cap; simulate: each group's simulated one).")
 @click.option("--max-agents", type=click.IntRange(min=1), help="At most this many agents per group and interval.")
 @click.option("--replications", "-r", type=click.IntRange(min=2), help="Simulation methods: replications "
               "(default: the scenario's, at least 10; isa: at least 40).")

@@ -52,6 +52,7 @@ class Problem:
     thresholds: dict[str, float]  # every configured channel (all are measured)
     definition: str
     max_agents: int | None = None
+    occupancy_cap: float | None = None  # each group's simulated occupancy at most this (per slot; per day for backlogs)
     slots: Slots = field(init=False)
     serves: dict[str, list[str]] = field(init=False)
     variable: dict[str, np.ndarray] = field(init=False)
@@ -90,6 +91,28 @@ class Problem:
             out[c] = miss
         return out
 
+    def crowded(self, m: Measurement, plan: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Per group, the slots where its simulated occupancy is above the cap (a backlog group: its whole day)."""
+        out = {g: np.zeros(self.slots.count, bool) for g in self.groups}
+        if self.occupancy_cap is None:
+            return out
+        for g in self.groups:
+            busy, cells = m.busy[g].mean(axis=0), self.variable[g] & (plan[g] > 0)
+            if self.daily(g):
+                days = self.units[self.serves[g][0]]
+                for day in np.unique(days[cells]):
+                    whole = cells & (days == day)
+                    out[g][whole] = busy[whole].sum() > self.occupancy_cap * plan[g][whole].sum() + 1e-9
+            else:
+                out[g] = cells & (busy > self.occupancy_cap * plan[g] + 1e-9)
+        return out
+
+    def cap_floor(self, m: Measurement, group: str) -> np.ndarray:
+        """Per slot, the fewest agents that keep the group's occupancy under the cap at the measured busy time."""
+        if self.occupancy_cap is None:
+            return np.zeros(self.slots.count, int)
+        return np.ceil(m.busy[group].mean(axis=0) / self.occupancy_cap - 1e-9).astype(int)
+
     def unit_slots(self, channel: str, unit: int) -> np.ndarray:
         return self.units[channel] == unit
 
@@ -114,6 +137,7 @@ class Outcome:
     met: bool
     history: list[dict]
     missed: dict[str, np.ndarray] = field(default_factory=dict)  # per channel and unit
+    crowded: dict[str, np.ndarray] = field(default_factory=dict)  # per group and slot: occupancy above the cap
 
 
 @dataclass
@@ -161,19 +185,22 @@ def search(problem: Problem, start: dict[str, np.ndarray], runner: Runner, max_i
 
 
 def _misses_then_cost(outcome: Outcome) -> tuple[int, int]:
-    return int(sum(v.sum() for v in outcome.missed.values())), int(sum(v.sum() for v in outcome.plan.values()))
+    misses = sum(v.sum() for v in outcome.missed.values()) + sum(v.sum() for v in outcome.crowded.values())
+    return int(misses), int(sum(v.sum() for v in outcome.plan.values()))
 
 
 def _evaluate(problem: Problem, state: State, start, runner: Runner, history: list[dict]) -> Outcome:
     """Simulate the current plan and note what it missed."""
     outcomes = runner(runs.with_plan(problem.scenario, _spread(problem, state.plan, start)))
     m = measure(outcomes, problem.scenario, problem.slots, problem.thresholds, problem.definition, problem.groups)
-    missed = problem.missed(m)
-    n_missed = int(sum(v.sum() for v in missed.values()))
-    history.append({"iteration": len(history) + 1, "agent_slots": state.cost(), "units_missed": n_missed})
+    missed, crowded = problem.missed(m), problem.crowded(m, state.plan)
+    n_missed, n_crowded = int(sum(v.sum() for v in missed.values())), int(sum(v.sum() for v in crowded.values()))
+    history.append({"iteration": len(history) + 1, "agent_slots": state.cost(), "units_missed": n_missed,
+                    **({"slots_over_occupancy_cap": n_crowded} if problem.occupancy_cap is not None else {})})
     for channel, units in missed.items():
         state.streak[channel] = np.where(units, state.streak[channel] + 1, 0)
-    return Outcome({g: p.copy() for g, p in state.plan.items()}, outcomes, m, n_missed == 0, history, missed)
+    return Outcome({g: p.copy() for g, p in state.plan.items()}, outcomes, m, n_missed + n_crowded == 0, history,
+                   missed, crowded)
 
 
 def _keep_best(best: Outcome | None, last: Outcome, history: list[dict]) -> tuple[Outcome | None, bool]:
@@ -205,6 +232,7 @@ def _step(problem: Problem, state: State, last: Outcome, local) -> bool:
     """Repair the misses, or cut where there is room; False when there is nothing left to do."""
     if not last.met:
         changed = _repair(problem, state, last.missed, last.measurement, local)
+        changed |= _relieve(problem, state, last.crowded, last.measurement)
         state.removed = _nothing(problem)
         return changed
     state.removed = _propose(problem, state, last.measurement, local)
@@ -280,6 +308,21 @@ def _add(problem: Problem, state: State, channel: str, where: np.ndarray, candid
     return True
 
 
+def _relieve(problem: Problem, state: State, crowded: dict[str, np.ndarray], m: Measurement) -> bool:
+    """Raise each group where its occupancy is above the cap: to busy / cap per slot, or one agent over the whole
+    day for a backlog group; cuts may not take those agents again."""
+    changed = False
+    for g, cells in crowded.items():
+        if not cells.any():
+            continue
+        raised = state.plan[g] + 1 if problem.daily(g) else np.maximum(state.plan[g] + 1, problem.cap_floor(m, g))
+        state.plan[g][cells] = raised[cells] if problem.max_agents is None else np.minimum(raised[cells],
+                                                                                           problem.max_agents)
+        state.limit[g][cells] = 0
+        changed = True
+    return changed
+
+
 def _agents_on(problem: Problem, state: State, channel: str, j: int) -> int:
     return int(sum(state.plan[g][j] for g in problem.groups if channel in problem.serves[g]))
 
@@ -294,18 +337,23 @@ def _propose(problem: Problem, state: State, m: Measurement, local) -> dict[str,
         if not problem.daily(g):
             continue
         days = problem.units[problem.serves[g][0]]
+        busy = m.busy[g].mean(axis=0)
         for day in np.unique(days[problem.variable[g]]):
             whole = problem.variable[g] & (days == day)
-            if (free[g] | ~whole).all():
+            fits = problem.occupancy_cap is None or busy[whole].sum() <= problem.occupancy_cap * (
+                state.plan[g][whole] - 1).sum()
+            if (free[g] | ~whole).all() and fits:
                 out[g][whole] = 1
     hourly = [g for g in problem.groups if not problem.daily(g)]
     occupancy = {g: _occupancy(m, g, state.plan[g]) for g in hourly}
+    floor = {g: problem.cap_floor(m, g) for g in hourly}
     for j in range(problem.slots.count):
         rooms = {}
         for g in (g for g in hourly if free[g][j]):
             live = [c for c in problem.serves[g] if c not in BACKLOG]
             rooms[g] = 1 if local is None else min(
                 (local.room(m, c, j, _agents_on(problem, state, c, j)) for c in live), default=1)
+            rooms[g] = min(rooms[g], int(state.plan[g][j] - floor[g][j]))
         rooms = {g: r for g, r in rooms.items() if r > 0}
         if rooms:
             g = min(rooms, key=lambda x: occupancy[x][j])

@@ -134,7 +134,7 @@ def _isa(scenario, request, targets, sized, channels, groups, runner, meta) -> S
 
 def _simulate(scenario, request, targets, sized, channels, groups, runner, meta) -> Staffing:
     problem = search_method.Problem(scenario, targets, channels, groups, meta["thresholds"],
-                                    request.sl_definition(scenario), request.max_agents)
+                                    request.sl_definition(scenario), request.max_agents, request.occupancy_cap)
     start = {g: simulated.starting_plan(scenario, g, [s for s in sized if s.queue.group == g]) for g in groups}
 
     def measured(m: Measurement) -> dict[str, list]:
