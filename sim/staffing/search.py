@@ -12,7 +12,8 @@ searched interval by interval under common random numbers.
      local model sees, one group per interval (the least busy).
 3. Stop when nothing is left to cut, when a round saved less than ``CONVERGED``, or after the iteration
    limit; return the cheapest plan that met every target (or, if none did, the one with the fewest misses,
-   flagged).
+   flagged). With an occupancy cap, cuts never go below busy / cap, and the plan found is raised to it
+   wherever it is still busier, then simulated once more.
 
 Live channels are judged per interval. A backlog (email) is judged per day, because an email is answered
 hours after it arrives: its groups gain or lose an agent over the whole open day.
@@ -180,13 +181,16 @@ def search(problem: Problem, start: dict[str, np.ndarray], runner: Runner, max_i
             break
     result = best or closest
     assert result is not None, "at least one plan was evaluated (max_iterations >= 1, checked in the request)"
+    if any(v.any() for v in result.crowded.values()):
+        raised = _raise_to_cap(problem, state, result)
+        result = _evaluate(problem, state, start, runner, history)
+        history[-1]["raised_to_occupancy_cap"] = raised
     result.history = history
     return result
 
 
 def _misses_then_cost(outcome: Outcome) -> tuple[int, int]:
-    misses = sum(v.sum() for v in outcome.missed.values()) + sum(v.sum() for v in outcome.crowded.values())
-    return int(misses), int(sum(v.sum() for v in outcome.plan.values()))
+    return int(sum(v.sum() for v in outcome.missed.values())), int(sum(v.sum() for v in outcome.plan.values()))
 
 
 def _evaluate(problem: Problem, state: State, start, runner: Runner, history: list[dict]) -> Outcome:
@@ -199,8 +203,7 @@ def _evaluate(problem: Problem, state: State, start, runner: Runner, history: li
                     **({"slots_over_occupancy_cap": n_crowded} if problem.occupancy_cap is not None else {})})
     for channel, units in missed.items():
         state.streak[channel] = np.where(units, state.streak[channel] + 1, 0)
-    return Outcome({g: p.copy() for g, p in state.plan.items()}, outcomes, m, n_missed + n_crowded == 0, history,
-                   missed, crowded)
+    return Outcome({g: p.copy() for g, p in state.plan.items()}, outcomes, m, n_missed == 0, history, missed, crowded)
 
 
 def _keep_best(best: Outcome | None, last: Outcome, history: list[dict]) -> tuple[Outcome | None, bool]:
@@ -232,7 +235,6 @@ def _step(problem: Problem, state: State, last: Outcome, local) -> bool:
     """Repair the misses, or cut where there is room; False when there is nothing left to do."""
     if not last.met:
         changed = _repair(problem, state, last.missed, last.measurement, local)
-        changed |= _relieve(problem, state, last.crowded, last.measurement)
         state.removed = _nothing(problem)
         return changed
     state.removed = _propose(problem, state, last.measurement, local)
@@ -308,19 +310,26 @@ def _add(problem: Problem, state: State, channel: str, where: np.ndarray, candid
     return True
 
 
-def _relieve(problem: Problem, state: State, crowded: dict[str, np.ndarray], m: Measurement) -> bool:
-    """Raise each group where its occupancy is above the cap: to busy / cap per slot, or one agent over the whole
-    day for a backlog group; cuts may not take those agents again."""
-    changed = False
-    for g, cells in crowded.items():
-        if not cells.any():
-            continue
-        raised = state.plan[g] + 1 if problem.daily(g) else np.maximum(state.plan[g] + 1, problem.cap_floor(m, g))
-        state.plan[g][cells] = raised[cells] if problem.max_agents is None else np.minimum(raised[cells],
-                                                                                           problem.max_agents)
-        state.limit[g][cells] = 0
-        changed = True
-    return changed
+def _raise_to_cap(problem: Problem, state: State, found: Outcome) -> int:
+    """Raise each group where the found plan keeps it busier than the cap: to busy / cap per slot, or, for a
+    backlog group, evenly over the day until its busy time that day is at most the cap times its agent time.
+    Returns how many slots were raised."""
+    state.plan = {g: p.copy() for g, p in found.plan.items()}
+    busy = {g: found.measurement.busy[g].mean(axis=0) for g in problem.groups}
+    raised = 0
+    for g, cells in found.crowded.items():
+        if problem.daily(g):
+            days = problem.units[problem.serves[g][0]]
+            for day in np.unique(days[cells]):
+                whole = cells & (days == day)
+                short = busy[g][whole].sum() / problem.occupancy_cap - state.plan[g][whole].sum()
+                state.plan[g][whole] += int(np.ceil(short / whole.sum() - 1e-9))
+                raised += int(whole.sum())
+        else:
+            floor = problem.cap_floor(found.measurement, g)
+            state.plan[g][cells] = np.maximum(state.plan[g][cells], floor[cells])
+            raised += int(cells.sum())
+    return raised
 
 
 def _agents_on(problem: Problem, state: State, channel: str, j: int) -> int:
