@@ -81,10 +81,13 @@ class Centre:
         wanted = CallbackDesk.wanted(scenario, self.channels)
         self.callbacks = CallbackDesk(scenario, self, draws.streams) if wanted else None
 
-    # --- what the journey may ask (``journey.CentrePort``) ----------------------------------------------------
+    # --- what the journey and the callback desk may ask (``journey.CentrePort``, ``callbacks.DeskPort``) --
 
     def waiting(self, channel: int) -> int:
         return self.level[channel]
+
+    def on_floor(self, group: int) -> int:
+        return self.level[self._n_c + self._n_g + group]
 
     def is_open_now(self, channel: int) -> bool:
         return self.is_open[self.channels[channel]]
@@ -325,6 +328,10 @@ class Centre:
         contact.after += contact.acw
         if self.trace is not None:
             self.trace.event(now, "answer", contact, agent)
+        self.serve_for(busy, agent, group, contact)
+
+    def serve_for(self, busy: float, agent: int, group: Group, contact: Contact) -> None:
+        """``agent`` works on ``contact`` for ``busy`` seconds, then it is done (transferred or ended)."""
         self.env.timeout(busy, (agent, group, contact)).callbacks.append(self._on_done)
 
     def _on_done(self, event: simpy.events.Event) -> None:
@@ -336,11 +343,11 @@ class Centre:
             self.trace.event(now, "transfer" if transferred else "done", contact, agent)
         if not transferred:
             self.customer.ended(contact, OUTCOME_ANSWERED, contact.wait, now)
-        self._free(agent, group, now)
+        self.free(agent, group, now)
         if transferred:  # placed after the agent moved on, so it goes to another agent if one is free
             self.place(contact, now)
 
-    def _free(self, agent: int, group: Group, now: float) -> None:
+    def free(self, agent: int, group: Group, now: float) -> None:
         """``agent`` has finished a contact: it takes the next one, goes idle, or leaves if its shift is over."""
         self.roster.idle_since[agent] = now  # exhaustion recovers only from here, and only while idle
         if self.roster.quitting[agent]:  # leaves the job (one of the group's leavers, if it has any)
