@@ -18,6 +18,7 @@ from sim.config.schema import Scenario
 from sim.config.traits import TRAITS
 from sim.model.agents import Group, Roster
 from sim.model.callbacks import CallbackDesk
+from sim.model.clock import call_in
 from sim.model.closing import ClosingDesk
 from sim.model.contact import DELAYED, GONE, SERVING, SHORT, WAITING, WITHIN, Contact
 from sim.model.customers import CustomerBase
@@ -138,7 +139,7 @@ class Centre:
             self.closing.start(self.env)
         self._set_interval(0)
         if self.n_intervals > 1:
-            self.env.timeout(self.interval, 1).callbacks.append(self._on_interval)
+            call_in(self.env, self.interval, 1, self._on_interval)
         self._load_next_block()
 
     def finish(self, horizon: float) -> None:
@@ -167,7 +168,7 @@ class Centre:
         self.book.flush(k - 1, self.env.now)
         self._set_interval(k)
         if k + 1 < self.n_intervals:
-            self.env.timeout(self.interval, k + 1).callbacks.append(self._on_interval)
+            call_in(self.env, self.interval, k + 1, self._on_interval)
 
     def _set_interval(self, k: int) -> None:
         """Open or close channels, bring every group to its headcount, then put idle agents to work."""
@@ -244,14 +245,14 @@ class Centre:
         block = self.demand.next_block()
         if block is not None:
             self._block, self._i = block, 0
-            self.env.timeout(block[0][0] - self.env.now).callbacks.append(self._on_arrival)
+            call_in(self.env, block[0][0] - self.env.now, None, self._on_arrival)
 
     def _on_arrival(self, event: simpy.events.Event) -> None:
         now, i = self.env.now, self._i
         times, rows = self._block
         self._i = i + 1
         if i + 1 < len(times):
-            self.env.timeout(times[i + 1] - now).callbacks.append(self._on_arrival)
+            call_in(self.env, times[i + 1] - now, None, self._on_arrival)
         else:
             self._load_next_block()
         contact = Contact(*rows[i])
@@ -297,7 +298,7 @@ class Centre:
             contact.flags |= DELAYED
             held = self.callbacks is not None and self.callbacks.offer(contact)  # virtual hold: no patience clock
             if not held and contact.patience != INF and self.abandons[contact.channel]:
-                self.env.timeout(contact.patience, contact).callbacks.append(self._on_abandon)
+                call_in(self.env, contact.patience, contact, self._on_abandon)
             if self.active:
                 self.journey.queued(contact, now)
         if self.trace is not None:
@@ -332,7 +333,7 @@ class Centre:
 
     def serve_for(self, busy: float, agent: int, group: Group, contact: Contact) -> None:
         """``agent`` works on ``contact`` for ``busy`` seconds, then it is done (transferred or ended)."""
-        self.env.timeout(busy, (agent, group, contact)).callbacks.append(self._on_done)
+        call_in(self.env, busy, (agent, group, contact), self._on_done)
 
     def _on_done(self, event: simpy.events.Event) -> None:
         now = self.env.now

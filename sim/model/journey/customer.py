@@ -182,9 +182,9 @@ class CustomerSide:
         if not resolved:
             base.went_badly(seat, now)
         base.rate(seat, z, now)
-        p_defect = 0.0
-        if self.defection is not None:
-            p_defect = outcomes.defection_probability(self.defection, z, contact.noise)
+        p_defect, d = 0.0, self.defection
+        if d is not None and contact.u_defect < d.kappa:  # p_defect <= kappa: at or above it, nobody defects
+            p_defect = outcomes.defection_probability(d, z, contact.noise)
         if contact.u_defect < p_defect:
             self.book_defection(base.churn(seat, now, defected=True))
 
