@@ -7,12 +7,15 @@ scenario files (taken from the release, so both sides simulate the same centre) 
 - **fingerprints**: every table ``sim.run`` returns (runs, intervals, days, weeks, tiers, channels, issues,
   groups), each column the release has, rounded to 10 significant digits (sums taken in another order differ
   in the last bits; that is not a model change), hashed. Columns the tree adds are listed, not compared.
+  The cases (``CASES``) include callbacks on the phone and shift lines with breaks; a case the release
+  cannot read (a feature newer than it) is skipped and said so.
 - **speed**: contacts simulated per second by ``sim.model.simulate`` (the engine alone: demand, SimPy, the
   tallies), best of ``--repeat``, alternating the two sides so that load on the machine hits both alike.
 
     python benchmarks/release_check.py                      # fingerprints and speed, default sizes
     python benchmarks/release_check.py --days 10 --repeat 3 # longer timing runs
     python benchmarks/release_check.py --skip-speed         # fingerprints only
+    python benchmarks/release_check.py --release 1e81236 --skip-speed   # a refactoring against its base commit
 """
 
 from __future__ import annotations

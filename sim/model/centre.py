@@ -308,8 +308,11 @@ class Centre:
 
     def _take(self, agent: int, group: Group, contact: Contact, now: float, queued: bool) -> None:
         """``agent`` (already counted busy) starts ``contact``, just taken off a queue if ``queued``."""
-        if queued:
-            self.bump(contact.channel, -1, now)
+        if queued:  # one less queued (``bump`` inlined: the hot path)
+            c = contact.channel
+            self._area[c] += self.level[c] * (now - self._since[c])
+            self._since[c] = now
+            self.level[c] -= 1
         contact.state = SERVING
         wait = now - contact.queued_at
         if contact.segment == 0:
@@ -329,7 +332,7 @@ class Centre:
         contact.after += contact.acw
         if self.trace is not None:
             self.trace.event(now, "answer", contact, agent)
-        self.serve_for(busy, agent, group, contact)
+        call_in(self.env, busy, (agent, group, contact), self._on_done)  # ``serve_for`` inlined: the hot path
 
     def serve_for(self, busy: float, agent: int, group: Group, contact: Contact) -> None:
         """``agent`` works on ``contact`` for ``busy`` seconds, then it is done (transferred or ended)."""
