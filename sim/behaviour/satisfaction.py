@@ -86,10 +86,21 @@ def defection_probability(p: Defection, z, epsilon=0.0):
     perfect contact, which background churn already counts (docs/model.md 10.2); else the note's
     ``kappa Phi(intercept + slope z)``.
     """
+    if isinstance(z, float) and isinstance(epsilon, float):  # one contact (the engine): the same arithmetic
+        return p.kappa * _defection_intent_of_contact(p, z, epsilon)  # without numpy's per-call overhead
     intent = phi(np.asarray(p.intercept + p.slope * np.asarray(z)))
     if p.caused_by_contact:
         intent = np.maximum(0.0, intent - phi(np.asarray(p.intercept + p.slope * np.asarray(epsilon))))
     return p.kappa * intent if np.ndim(intent) else p.kappa * float(intent)
+
+
+def _defection_intent_of_contact(p: Defection, z: float, epsilon: float) -> float:
+    """``defection_probability``'s intent for floats: the same operations (``special.erfc`` as in ``phi``'s
+    array form, so the value is bit for bit the one the array form gives)."""
+    intent = 0.5 * float(special.erfc(-(p.intercept + p.slope * z) / _SQRT2))
+    if p.caused_by_contact:
+        intent = max(0.0, intent - 0.5 * float(special.erfc(-(p.intercept + p.slope * epsilon) / _SQRT2)))
+    return intent
 
 
 def loyalty_change(p: Loyalty, z: float, n_episodes: int) -> float:

@@ -192,7 +192,7 @@ class Roster:
         Hires whose induction is over join the agents off shift, at tenure 0. Vacant positions whose time
         is up are filled by a hire who starts induction. Everyone employed draws a quit chance for the
         period from their E30; those off shift leave now, those on the floor when the centre lets them go
-        (``Centre._new_day``, ``Centre._free``).
+        (``LevelBook.end_of_day``, ``Centre.free``).
         """
         assert self.attrition is not None, "new_day is the attrition step"
         changes = []

@@ -10,12 +10,43 @@ calls it (today's model).
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Protocol
+
+import simpy
 
 from sim.behaviour import callbacks as rules
 from sim.config.schema import Scenario
 from sim.config.traits import TRAITS
+from sim.model.agents import Group, Roster
 from sim.model.contact import CALLED_BACK, GONE, MISSED, OFFERED, REDIAL, Contact
 from sim.records import OUTCOME_ABANDONED
+from sim.rng import Streams
+
+if TYPE_CHECKING:
+    from sim.model.journey import Journey
+    from sim.model.journey.customer import CustomerSide
+    from sim.model.trace import Trace
+
+
+class DeskPort(Protocol):
+    """What the callback desk may ask of the centre (``Centre`` implements it)."""
+
+    env: simpy.Environment
+    channels: list[str]
+    groups: list[Group]
+    roster: Roster
+    trace: Trace | None
+    active: bool  # the behaviour model is on
+    journey: Journey
+    customer: CustomerSide
+
+    def waiting(self, channel: int) -> int: ...  # contacts queued on a channel now
+
+    def on_floor(self, group: int) -> int: ...  # agents of a group present now
+
+    def serve_for(self, busy: float, agent: int, group: Group, contact: Contact) -> None: ...  # busy, then done
+
+    def free(self, agent: int, group: Group, now: float) -> None: ...  # the agent has finished a contact
 
 
 class CallbackDesk:
@@ -23,7 +54,7 @@ class CallbackDesk:
 
     BLOCK = 256
 
-    def __init__(self, scenario: Scenario, centre, streams) -> None:
+    def __init__(self, scenario: Scenario, centre: DeskPort, streams: Streams) -> None:
         self.centre, self.streams = centre, streams
         specs = [getattr(scenario.channels, c) for c in centre.channels]
         self.rules = [getattr(s, "callbacks", None) if TRAITS[c].virtual_hold else None
@@ -54,9 +85,8 @@ class CallbackDesk:
         if rule is None:
             return False
         centre = self.centre
-        present = centre._n_c + centre._n_g
-        agents = sum(centre.level[present + g] for g in self.serving[contact.channel])
-        ahead = centre.level[contact.channel] - 1  # it is already counted in the queue
+        agents = sum(centre.on_floor(g) for g in self.serving[contact.channel])
+        ahead = centre.waiting(contact.channel) - 1  # it is already counted in the queue
         expected = rules.expected_wait(ahead, self.mean_handle[contact.channel], agents)
         if not rules.offered(expected, rule.offer_above):
             return False
@@ -67,7 +97,7 @@ class CallbackDesk:
         self.held.add(contact)
         return True
 
-    def call_back(self, agent: int, group, contact: Contact, wait: float, now: float) -> bool:
+    def call_back(self, agent: int, group: Group, contact: Contact, wait: float, now: float) -> bool:
         """``agent`` (counted busy, the contact taken off the queue) starts on ``contact``: False if it holds (the
         centre serves it as usual), else the agent dials and the call back runs to its end here."""
         if contact not in self.held:
@@ -91,13 +121,13 @@ class CallbackDesk:
         contact.after += contact.acw
         if centre.trace is not None:
             centre.trace.event(now, "callback", contact, agent)
-        centre.env.timeout(busy, (agent, group, contact)).callbacks.append(centre._on_done)
+        centre.serve_for(busy, agent, group, contact)
         return True
 
-    def _on_missed(self, event) -> None:
+    def _on_missed(self, event: simpy.events.Event) -> None:
         """Nobody answered: the contact ends as abandoned (the customer was not reached), with the virtual wait's
         and the broken promise's frustration; the customer calls again later (``recall``) or gives up."""
-        agent, group, contact = event.value
+        agent, group, contact = event.value  # type: ignore[misc]  # simpy types every Event.value Optional[Any]
         centre = self.centre
         now, rule, channel = centre.env.now, self.rules[contact.channel], centre.channels[contact.channel]
         centre.roster.serving[agent] = None
@@ -118,4 +148,4 @@ class CallbackDesk:
         if centre.trace is not None:
             centre.trace.event(now, "abandon", contact)
         centre.customer.ended(contact, OUTCOME_ABANDONED, contact.wait, now, z, flags)
-        centre._free(agent, group, now)
+        centre.free(agent, group, now)

@@ -5,7 +5,7 @@ is a callback on a SimPy timeout. A contact costs one arrival event, one service
 event per agent who handles it, and a patience event if it queues; the behaviour
 model (``journey``, on the equations of ``sim.behaviour``) is evaluated at those events,
 never by polling. Levels (queue per channel, busy and present agents per group) are
-integrated exactly; each contact ends as one row of the ``Ledger``.
+integrated exactly (``levelbook``); each contact ends as one row of the ``Ledger``.
 """
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ import simpy
 
 from sim.config.schema import Scenario
 from sim.config.traits import TRAITS
-from sim.model.agents import Group, Roster, plan_levels
+from sim.model.agents import Group, Roster
 from sim.model.callbacks import CallbackDesk
+from sim.model.clock import call_in
 from sim.model.closing import ClosingDesk
 from sim.model.contact import DELAYED, GONE, SERVING, SHORT, WAITING, WITHIN, Contact
 from sim.model.customers import CustomerBase
 from sim.model.demand import Demand, FollowUps, Layout
 from sim.model.journey import Journey
 from sim.model.ledger import Ledger
+from sim.model.levelbook import LevelBook
 from sim.model.lines import Crew
 from sim.model.routing import POLICIES, Queues
 from sim.model.trace import Trace
@@ -62,11 +64,12 @@ class Centre:
         self.short_abandon = scenario.service_level.short_abandon
         self.is_open = {c: True for c in self.channels}
         self.open_plan: dict[str, list[bool]] = {}
-        n_c, n_g = len(self.channels), len(self.groups)
-        self._n_c, self._n_g = n_c, n_g
-        self.level = [0] * (n_c + 2 * n_g)  # queue per channel, busy per group, present per group
-        self._since = [0.0] * len(self.level)
-        self._area = [0.0] * len(self.level)
+        self.book = LevelBook(levels, len(self.channels), self.groups, roster, base, self.interval, self.per_day,
+                              self.n_intervals, self.journey.service.group_exhaustion)
+        self.bump = self.book.bump
+        self._n_c, self._n_g = self.book.n_c, self.book.n_g
+        # the book's lists, changed in place on the hot path (``bump`` inlined)
+        self.level, self._since, self._area = self.book.level, self.book.since, self.book.area
         self._block: tuple[list, ...] = ()
         self._i = 0
         self.k = 0  # current interval
@@ -79,10 +82,13 @@ class Centre:
         wanted = CallbackDesk.wanted(scenario, self.channels)
         self.callbacks = CallbackDesk(scenario, self, draws.streams) if wanted else None
 
-    # --- what the journey may ask (``journey.CentrePort``) ----------------------------------------------------
+    # --- what the journey and the callback desk may ask (``journey.CentrePort``, ``callbacks.DeskPort``) --
 
     def waiting(self, channel: int) -> int:
         return self.level[channel]
+
+    def on_floor(self, group: int) -> int:
+        return self.level[self._n_c + self._n_g + group]
 
     def is_open_now(self, channel: int) -> bool:
         return self.is_open[self.channels[channel]]
@@ -123,66 +129,6 @@ class Centre:
             self.trace.event(now, "follow_up", contact)
         self.arrive(contact, now)
 
-    # --- levels -------------------------------------------------------------------------------------------
-
-    def bump(self, i: int, delta: int, now: float) -> None:
-        """Change level ``i`` by ``delta`` at ``now``, integrating it up to then."""
-        self._area[i] += self.level[i] * (now - self._since[i])
-        self._since[i] = now
-        self.level[i] += delta
-
-    def _flush(self, k: int, now: float) -> None:
-        """Close interval ``k``: level integrals, backlogs, agent snapshots and paid time into the levels."""
-        levels, n_c, n_g = self.levels, self._n_c, self._n_g
-        for i in range(len(self.level)):
-            self.bump(i, 0, now)
-        for c in range(n_c):
-            levels.queue_area[k * n_c + c] += self._area[c]
-            levels.backlog_end[k * n_c + c] += self.level[c]
-        length = now - k * self.interval
-        service = self.journey.service
-        for g, group in enumerate(self.groups):
-            at = k * n_g + g
-            levels.busy_area[at] += self._area[n_c + g]
-            levels.staffed_area[at] += self._area[n_c + n_g + g]
-            levels.on_floor_end[at] += self.level[n_c + n_g + g]
-            levels.exhaustion_end[at] += service.group_exhaustion(group, now)
-            levels.employed_area[at] += (group.positions - group.vacant) * length
-            paid, training = plan_levels(group, k, length)
-            levels.paid_area[at] += paid
-            levels.training_area[at] += training
-        self._area = [0.0] * len(self.level)
-        base = self.base
-        if base is not None:
-            levels.customer_area[k], levels.revenue[k] = base.take_areas(now)
-            tiers = base.take_tiers(now)
-            if levels.tiers:  # per-tier columns were asked for (sim.model.simulate does)
-                levels.tier_levels[:, k, :] += tiers
-            if (k + 1) % self.per_day == 0 or k == self.n_intervals - 1:
-                levels.snapshot[k] = 1
-                levels.customers_end[k] = base.count
-                levels.loyalty_sum_end[k] = base.loyalty_sum(now)
-
-    def _end_of_day(self, k: int, now: float, days: float = 1.0) -> None:
-        """A day ends (``days``: the part of a day the run's last one had), booked in its last interval ``k``:
-        the customer base churns and grows; agents quit, vacancies are filled."""
-        levels = self.levels
-        if self.base is not None:
-            churned, value, joined = self.base.new_day(now, days)
-            levels.churned[k] += churned
-            levels.value_lost[k] += value
-            levels.acquired[k] += joined
-        roster = self.roster
-        if roster.attrition is not None:
-            for g, (quits, hires) in enumerate(roster.new_day(now, days)):
-                group = self.groups[g]
-                levels.quits[k * self._n_g + g] += quits
-                levels.hires[k * self._n_g + g] += hires
-                for agent in [a for a in group.idle if roster.quitting[a]]:  # idle quitters go now, busy ones
-                    group.idle.remove(agent)  # when their contact ends (``_free``)
-                    self.bump(self._n_c + self._n_g + g, -1, now)
-                    roster.depart(agent, now)
-
     # --- set-up, staffing, wrap-up -----------------------------------------------------------------------
 
     def start(self, open_plan: dict[str, list[bool]]) -> None:
@@ -193,14 +139,14 @@ class Centre:
             self.closing.start(self.env)
         self._set_interval(0)
         if self.n_intervals > 1:
-            self.env.timeout(self.interval, 1).callbacks.append(self._on_interval)
+            call_in(self.env, self.interval, 1, self._on_interval)
         self._load_next_block()
 
     def finish(self, horizon: float) -> None:
         """End the last day and interval; every contact still queued or in service ends as a row."""
         day = self.per_day * self.interval
-        self._end_of_day(self.n_intervals - 1, horizon, (horizon - math.floor((horizon - 1e-9) / day) * day) / day)
-        self._flush(self.n_intervals - 1, horizon)
+        self.book.end_of_day(self.n_intervals - 1, horizon, (horizon - math.floor((horizon - 1e-9) / day) * day) / day)
+        self.book.flush(self.n_intervals - 1, horizon)
         for queue in self.queues.queues:
             for contact in queue:
                 if contact.state == WAITING:
@@ -217,12 +163,12 @@ class Centre:
     def _on_interval(self, event: simpy.events.Event) -> None:
         k: int = event.value  # type: ignore[assignment]  # simpy types every Event.value Optional[Any]
         if k % self.per_day == 0:
-            self._end_of_day(k - 1, self.env.now)
+            self.book.end_of_day(k - 1, self.env.now)
             self.ledger.fold()  # the day's ended contacts into the tables
-        self._flush(k - 1, self.env.now)
+        self.book.flush(k - 1, self.env.now)
         self._set_interval(k)
         if k + 1 < self.n_intervals:
-            self.env.timeout(self.interval, k + 1).callbacks.append(self._on_interval)
+            call_in(self.env, self.interval, k + 1, self._on_interval)
 
     def _set_interval(self, k: int) -> None:
         """Open or close channels, bring every group to its headcount, then put idle agents to work."""
@@ -299,14 +245,14 @@ class Centre:
         block = self.demand.next_block()
         if block is not None:
             self._block, self._i = block, 0
-            self.env.timeout(block[0][0] - self.env.now).callbacks.append(self._on_arrival)
+            call_in(self.env, block[0][0] - self.env.now, None, self._on_arrival)
 
     def _on_arrival(self, event: simpy.events.Event) -> None:
         now, i = self.env.now, self._i
         times, rows = self._block
         self._i = i + 1
         if i + 1 < len(times):
-            self.env.timeout(times[i + 1] - now).callbacks.append(self._on_arrival)
+            call_in(self.env, times[i + 1] - now, None, self._on_arrival)
         else:
             self._load_next_block()
         contact = Contact(*rows[i])
@@ -352,7 +298,7 @@ class Centre:
             contact.flags |= DELAYED
             held = self.callbacks is not None and self.callbacks.offer(contact)  # virtual hold: no patience clock
             if not held and contact.patience != INF and self.abandons[contact.channel]:
-                self.env.timeout(contact.patience, contact).callbacks.append(self._on_abandon)
+                call_in(self.env, contact.patience, contact, self._on_abandon)
             if self.active:
                 self.journey.queued(contact, now)
         if self.trace is not None:
@@ -362,8 +308,11 @@ class Centre:
 
     def _take(self, agent: int, group: Group, contact: Contact, now: float, queued: bool) -> None:
         """``agent`` (already counted busy) starts ``contact``, just taken off a queue if ``queued``."""
-        if queued:
-            self.bump(contact.channel, -1, now)
+        if queued:  # one less queued (``bump`` inlined: the hot path)
+            c = contact.channel
+            self._area[c] += self.level[c] * (now - self._since[c])
+            self._since[c] = now
+            self.level[c] -= 1
         contact.state = SERVING
         wait = now - contact.queued_at
         if contact.segment == 0:
@@ -383,7 +332,11 @@ class Centre:
         contact.after += contact.acw
         if self.trace is not None:
             self.trace.event(now, "answer", contact, agent)
-        self.env.timeout(busy, (agent, group, contact)).callbacks.append(self._on_done)
+        call_in(self.env, busy, (agent, group, contact), self._on_done)  # ``serve_for`` inlined: the hot path
+
+    def serve_for(self, busy: float, agent: int, group: Group, contact: Contact) -> None:
+        """``agent`` works on ``contact`` for ``busy`` seconds, then it is done (transferred or ended)."""
+        call_in(self.env, busy, (agent, group, contact), self._on_done)
 
     def _on_done(self, event: simpy.events.Event) -> None:
         now = self.env.now
@@ -394,11 +347,11 @@ class Centre:
             self.trace.event(now, "transfer" if transferred else "done", contact, agent)
         if not transferred:
             self.customer.ended(contact, OUTCOME_ANSWERED, contact.wait, now)
-        self._free(agent, group, now)
+        self.free(agent, group, now)
         if transferred:  # placed after the agent moved on, so it goes to another agent if one is free
             self.place(contact, now)
 
-    def _free(self, agent: int, group: Group, now: float) -> None:
+    def free(self, agent: int, group: Group, now: float) -> None:
         """``agent`` has finished a contact: it takes the next one, goes idle, or leaves if its shift is over."""
         self.roster.idle_since[agent] = now  # exhaustion recovers only from here, and only while idle
         if self.roster.quitting[agent]:  # leaves the job (one of the group's leavers, if it has any)

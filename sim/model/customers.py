@@ -78,12 +78,15 @@ class CustomerBase:
             return 1.0
         return outcomes.patience_memory(self.memory, now - bad)
 
-    def rate(self, seat: int, z: float, now: float) -> None:
-        """Fold a contact's latent satisfaction ``z`` into the customer's loyalty (asymmetric, slowing with n)."""
+    def rate(self, seat: int, z: float, now: float, loyalty: float | None = None) -> None:
+        """Fold a contact's latent satisfaction ``z`` into the customer's loyalty (asymmetric, slowing with n);
+        ``loyalty``: ``loyalty_now(seat, now)`` if the caller has it already."""
         if self.loyalty_model is None:
             return
         n = self.episodes[seat]
-        self.loyalty[seat] = outcomes.loyalty_update(self.loyalty_model, self.loyalty_now(seat, now), z, n)
+        if loyalty is None:
+            loyalty = self.loyalty_now(seat, now)
+        self.loyalty[seat] = outcomes.loyalty_update(self.loyalty_model, loyalty, z, n)
         self.loyalty_at[seat] = now
         self.episodes[seat] = n + 1
 

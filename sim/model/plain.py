@@ -17,6 +17,7 @@ from collections import deque
 
 import simpy
 
+from sim.model.clock import call_in
 from sim.model.contact import DELAYED, SHORT, WITHIN
 from sim.model.ledger import Ledger
 from sim.records import OUTCOME_ABANDONED, OUTCOME_ANSWERED, OUTCOME_QUEUED_AT_END, Levels
@@ -100,7 +101,7 @@ class PlainCentre:
         """Staff interval 0 and schedule the first arrival and interval boundary."""
         self._set_staffing(0)
         if len(self.staffing) > 1:
-            self.env.timeout(self.interval, 1).callbacks.append(self._on_interval)
+            call_in(self.env, self.interval, 1, self._on_interval)
         self._load_next_block()
 
     def finish(self, horizon: float) -> None:
@@ -150,7 +151,7 @@ class PlainCentre:
         self._k = k
         self._set_staffing(k)
         if k + 1 < len(self.staffing):
-            self.env.timeout(self.interval, k + 1).callbacks.append(self._on_interval)
+            call_in(self.env, self.interval, k + 1, self._on_interval)
 
     def _set_staffing(self, k: int) -> None:
         """Bring the floor to this interval's headcount; busy leavers finish their contact first."""
@@ -180,7 +181,7 @@ class PlainCentre:
         block = self.demand.next_block()
         if block is not None:
             self._block, self._i = block, 0
-            self.env.timeout(block[0][0] - self.env.now).callbacks.append(self._on_arrival)
+            call_in(self.env, block[0][0] - self.env.now, None, self._on_arrival)
 
     def _on_arrival(self, event: simpy.events.Event) -> None:
         env = self.env
@@ -189,7 +190,7 @@ class PlainCentre:
         times, slots, levels, patience, handle = self._block
         self._i = i + 1
         if i + 1 < len(times):
-            env.timeout(times[i + 1] - now).callbacks.append(self._on_arrival)
+            call_in(env, times[i + 1] - now, None, self._on_arrival)
         else:
             self._load_next_block()
         slot = slots[i]
@@ -206,7 +207,7 @@ class PlainCentre:
         self.waiting[cid] = (now, slot, handle[i])
         self.queues[levels[i]].append(cid)
         if patience[i] != INF:
-            env.timeout(patience[i], cid).callbacks.append(self._on_abandon)
+            call_in(env, patience[i], cid, self._on_abandon)
 
     def _answer(self, agent: int, now: float, arrival: float, slot: int, handle: float, delayed: int = DELAYED) -> None:
         """Record an answered contact and keep ``agent`` busy for its handle time."""
@@ -222,7 +223,7 @@ class PlainCentre:
         if self.log is not None:
             self.log(arrival, slot // self.n_tiers, slot % self.n_tiers, OUTCOME_ANSWERED,
                      delayed | (WITHIN if within else 0), wait, handle)
-        self.env.timeout(handle, agent).callbacks.append(self._on_done)
+        call_in(self.env, handle, agent, self._on_done)
 
     def _serve_next(self, agent: int, now: float) -> bool:
         """Give ``agent`` the head of the highest-priority queue; False if nobody waits.

@@ -10,6 +10,7 @@ import simpy
 from sim.config.schema import Scenario
 from sim.model.agents import Group, Roster, floor_plan, plan_levels
 from sim.model.centre import Centre
+from sim.model.clock import run as run_until
 from sim.model.customers import CustomerBase
 from sim.model.demand import Demand, FollowUps, Layout, block_drawer, open_by_interval
 from sim.model.ledger import Ledger
@@ -137,7 +138,7 @@ def simulate(scenario: Scenario, replication: int = 0, root_seed: int | None = N
     env = simpy.Environment()
     started = time.perf_counter()
     centre = _engine(scenario, streams, layout, env, ledger, levels, plain, trace)
-    env.run(until=scenario.horizon)
+    run_until(env, scenario.horizon)
     centre.finish(scenario.horizon)
     wall = time.perf_counter() - started
     sums = ledger.sums_frame(scenario.interval)

@@ -155,7 +155,7 @@ class CustomerSide:
         flags |= RATED
         if contact.result != CONTINUED:
             flags |= EPISODE_END
-            self._episode_end(contact, z, resolved, now)
+            self._episode_end(contact, z, resolved, now, seat, loyalty)
         self.ledger.record(contact, OUTCOME_ANSWERED, wait, flags, remembered, peak, z, loyalty, effort)
 
     def gave_up(self, contact: Contact, now: float) -> tuple[float, int]:
@@ -174,17 +174,22 @@ class CustomerSide:
             self.base.went_badly(contact.seat, now)
         return math.nan, 0
 
-    def _episode_end(self, contact: Contact, z: float, resolved: bool, now: float) -> None:
-        """The episode is over (2.7): the customer's loyalty and memory move, and they may leave."""
-        seat, base = self.customer(contact), self.base
+    def _episode_end(self, contact: Contact, z: float, resolved: bool, now: float, seat: int | None = None,
+                     loyalty: float | None = None) -> None:
+        """The episode is over (2.7): the customer's loyalty and memory move, and they may leave.
+
+        ``seat``, ``loyalty``: the customer's seat and loyalty now, when the caller has them already."""
+        base = self.base
+        if seat is None:
+            seat = self.customer(contact)
         if seat < 0 or base is None:  # (no base: seat is -1)
             return
         if not resolved:
             base.went_badly(seat, now)
-        base.rate(seat, z, now)
-        p_defect = 0.0
-        if self.defection is not None:
-            p_defect = outcomes.defection_probability(self.defection, z, contact.noise)
+        base.rate(seat, z, now, loyalty)
+        p_defect, d = 0.0, self.defection
+        if d is not None and contact.u_defect < d.kappa:  # p_defect <= kappa: at or above it, nobody defects
+            p_defect = outcomes.defection_probability(d, z, contact.noise)
         if contact.u_defect < p_defect:
             self.book_defection(base.churn(seat, now, defected=True))
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from sim.config.schema import Scenario
 from sim.config.traits import TRAITS
+from sim.model.clock import call_in
 from sim.model.contact import CHASER, REDIAL, Contact
 from sim.model.demand import FollowUps
 
@@ -71,7 +72,7 @@ class FollowUpScheduler:
                          d.handle * self._issue_scale(d.issue, issue), d.acw, patience, tolerance, 0.0,
                          d.u_resolve, d.u_transfer, d.u_empathy, d.u_next, d.u_aux, d.noise, d.u_survey, d.u_defect,
                          contact.seat, at, kind, contact.episode)
-        self.env.timeout(at - now, follow).callbacks.append(self._due)
+        call_in(self.env, at - now, follow, self._due)
         return True
 
     def chase(self, email: Contact) -> None:

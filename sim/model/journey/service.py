@@ -34,6 +34,7 @@ class ServiceSide:
         self.skill_of = [i.skill for i in issues]
         tiers = list(scenario.customers.tiers.values())
         self.hostility = [t.hostility_weight for t in tiers]
+        self._trains = [self._carries_stock(g) for g in roster.groups]  # per group index (asked per contact)
 
     def exhaustion(self, agent: int, now: float) -> float:
         """The agent's exhaustion at service start (recovered while idle), kept as its new value."""
@@ -44,14 +45,14 @@ class ServiceSide:
         roster.exhaustion[agent] = value
         return value
 
-    def trains(self, group: Group) -> bool:
+    def _carries_stock(self, group: Group) -> bool:
         """Whether the group's agents carry their own training stock (else the group's constants apply)."""
         return self.training is not None and (group.hours > 0.0 or self.training.established > 0.0
                                               or group.delivery is not None)
 
     def update_training(self, agent: int, group: Group, now: float) -> None:
         """The agent's retained training hours now (ramping up while delivered, decaying without), kept."""
-        if self.trains(group):
+        if self._trains[group.index]:
             p, roster = self.training, self.roster
             assert p is not None, "only a group that trains reaches here"
             staff = roster.trained_from[agent] == 0.0  # hires start untrained
@@ -62,17 +63,17 @@ class ServiceSide:
             roster.stock[agent] = training_rules.stock(p, group.delivered, now - roster.trained_from[agent], start)
 
     def _ceiling(self, agent: int, group: Group) -> float:
-        if self.trains(group):
+        if self._trains[group.index]:
             return agent_rules.skill_ceiling(self.learning, self.roster.stock[agent])
         return group.skill_ceiling
 
     def _own_empathy(self, agent: int, group: Group) -> float:
-        if self.trains(group):
+        if self._trains[group.index]:
             return agent_rules.empathy_base(self.learning, self.roster.stock[agent])
         return group.natural_empathy
 
     def _resilience(self, agent: int, group: Group) -> float:
-        if self.trains(group):
+        if self._trains[group.index]:
             return agent_rules.resilience(self.learning, self.roster.stock[agent])
         return group.resilience
 
