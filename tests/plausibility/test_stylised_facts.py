@@ -2,8 +2,9 @@
 
 Each range and its source is the stylised-facts table of docs/model.md section 16 (sources reproduced in
 docs/evidence/). The ranges are the published benchmarks, widened only where the source gives an average
-and a best-in-class value; they were written down before the centre was re-sized and are not tuned to its
-output. One steady-state run of the shipped file (one week of warm-up, two measured weeks, two
+and a best-in-class value (the counter's open "15+" is bounded at 20), not tuned to the centre's output (the
+per-channel cost and per-group occupancy ranges were added when the centre was re-sized for issue 14, from
+the same sources). One steady-state run of the shipped file (one week of warm-up, two measured weeks, two
 replications) is shared by the tests.
 """
 
@@ -60,7 +61,7 @@ def test_each_stylised_fact_is_in_its_published_range(steady, kpi, low, high, so
 
 def test_no_group_works_in_the_occupancy_trap(results):
     """Sustainable occupancy is 80-85%; above 87-90% is the occupancy trap (note 1.4): not even the smallest pool
-    (the specialists, who take complex calls and emails) runs there."""
+    (the specialists, who take complex calls and overflow) runs there."""
     occupancy = results.groups.groupby("group")["occupancy"].mean()
     assert (occupancy <= 0.88).all(), occupancy.to_dict()
 

@@ -57,7 +57,7 @@ def test_each_skill_goes_to_the_most_specialised_group():
     assert owner == {("walk_in", "general"): "counter", ("walk_in", "specialist"): "counter",
                      ("phone", "general"): "phone_team", ("phone", "specialist"): "specialists",
                      ("email", "general"): "email_desk", ("email", "specialist"): "email_desk"}
-    # the email desk has the specialist skill too and reaches 2 streams, the specialists 4: complex emails are its
+    # only the email desk answers email, so complex emails are its; complex calls are the specialists'
 
 
 @pytest.mark.parametrize("method", ["sipp", "lag-sipp", "mol"])
