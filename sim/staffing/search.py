@@ -27,7 +27,7 @@ import numpy as np
 
 from sim.analytic import Target
 from sim.config.schema import Scenario
-from sim.staffing import runs
+from sim.staffing import cap, runs
 from sim.staffing.demand import designate, open_mask, weekday_of
 from sim.staffing.measure import Measurement, measure
 from sim.staffing.runs import Runner
@@ -91,28 +91,6 @@ class Problem:
                     miss |= (value < t.bound) if t.name == "service_level" else (value > t.bound)
             out[c] = miss
         return out
-
-    def crowded(self, m: Measurement, plan: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Per group, the slots where its simulated occupancy is above the cap (a backlog group: its whole day)."""
-        out = {g: np.zeros(self.slots.count, bool) for g in self.groups}
-        if self.occupancy_cap is None:
-            return out
-        for g in self.groups:
-            busy, cells = m.busy[g].mean(axis=0), self.variable[g] & (plan[g] > 0)
-            if self.daily(g):
-                days = self.units[self.serves[g][0]]
-                for day in np.unique(days[cells]):
-                    whole = cells & (days == day)
-                    out[g][whole] = busy[whole].sum() > self.occupancy_cap * plan[g][whole].sum() + 1e-9
-            else:
-                out[g] = cells & (busy > self.occupancy_cap * plan[g] + 1e-9)
-        return out
-
-    def cap_floor(self, m: Measurement, group: str) -> np.ndarray:
-        """Per slot, the fewest agents that keep the group's occupancy under the cap at the measured busy time."""
-        if self.occupancy_cap is None:
-            return np.zeros(self.slots.count, int)
-        return np.ceil(m.busy[group].mean(axis=0) / self.occupancy_cap - 1e-9).astype(int)
 
     def unit_slots(self, channel: str, unit: int) -> np.ndarray:
         return self.units[channel] == unit
@@ -182,9 +160,9 @@ def search(problem: Problem, start: dict[str, np.ndarray], runner: Runner, max_i
     result = best or closest
     assert result is not None, "at least one plan was evaluated (max_iterations >= 1, checked in the request)"
     if any(v.any() for v in result.crowded.values()):
-        raised = _raise_to_cap(problem, state, result)
+        state.plan, count = cap.raised(problem, result.measurement, result.plan, result.crowded)
         result = _evaluate(problem, state, start, runner, history)
-        history[-1]["raised_to_occupancy_cap"] = raised
+        history[-1]["raised_to_occupancy_cap"] = count
     result.history = history
     return result
 
@@ -197,7 +175,7 @@ def _evaluate(problem: Problem, state: State, start, runner: Runner, history: li
     """Simulate the current plan and note what it missed."""
     outcomes = runner(runs.with_plan(problem.scenario, _spread(problem, state.plan, start)))
     m = measure(outcomes, problem.scenario, problem.slots, problem.thresholds, problem.definition, problem.groups)
-    missed, crowded = problem.missed(m), problem.crowded(m, state.plan)
+    missed, crowded = problem.missed(m), cap.crowded(problem, m, state.plan)
     n_missed, n_crowded = int(sum(v.sum() for v in missed.values())), int(sum(v.sum() for v in crowded.values()))
     history.append({"iteration": len(history) + 1, "agent_slots": state.cost(), "units_missed": n_missed,
                     **({"slots_over_occupancy_cap": n_crowded} if problem.occupancy_cap is not None else {})})
@@ -310,28 +288,6 @@ def _add(problem: Problem, state: State, channel: str, where: np.ndarray, candid
     return True
 
 
-def _raise_to_cap(problem: Problem, state: State, found: Outcome) -> int:
-    """Raise each group where the found plan keeps it busier than the cap: to busy / cap per slot, or, for a
-    backlog group, evenly over the day until its busy time that day is at most the cap times its agent time.
-    Returns how many slots were raised."""
-    state.plan = {g: p.copy() for g, p in found.plan.items()}
-    busy = {g: found.measurement.busy[g].mean(axis=0) for g in problem.groups}
-    raised = 0
-    for g, cells in found.crowded.items():
-        if problem.daily(g):
-            days = problem.units[problem.serves[g][0]]
-            for day in np.unique(days[cells]):
-                whole = cells & (days == day)
-                short = busy[g][whole].sum() / problem.occupancy_cap - state.plan[g][whole].sum()
-                state.plan[g][whole] += int(np.ceil(short / whole.sum() - 1e-9))
-                raised += int(whole.sum())
-        else:
-            floor = problem.cap_floor(found.measurement, g)
-            state.plan[g][cells] = np.maximum(state.plan[g][cells], floor[cells])
-            raised += int(cells.sum())
-    return raised
-
-
 def _agents_on(problem: Problem, state: State, channel: str, j: int) -> int:
     return int(sum(state.plan[g][j] for g in problem.groups if channel in problem.serves[g]))
 
@@ -346,16 +302,13 @@ def _propose(problem: Problem, state: State, m: Measurement, local) -> dict[str,
         if not problem.daily(g):
             continue
         days = problem.units[problem.serves[g][0]]
-        busy = m.busy[g].mean(axis=0)
         for day in np.unique(days[problem.variable[g]]):
             whole = problem.variable[g] & (days == day)
-            fits = problem.occupancy_cap is None or busy[whole].sum() <= problem.occupancy_cap * (
-                state.plan[g][whole] - 1).sum()
-            if (free[g] | ~whole).all() and fits:
+            if (free[g] | ~whole).all() and cap.day_fits(problem, m, g, state.plan[g], whole):
                 out[g][whole] = 1
     hourly = [g for g in problem.groups if not problem.daily(g)]
     occupancy = {g: _occupancy(m, g, state.plan[g]) for g in hourly}
-    floor = {g: problem.cap_floor(m, g) for g in hourly}
+    floor = {g: cap.floor(problem, m, g) for g in hourly}
     for j in range(problem.slots.count):
         rooms = {}
         for g in (g for g in hourly if free[g][j]):
