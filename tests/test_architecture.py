@@ -131,3 +131,30 @@ def test_importing_does_not_pull_in_heavy_packages(module, heavy):
     assert proc.returncode == 0, proc.stderr
     pulled_in = json.loads(proc.stdout)
     assert not pulled_in, f"import {module} imported {sorted(pulled_in)}; import chains: {pulled_in}"
+
+
+CHANNEL_NAMES = {"walk_in", "phone", "email"}
+TRAIT_READERS = ("model/", "metrics.py")  # ask a channel's traits (sim/config/traits.py), never its name
+
+
+def channel_name_comparisons(source: str) -> list[int]:
+    """Lines where a channel's name is compared (``==``, ``!=``, ``in``, ``not in``) as a string literal."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(isinstance(o, ast.Constant) and o.value in CHANNEL_NAMES for o in operands) or any(
+                    isinstance(o, (ast.Tuple, ast.List, ast.Set)) and any(
+                        isinstance(e, ast.Constant) and e.value in CHANNEL_NAMES for e in o.elts) for o in operands):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_channel_name_comparisons_are_found():
+    assert channel_name_comparisons('x = c == "walk_in"\ny = c in ("phone", "x")\nz = c == "counter"') == [1, 2]
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCES if any(in_place(p, place) for place in TRAIT_READERS)],
+                         ids=relative)
+def test_the_engine_and_the_kpis_ask_traits_not_channel_names(path):
+    assert channel_name_comparisons(path.read_text(encoding="utf-8")) == []

@@ -8,11 +8,38 @@ Built only for channels with a ``closing`` section; without one the centre never
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Protocol
+
+import simpy
 
 from sim.behaviour import closing as rules
 from sim.config.schema import Scenario
+from sim.config.traits import TRAITS
 from sim.model.contact import GONE, REDIAL, REPEAT, WAITING, Contact
 from sim.records import OUTCOME_ABANDONED, OUTCOME_BALKED
+from sim.rng import Streams
+
+if TYPE_CHECKING:
+    from sim.model.journey import Journey
+    from sim.model.routing import Queues
+
+
+class GatePort(Protocol):
+    """What the closing desk may ask of the centre (``Centre`` implements it)."""
+
+    env: simpy.Environment
+    channels: list[str]
+    interval: float
+    n_intervals: int
+    is_open: dict[str, bool]
+    queues: Queues
+    journey: Journey
+
+    def dispatch(self) -> None: ...  # idle agents take what now waits
+
+    def bump(self, i: int, delta: int, now: float) -> None: ...  # level i (a channel's queue length) moves
+
+    def arrive(self, contact: Contact, now: float) -> None: ...  # a contact joins the centre
 
 
 class ClosingDesk:
@@ -20,7 +47,7 @@ class ClosingDesk:
 
     BLOCK = 256
 
-    def __init__(self, scenario: Scenario, centre, streams) -> None:
+    def __init__(self, scenario: Scenario, centre: GatePort, streams: Streams) -> None:
         self.centre, self.streams = centre, streams
         self.horizon = scenario.horizon
         self.rules = {c: getattr(scenario.channels, c).closing for c in centre.channels
@@ -30,10 +57,10 @@ class ClosingDesk:
 
     def held(self) -> dict[str, bool]:
         """Per channel, whether those waiting at closing are still served (walk-ins inside; callers if ``served``)."""
-        return {c: c in self.rules and (c == "walk_in" or self.rules[c].queued == "served")
+        return {c: c in self.rules and (TRAITS[c].held_after_closing or self.rules[c].queued == "served")
                 for c in self.centre.channels}
 
-    def start(self, env) -> None:
+    def start(self, env: simpy.Environment) -> None:
         """Schedule every opening and closing instant that falls inside an interval (at interval starts the
         centre's own interval event opens and closes, reading the same hours), and every closing where callers
         are told to call back. Scheduled now, each runs before the interval event at the same instant."""
