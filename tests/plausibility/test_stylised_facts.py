@@ -49,6 +49,7 @@ FACTS = [
     ("nps", 0.0, 50.0, "transactional NPS +10 to +40 typical; SQM +45 non-complaint, -16 complaint (note 1.3)"),
     ("churn_rate", 0.10, 0.20, "banking, insurance, utilities, telecom: 10-20% a year (benchmarks.md)"),
     ("cost_per_contact", 3.0, 15.0, "fully loaded: phone 3-8, email 3-6, counter 8-15+ EUR (benchmarks.md)"),
+    ("phone_cost_per_contact", 3.0, 8.0, "fully loaded cost of a call: 3-8 EUR (benchmarks.md)"),
     ("email_cost_per_contact", 3.0, 6.0, "fully loaded cost of an email: 3-6 EUR (benchmarks.md)"),
     ("walk_in_cost_per_contact", 8.0, 20.0, "counter 8-15+ EUR (benchmarks.md; the + is open, 20 bounds it)"),
 ]
