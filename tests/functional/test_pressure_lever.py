@@ -108,11 +108,17 @@ def test_with_its_costs_pressure_makes_customers_and_agents_worse_off(kpi, sign)
     assert sign * mean_difference(kpi, (), ON) > 0, kpi
 
 
+# The flip needs waits to shorten: the shipped phone answers 90% within 20 s (ASA about 7 s), where shorter calls
+# buy almost no wait and CSAT moves by noise (-0.002 in the shipped 2 days); four fewer phone agents in every half
+# hour give the line a queue (service level 74%) for the waits to act on; then CSAT rises in every replication.
+BUSY = ("agents.phone_team.extra_agents=-4",)
+
+
 @pytest.mark.parametrize("kpi,sign", [("frustration_mean", -1), ("exhaustion_mean", -1), ("csat_mean", +1),
                                       ("defection_rate", -1)])
 def test_without_its_costs_the_answer_flips_to_pressure_pays(kpi, sign):
     """The model before the cost side: shorter waits and shorter contacts only, so everything improves."""
-    assert sign * mean_difference(kpi, (), NO_COST) > 0, kpi
+    assert sign * mean_difference(kpi, BUSY, BUSY + NO_COST) > 0, kpi
 
 
 @pytest.mark.parametrize("coefficient,kpi,sign", [
