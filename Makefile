@@ -3,19 +3,22 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-quick test-slow bench clean
+.PHONY: demo build test test-quick test-slow bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "servsim needs Python 3.11 or newer (found: $$($(PYTHON) --version))"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# Stamps: re-install when pyproject.toml changes; one per set of extras.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Stamps: re-install when pyproject.toml, setup.py or the engine's source changes; one per set of extras. The
+# install compiles the engine with mypyc (setup.py; without a C compiler it stays Python, half as fast).
+ENGINE := setup.py sim/compiled.py $(shell find sim/model sim/behaviour -name '*.py')
+
+$(VENV)/.installed: pyproject.toml $(ENGINE) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	@touch $@
 
-$(VENV)/.installed-%: $(VENV)/.installed
+$(VENV)/.installed-%: pyproject.toml $(ENGINE) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[$*]'
 	@touch $@
 
@@ -55,5 +58,9 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_schedule.py
 
+# Compile the engine again after editing it (make test and make demo do this themselves).
+build: $(VENV)/.installed
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis sim/_compiled.json
+	find sim -name '*.so' -delete

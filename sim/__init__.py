@@ -9,7 +9,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from sim import compiled
+
 __version__ = "0.1.0"
+ENGINE = compiled.choose()  # "compiled", "pure" or "stale": which build of the engine this process imports
 
 _API = {
     "load_config": "sim.config",

@@ -27,12 +27,12 @@ def applied(p: Coaching) -> float:
     return p.transfer * hours_a_year(p)
 
 
-def evaluator_hours(p: Coaching, paid_hours: float, paid_hours_per_year: float) -> float:
+def evaluator_hours(p: Coaching, paid_hours, paid_hours_per_year: float):
     """Evaluator hours spent on agents paid ``paid_hours``: their evaluations (``evaluations_per_month * 12`` per
-    ``paid_hours_per_year``) times ``evaluator_time``."""
+    ``paid_hours_per_year``) times ``evaluator_time``. ``paid_hours``: a number or an array (per interval)."""
     return paid_hours * p.evaluations_per_month * MONTHS / paid_hours_per_year * p.evaluator_time / 3600.0
 
 
-def cost(p: Coaching, paid_hours: float, paid_hours_per_year: float) -> float:
+def cost(p: Coaching, paid_hours, paid_hours_per_year: float):
     """What the evaluations of agents paid ``paid_hours`` cost: evaluator hours x ``evaluator_cost_per_hour``."""
     return evaluator_hours(p, paid_hours, paid_hours_per_year) * p.evaluator_cost_per_hour

@@ -73,7 +73,7 @@ DURATION, POSITIVE_DURATION, RATE = _Duration(), _Duration(positive=True), _Rate
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(sim.__version__, prog_name="servsim")
+@click.version_option(sim.__version__, prog_name="servsim", message="%(prog)s %(version)s (engine: " + sim.ENGINE + ")")
 def cli() -> None:
     """Simulate customer-service operations and see what staffing does to service.
 

@@ -24,6 +24,7 @@ from sim.model.contact import DELAYED, GONE, SERVING, SHORT, WAITING, WITHIN, Co
 from sim.model.customers import CustomerBase
 from sim.model.demand import Demand, FollowUps, Layout
 from sim.model.journey import Journey
+from sim.model.journey.service import ServiceSide
 from sim.model.ledger import Ledger
 from sim.model.levelbook import LevelBook
 from sim.model.lines import Crew
@@ -211,7 +212,7 @@ class Centre:
     # --- shift lines (``sim.model.lines.FloorPort``) -----------------------------------------------------
 
     @property
-    def service(self):
+    def service(self) -> ServiceSide:
         return self.journey.service
 
     def come_on(self, agent: int, group: Group, now: float) -> None:

@@ -44,15 +44,18 @@ def test_patience_memory_starts_at_the_factor_and_fades_back_to_one():
     assert patience_memory(B.memory, 1e12) == pytest.approx(1.0)
 
 
-def _base(size: int = 1000, **behaviour) -> CustomerBase:
-    scenario = validate(Scenario, {
+def _scenario(size: int = 1000, **behaviour) -> Scenario:
+    return validate(Scenario, {
         "channels": {"phone": {"arrivals": {"daily_volume": 10}, "handle_time": {"dist": "fixed", "value": "60s"}}},
         "agents": {"team": {"staffing": 1}},
         "customers": {"base": {"size": size},
                       "tiers": {"regular": {"share": 0.8, "value": 100}, "gold": {"share": 0.2, "value": 1000}}},
         "behaviour": behaviour,
     }, "test")
-    return CustomerBase(scenario, Streams(7, 0))
+
+
+def _base(size: int = 1000, **behaviour) -> CustomerBase:
+    return CustomerBase(_scenario(size, **behaviour), Streams(7, 0))
 
 
 def test_seats_have_fixed_tiers_in_their_shares_and_the_base_starts_full():
@@ -111,11 +114,14 @@ def test_a_refilled_seat_is_a_new_customer_to_contacts_still_in_flight():
 
 def test_the_journey_ignores_contacts_of_a_customer_who_left_the_seat():
     from sim.model.contact import Contact, Episode
+    from sim.model.demand import Layout
     from sim.model.journey.customer import CustomerSide
+    from sim.model.ledger import Ledger
 
-    base = _base(10, loyalty={"background_churn": 0.0})
-    side = CustomerSide.__new__(CustomerSide)
-    side.base = base
+    scenario = _scenario(10, loyalty={"background_churn": 0.0})
+    base, layout = CustomerBase(scenario, Streams(7, 0)), Layout(scenario)
+    ledger = Ledger(scenario, layout.channels, layout.tiers, layout.issues, False)
+    side = CustomerSide(scenario, layout.channels, ledger, base, lambda value: None)
     contact = Contact(0, 0, 0, 1, 0.0, 0, 60.0, 0.0, 300.0, 60.0, 0.0, *[0.5] * 5, 0.0, 0.5, 0.5, 3, 0.0)
     contact.episode = Episode(0.0, 0, base.generation[3])
     assert side.customer(contact) == 3
