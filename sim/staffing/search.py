@@ -27,13 +27,13 @@ import numpy as np
 
 from sim.analytic import Target
 from sim.config.schema import Scenario
+from sim.config.traits import TRAITS
 from sim.staffing import cap, runs
 from sim.staffing.demand import designate, open_mask, weekday_of
 from sim.staffing.measure import Measurement, measure
 from sim.staffing.runs import Runner
 from sim.staffing.slots import Slots
 
-BACKLOG = ("email",)
 MAX_RESTARTS = 2  # restarts from the formula on the measured load, while the plan moves by more than RESTART_MOVE
 RESTART_MOVE = 0.05
 CONVERGED = 0.02  # stop when a round of cuts and repairs saves less than this share of agent-intervals
@@ -73,7 +73,8 @@ class Problem:
         self.order = {c: _add_order(scenario, c, [g for g in self.groups if c in self.serves[g]])
                       for c in self.channels}
         per_day = scenario.intervals_per_day
-        self.units = {c: np.where(searchable, first // per_day if c in BACKLOG else np.arange(self.slots.count), -1)
+        every = np.arange(self.slots.count)
+        self.units = {c: np.where(searchable, first // per_day if TRAITS[c].backlog else every, -1)
                       for c in self.channels}
 
     def n_units(self, channel: str) -> int:
@@ -97,7 +98,7 @@ class Problem:
 
     def daily(self, group: str) -> bool:
         """Whether the group only serves backlogs among the targeted channels (then it moves a day at a time)."""
-        return all(c in BACKLOG for c in self.serves[group])
+        return all(TRAITS[c].backlog for c in self.serves[group])
 
 
 def _add_order(scenario: Scenario, channel: str, groups: list[str]) -> list[str]:
@@ -280,7 +281,7 @@ def _add(problem: Problem, state: State, channel: str, where: np.ndarray, candid
     chosen = room[0]
     cells = where & problem.variable[chosen]
     step = 1
-    if local is not None and channel not in BACKLOG and cells.sum() == 1:
+    if local is not None and not TRAITS[channel].backlog and cells.sum() == 1:
         j = int(np.flatnonzero(cells)[0])
         step = max(1, local.need(m, channel, j, _agents_on(problem, state, channel, j)))
     new = state.plan[chosen][cells] + step
@@ -312,7 +313,7 @@ def _propose(problem: Problem, state: State, m: Measurement, local) -> dict[str,
     for j in range(problem.slots.count):
         rooms = {}
         for g in (g for g in hourly if free[g][j]):
-            live = [c for c in problem.serves[g] if c not in BACKLOG]
+            live = [c for c in problem.serves[g] if not TRAITS[c].backlog]
             rooms[g] = 1 if local is None else min(
                 (local.room(m, c, j, _agents_on(problem, state, c, j)) for c in live), default=1)
             rooms[g] = min(rooms[g], int(state.plan[g][j] - floor[g][j]))
