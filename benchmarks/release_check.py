@@ -10,8 +10,10 @@ scenario files (taken from the release, so both sides simulate the same centre) 
   The cases (``CASES``) include callbacks on the phone and shift lines with breaks; a case the release
   cannot read (a feature newer than it) is skipped and said so.
 - **speed**: contacts simulated per second by ``sim.model.simulate`` (the engine alone: demand, SimPy, the
-  tallies), best of ``--repeat`` processes of two runs each, alternating the two sides so that load on the
-  machine hits both alike; per second of wall time and per second of the process's CPU time (steadier on a
+  tallies), best of ``--repeat`` processes of two runs each, for the release, this tree's engine as built
+  (compiled by mypyc where ``setup.py`` could, see ``sim.compiled``; the line says which) and this tree's
+  engine from its Python source (``SERVSIM_PURE=1``), alternating the sides so that load on the machine hits
+  all alike; per second of wall time and per second of the process's CPU time (steadier on a
   shared machine, where other work takes the CPU away from a run but is not charged to it).
 
     python benchmarks/release_check.py                      # fingerprints and speed, default sizes
@@ -65,7 +67,9 @@ if mode == "speed":
         t, c = time.perf_counter(), time.process_time(); out = simulate(scenario, 0, 1)
         t, c = time.perf_counter() - t, time.process_time() - c
         wall, cpu = max(wall, out.meta["contacts"] / t), max(cpu, out.meta["contacts"] / c)
-    print(json.dumps({"contacts_per_second": wall, "contacts_per_cpu_second": cpu}))
+    import sim
+    engine = getattr(sim, "ENGINE", "pure")  # a release older than the compiled engine runs Python
+    print(json.dumps({"contacts_per_second": wall, "contacts_per_cpu_second": cpu, "engine": engine}))
     sys.exit()
 import sim
 res = sim.run(scenario, reps, 11)
@@ -85,9 +89,12 @@ print(json.dumps(out))
 """.replace("TABLES_HERE", repr(TABLES))
 
 
-def child(tree: Path, *args: str, unknown_ok: bool = False) -> dict | None:
-    """What the child prints; None if ``unknown_ok`` and the tree rejects the scenario (a feature it lacks)."""
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+def child(tree: Path, *args: str, unknown_ok: bool = False, pure: bool = False) -> dict | None:
+    """What the child prints; None if ``unknown_ok`` and the tree rejects the scenario (a feature it lacks).
+    ``pure``: the tree's engine runs from its Python source even where it is compiled (``SERVSIM_PURE``)."""
+    env = {k: v for k, v in os.environ.items() if k != "SERVSIM_PURE"} | {"PYTHONPATH": str(tree)}
+    if pure:
+        env["SERVSIM_PURE"] = "1"
     done = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, env=env, cwd=tree)
     if done.returncode != 0:
         if unknown_ok and "InputError" in done.stderr:
@@ -127,20 +134,27 @@ def fingerprints(release: Path) -> bool:
 
 
 def speed(release: Path, days: int, contacts_days: int, repeat: int) -> None:
+    """Contacts per second of the release, this tree's engine as built (compiled where ``setup.py`` could) and
+    this tree's engine from its Python source, alternating so that the machine's load falls on all alike."""
     cases = (("service centre", "configs/service_centre.yaml", [f"horizon={days}d", "warmup=0s"]),
              ("M/M/9+M", "configs/erlang_a_benchmark.yaml", [f"horizon={contacts_days}d", "warmup=0"]))
+    sides = (("release", release, False), ("tree", ROOT, False), ("tree as Python", ROOT, True))
     for label, config, overrides in cases:
-        wall = {"release": 0.0, "tree": 0.0}
-        cpu = {"release": 0.0, "tree": 0.0}
-        for _ in range(repeat):  # alternate, so that the machine's load falls on both alike
-            for side, tree in (("release", release), ("tree", ROOT)):
-                got = child(tree, "speed", str(release / config), json.dumps(overrides), "2")
+        wall = dict.fromkeys((side for side, _, _ in sides), 0.0)
+        cpu = dict(wall)
+        engine = ""
+        for _ in range(repeat):
+            for side, tree, pure in sides:
+                got = child(tree, "speed", str(release / config), json.dumps(overrides), "2", pure=pure)
                 assert got is not None
                 wall[side] = max(wall[side], got["contacts_per_second"])
                 cpu[side] = max(cpu[side], got["contacts_per_cpu_second"])
-        print(f"{label}: release {wall['release']:,.0f} contacts/s, this tree {wall['tree']:,.0f} contacts/s, "
-              f"ratio {wall['tree'] / wall['release']:.2f}; per CPU second: release {cpu['release']:,.0f}, "
-              f"this tree {cpu['tree']:,.0f}, ratio {cpu['tree'] / cpu['release']:.2f}")
+                engine = got["engine"] if side == "tree" else engine
+        print(f"{label}: release {wall['release']:,.0f} contacts/s; this tree ({engine}) {wall['tree']:,.0f}, "
+              f"ratio {wall['tree'] / wall['release']:.2f}; this tree as Python {wall['tree as Python']:,.0f}, "
+              f"ratio {wall['tree as Python'] / wall['release']:.2f}. Per CPU second: release {cpu['release']:,.0f}, "
+              f"this tree {cpu['tree']:,.0f} (ratio {cpu['tree'] / cpu['release']:.2f}), as Python "
+              f"{cpu['tree as Python']:,.0f} (ratio {cpu['tree as Python'] / cpu['release']:.2f})")
 
 
 def main() -> None:
