@@ -50,6 +50,7 @@ class CustomerBase:
         h0 = b.loyalty.background_churn if self.loyalty_model is not None else 0.0
         self.new_per_day = spec.new_per_day if spec.new_per_day is not None else n * h0 / 365.25
         self._churn_u = streams["customers.churn"]
+        self._day_u, self._scratch = np.empty(n), np.empty(n)  # per seat, for the daily steps (kept: no fresh pages)
         self._new = streams["customers.new"]
         self._vacated: deque[int] = deque()
         self.count = n
@@ -117,9 +118,12 @@ class CustomerBase:
         """
         churned, at_risk = 0, 0.0
         if self.loyalty_model is not None:
-            u = self._churn_u.random(self.size)
-            leaving = np.flatnonzero((u < outcomes.churn_probability(self.loyalty_model, self._decayed(now), days))
-                                     & np.frombuffer(self.active, dtype=np.uint8).astype(bool))
+            u = self._churn_u.random(out=self._day_u)
+            touched = self._touched()  # the rest have L = 0: one churn probability for all of them
+            chance = self._scratch
+            chance.fill(outcomes.churn_probability(self.loyalty_model, np.zeros(1), days)[0])
+            chance[touched] = outcomes.churn_probability(self.loyalty_model, self._decayed(now, touched), days)
+            leaving = np.flatnonzero((u < chance) & np.frombuffer(self.active, dtype=np.uint8).astype(bool))
             for seat in leaving.tolist():
                 at_risk += self.churn(seat, now)
             churned = leaving.size
@@ -141,13 +145,21 @@ class CustomerBase:
         if self.loyalty_model is None:
             return 0.0
         active = np.frombuffer(self.active, dtype=np.uint8).astype(bool)
-        return float(self._decayed(now)[active].sum())
+        every = self._scratch  # every seat's L, summed in seat order (the same sum as over all seats)
+        every.fill(0.0)
+        touched = self._touched()
+        every[touched] = self._decayed(now, touched)
+        return float(every[active].sum())
 
-    def _decayed(self, now: float) -> np.ndarray:
-        """Every seat's L at ``now``."""
+    def _touched(self) -> np.ndarray:
+        """The seats whose L is not 0 (their customer has ended an episode); every other seat's L stays 0."""
+        return np.flatnonzero(np.frombuffer(self.loyalty))
+
+    def _decayed(self, now: float, seats: np.ndarray) -> np.ndarray:
+        """The L of ``seats`` at ``now``."""
         assert self.loyalty_model is not None, "only with loyalty on"
-        elapsed = now - np.frombuffer(self.loyalty_at)
-        return outcomes.loyalty_decay(self.loyalty_model, np.frombuffer(self.loyalty), elapsed)
+        elapsed = now - np.frombuffer(self.loyalty_at)[seats]
+        return outcomes.loyalty_decay(self.loyalty_model, np.frombuffer(self.loyalty)[seats], elapsed)
 
     def take_areas(self, now: float) -> tuple[float, float]:
         """Customer-seconds and revenue since the last call (for one interval's tally)."""
