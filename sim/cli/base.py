@@ -72,8 +72,12 @@ class _Rate(click.ParamType):
 DURATION, POSITIVE_DURATION, RATE = _Duration(), _Duration(positive=True), _Rate()
 
 
+ENGINE = {"compiled": "compiled", "pure": "Python", "stale": "Python, as its compiled build is out of date: make build"}
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(sim.__version__, prog_name="servsim", message="%(prog)s %(version)s (engine: " + sim.ENGINE + ")")
+@click.version_option(sim.__version__, prog_name="servsim",
+                      message=f"%(prog)s %(version)s (engine: {ENGINE[sim.ENGINE]})")
 def cli() -> None:
     """Simulate customer-service operations and see what staffing does to service.
 

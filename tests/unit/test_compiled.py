@@ -132,3 +132,14 @@ def test_compiled_and_pure_engines_give_the_same_tables(overrides):
     assert (fast[0], pure[0]) == ("compiled", "pure")
     assert fast[1:] == pure[1:]
 
+
+
+def test_version_says_which_engine_runs():
+    from click.testing import CliRunner
+
+    import sim
+    from sim.cli.base import ENGINE, cli
+
+    assert set(ENGINE) == {"compiled", "pure", "stale"}
+    out = CliRunner().invoke(cli, ["--version"]).output
+    assert out.strip() == f"servsim {sim.__version__} (engine: {ENGINE[sim.ENGINE]})"
