@@ -71,7 +71,7 @@ def _not_compiled(error: Exception) -> None:
 
 
 class EngineDistribution(Distribution):
-    def has_ext_modules(self) -> bool:  # so that ``build_ext`` runs (its extensions are made in ``run``)
+    def has_ext_modules(self) -> bool:  # so that ``build_ext`` runs (it makes its extensions itself)
         return not os.environ.get("SERVSIM_PURE")
 
 
