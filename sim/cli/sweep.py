@@ -48,6 +48,10 @@ def sweep(experiment, jobs, executor, scheduler, resume, out, replications, over
     if rank_by not in plan.experiment.summary_kpis:
         raise InputError(f"--rank-by {rank_by!r}: not among the experiment's KPIs "
                          f"({', '.join(plan.experiment.summary_kpis)}); add it to 'kpis' in {experiment}")
+    traced = [s.name for s in plan.scenarios if s.scenario.output.trace]
+    if traced:
+        click.echo(f"note: output.trace is on in {len(traced)} scenario(s) but a sweep keeps no event trace; "
+                   "write one with servsim run --out", err=True)
     out = out or Path("results") / plan.name
     with progress_callbacks(plan.name) as callbacks:
         try:
@@ -82,11 +86,13 @@ def sweep(experiment, jobs, executor, scheduler, resume, out, replications, over
 @cli.command()
 @click.argument("results_dir", type=click.Path(file_okay=False, path_type=Path))
 def report(results_dir: Path) -> None:
-    """Draw the charts of a finished sweep and write its self-contained report.html.
+    """Draw the charts of a finished sweep (or of a ``servsim run --out`` directory) and write its
+    self-contained report.html.
 
     \b
-    Example:
+    Examples:
       servsim report results/staffing_x_volume
+      servsim report results/my_run          # after: servsim run my.yaml --out results/my_run
     """
     from sim.report import write_report
 

@@ -22,6 +22,7 @@ from sim.rng import Streams
 if TYPE_CHECKING:
     from sim.model.journey import Journey
     from sim.model.routing import Queues
+    from sim.model.trace import Trace
 
 
 class GatePort(Protocol):
@@ -34,6 +35,7 @@ class GatePort(Protocol):
     is_open: dict[str, bool]
     queues: Queues
     journey: Journey
+    trace: Trace | None
 
     def dispatch(self) -> None: ...  # idle agents take what now waits
 
@@ -91,6 +93,8 @@ class ClosingDesk:
             for contact in [c for c in queue if c.state == WAITING]:
                 contact.state = GONE
                 centre.bump(index, -1, now)
+                if centre.trace is not None:
+                    centre.trace.event(now, "abandon", contact)
                 self._call_back(contact, now - contact.queued_at, now)
             queue.clear()
 
@@ -111,9 +115,11 @@ class ClosingDesk:
         """A customer meets the closed counter or line: gives up, comes back at the next opening, or (the rule
         naming a channel) contacts that channel instead. A returner's comeback is one more contact of the
         episode; the turned-away attempt itself is no contact row (a closed message is not an offered call)."""
-        journey, channel = self.centre.journey, self.centre.channels[contact.channel]
+        journey, channel, trace = self.centre.journey, self.centre.channels[contact.channel], self.centre.trace
         customer = journey.customer
         customer.started(contact)
+        if trace is not None:
+            trace.event(now, "closed", contact)
         target = self.rules[channel].displace_to
         if self._stays(channel):  # a comeback due after the run is not simulated; the episode stays open (§15.3)
             if target in rules.CHANNEL_TARGETS:
@@ -125,6 +131,8 @@ class ClosingDesk:
                 self.centre.env.timeout(at - now, contact).callbacks.append(self._back)
             return
         contact.state = GONE
+        if trace is not None:
+            trace.event(now, "balk", contact)
         customer.ended(contact, OUTCOME_BALKED, 0.0, now, *customer.gave_up(contact, now))
 
     def _back(self, event) -> None:
@@ -132,6 +140,8 @@ class ClosingDesk:
         now = self.centre.env.now
         contact.interval = min(int(now // self.centre.interval), self.centre.n_intervals - 1)
         contact.arrival = contact.queued_at = now
+        if self.centre.trace is not None:
+            self.centre.trace.event(now, "back_at_opening", contact)
         self.centre.arrive(contact, now)
 
     def _stays(self, channel: str) -> bool:

@@ -2,8 +2,10 @@
 
 Off by default (``output.trace: true`` switches it on); the engine then calls ``event`` at each arrival,
 queueing, answer, transfer, end, abandonment, balk and follow-up (and, with callbacks, ``callback`` when the
-agent dials and ``callback_missed`` when the dial does not reach the customer). Contacts are numbered in the order
-the trace first sees them.
+agent dials and ``callback_missed`` when the dial does not reach the customer; with closing rules, ``closed``
+when a customer meets a closed channel, ``balk`` if they give up, ``back_at_opening`` when they return, and
+``abandon`` for a caller told to call back at closing). Every ended contact's outcome thus has its event.
+Contacts are numbered in the order the trace first sees them.
 """
 
 from __future__ import annotations

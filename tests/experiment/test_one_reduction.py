@@ -75,3 +75,19 @@ def test_the_event_trace_is_written_and_agrees_with_the_contact_log(tmp_path):
     assert 0 <= events["answer"] - events["done"] <= 9  # still in service at the horizon: at most the 9 agents
     assert events.get("abandon", 0) == (contacts["outcome"] == "abandoned").sum()
     assert trace["time_seconds"].is_monotonic_increasing
+
+
+def test_the_trace_follows_customers_through_closing_time():
+    """With a closing rule every ended contact's outcome still has its event: those turned away at the closed
+    line who give up balk, callers told to call back at closing abandon, and returners are seen coming back."""
+    data = phone_scenario(horizon="2d", seed=5, behaviour={}, output={"trace": True, "contacts": True})
+    data["channels"]["phone"]["hours"] = {"open": "08:00", "close": "18:00",
+                                          "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}
+    data["channels"]["phone"]["closing"] = {"queued": "call_back", "give_up": 0.5, "displace_to": "next_opening"}
+    data["agents"]["team"]["staffing"] = 3  # short-staffed: callers are still on hold at closing
+    out = sim.model.simulate(validate(Scenario, data, "test"), 0, 5)
+    events, outcomes = out.trace["event"].value_counts(), out.contacts["outcome"].value_counts()
+    assert outcomes["balked"] > 0 and events["balk"] == outcomes["balked"]
+    assert events["abandon"] == outcomes["abandoned"]
+    assert 0 <= events["answer"] - events["transfer"] - events["done"] <= 3
+    assert events["back_at_opening"] > 0 and events["closed"] >= events["balk"] + events["back_at_opening"]

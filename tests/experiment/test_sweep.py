@@ -426,6 +426,17 @@ def test_sweep_command_prints_a_ranking_and_the_results_directory(tmp_path):
     assert {p.name for p in out.iterdir()} == CLI_FILES
 
 
+def test_a_sweep_says_it_keeps_no_event_trace(tmp_path):
+    path = write_experiment(tmp_path, **{**SMALL, "replications": 1})
+    out = tmp_path / "out"
+    result = invoke("sweep", path, "--out", out, "--executor", "serial", "--no-report", "--set", "output.trace=true")
+    assert result.exit_code == 0, result.output
+    assert "output.trace is on in 3 scenario(s) but a sweep keeps no event trace" in result.stderr
+    assert not list(out.rglob("trace*"))
+    quiet = invoke("sweep", path, "--out", tmp_path / "quiet", "--executor", "serial", "--no-report")
+    assert "trace" not in quiet.stderr
+
+
 def test_sweep_replications_option_sets_the_replications(tmp_path):
     out = tmp_path / "out"
     result = invoke("sweep", write_experiment(tmp_path, **SMALL), "--out", out, "--executor", "serial", "-r", 2, "--no-report")
