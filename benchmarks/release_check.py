@@ -5,8 +5,9 @@ git worktree; each side runs in its own subprocess with ``PYTHONPATH`` pointing 
 scenario files (taken from the release, so both sides simulate the same centre) with the same seeds.
 
 - **fingerprints**: every table ``sim.run`` returns (runs, intervals, days, weeks, tiers, channels, issues,
-  groups), each column the release has, rounded to 10 significant digits (sums taken in another order differ
-  in the last bits; that is not a model change), hashed. Columns the tree adds are listed, not compared.
+  groups), each column the release has, numbers as floats rounded to 10 significant digits (sums taken in
+  another order differ in the last bits, a count may be kept as an integer on one side and a float on the
+  other, -0.0 is 0.0: none of that is a model change), hashed. Columns the tree adds are listed, not compared.
   The cases (``CASES``) include callbacks on the phone and shift lines with breaks; a case the release
   cannot read (a feature newer than it) is skipped and said so.
 - **speed**: contacts simulated per second by ``sim.model.simulate`` (the engine alone: demand, SimPy, the
@@ -81,8 +82,8 @@ for name in TABLES_HERE:
     cols = {}
     for col in frame.columns:
         values = frame[col]
-        if values.dtype.kind in "fc":
-            values = values.astype(float).map(lambda x: "nan" if x != x else float(f"{x:.10g}"))
+        if values.dtype.kind in "iufc":  # a count kept as float elsewhere is the same count; -0.0 is 0.0
+            values = values.astype(float).map(lambda x: "nan" if x != x else float(f"{x:.10g}") + 0.0)
         cols[str(col)] = hashlib.sha256(json.dumps(list(map(str, values))).encode()).hexdigest()[:12]
     out[name] = cols
 print(json.dumps(out))
@@ -110,7 +111,8 @@ def release_tree(commit: str, into: Path) -> Path:
 
 
 def fingerprints(release: Path) -> bool:
-    same = True
+    """Compare every case's tables; False if any column differs, or if no case could be compared at all."""
+    same, compared = True, 0
     for config, overrides, reps in CASES:
         label = " ".join(overrides)
         label = f"{Path(config).name} {label if len(label) < 70 else label[:67] + '...'} x{reps}"
@@ -121,8 +123,11 @@ def fingerprints(release: Path) -> bool:
             continue
         new = child(ROOT, "tables", path, json.dumps(overrides), str(reps))
         assert new is not None
+        compared += 1
         for table in TABLES:
             if table not in old:
+                if table in new:
+                    print(f"{label} {table}: new table, the release has none")
                 continue
             differ = [c for c, h in old[table].items() if new.get(table, {}).get(c) != h]
             added = sorted(set(new.get(table, {})) - set(old[table]))
@@ -130,7 +135,9 @@ def fingerprints(release: Path) -> bool:
             same &= not differ
             extra = f" (new columns: {', '.join(added)})" if added else ""
             print(f"{label} {table}: {verdict}{extra}")
-    return same
+    if not compared:
+        print("no case could be compared: the release reads none of them")
+    return same and compared > 0
 
 
 def speed(release: Path, days: int, contacts_days: int, repeat: int) -> None:
