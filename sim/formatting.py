@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from sim.kpis import REGISTRY
+from sim.kpis import describe
 from sim.kpis import is_percent as registered_percent
 
 
@@ -15,7 +15,7 @@ def is_percent(kpi: str) -> bool:
 
 def is_count(kpi: str) -> bool:
     """Whole numbers of contacts or customers, shown without decimals."""
-    entry = REGISTRY.get(kpi)
+    entry = describe(kpi)
     return entry is not None and entry.unit == "count"
 
 

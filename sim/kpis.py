@@ -8,6 +8,7 @@ all-channel entry and the channel traits.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from sim.config.traits import TRAITS
@@ -28,6 +29,7 @@ class KPI:
     unit: str
     better: int = NEITHER
     per_channel: bool = False  # also reported per channel as <channel>_<name>
+    floor: float = 0.0  # the smallest value it can take, in display units (most KPIs are at least 0)
 
     def axis(self, currency: str = "EUR") -> str:
         """The label with its unit, for an axis or a column header."""
@@ -37,8 +39,9 @@ class KPI:
         return f"{self.label} ({unit})" if unit else self.label
 
 
-def _k(name: str, doc: str, label: str, unit: str, better: int = NEITHER, per_channel: bool = False) -> KPI:
-    return KPI(name, doc, label, unit, better, per_channel)
+def _k(name: str, doc: str, label: str, unit: str, better: int = NEITHER, per_channel: bool = False,
+       floor: float = 0.0) -> KPI:
+    return KPI(name, doc, label, unit, better, per_channel, floor)
 
 
 _BASE = (
@@ -113,7 +116,7 @@ _BASE = (
     _k("survey_response_rate", "served contacts who answered the survey / served contacts rated",
        "Survey response", "share"),
     _k("nps", "net promoter score of served contacts: % promoters - % detractors (-100 to 100)",
-       "NPS", "points", HIGHER),
+       "NPS", "points", HIGHER, floor=-100.0),
     _k("effort_mean", "customer effort per served contact: earlier contacts for the issue + transfers"
        " + channel switch",
        "Customer effort (extra contacts, transfers, switches)", "number", LOWER),
@@ -121,7 +124,7 @@ _BASE = (
        " probabilities / episodes ended, served or given up)",
        "Defection after a contact", "share", LOWER),
     _k("word_of_mouth_net", "expected net people told per episode ended (positive minus negative)",
-       "Word of mouth (net people told per episode)", "people", HIGHER),
+       "Word of mouth (net people told per episode)", "people", HIGHER, floor=-math.inf),
     _k("churn_rate", "customers lost (defections after an episode plus background churn) per "
        "customer-year, annualised (needs customers.base)",
        "Churn", "share_per_year", LOWER),
@@ -129,7 +132,7 @@ _BASE = (
        "Active customers (at the end)", "count", HIGHER),
     _k("loyalty_mean", "mean loyalty state L of active customers at the end of the period, 0 = "
        "neutral (needs customers.base)",
-       "Loyalty (mean state, 0 = neutral)", "number", HIGHER),
+       "Loyalty (mean state, 0 = neutral)", "number", HIGHER, floor=-math.inf),
     _k("agent_attrition_rate", "agents who quit per agent-year employed, annualised",
        "Agent attrition", "share_per_year", LOWER),
     _k("agents_employed", "time-average agents employed (positions not vacant, hires in training "
@@ -169,7 +172,7 @@ _BASE = (
     _k("net_value", "-(labour + training + hiring cost + customer value lost): what the period costs, service "
        "and customers lost together (the margin the base earns anyway is left out, or customers lost would "
        "count twice)",
-       "Net value", "money", HIGHER),
+       "Net value", "money", HIGHER, floor=-math.inf),
     _k("backlog_growth", "growth per day of the contacts still waiting at the end of each day after the warm-up "
        "(least-squares trend over the days; one level per weekday from two weeks on; all channels: their sum; "
        "needs 3 days; sim/stability.py)",
@@ -236,14 +239,58 @@ def headline_kpis(channels) -> tuple[str, ...]:
                  if name != "abandon_rate" or TRAITS[c].abandons) + SUMMARY_KPIS
 
 
+# Columns of the output tables that are not KPIs of a run (listed in docs/kpis.md): the keys, and counts and
+# levels kept per interval, day or group. Charts, the Excel export and the test of every column read them from here.
+KEYS = ("scenario", "scenario_name", "replication", "interval", "start_seconds", "day", "week", "tier", "channel",
+        "issue", "group")
+COLUMNS: dict[str, KPI] = {c.name: c for c in (
+    _k("agents_scheduled", "agents on the floor by the plan in the interval, after training time off",
+       "Agents scheduled", "agents"),
+    _k("agents_quit", "agents who quit that day", "Agents who quit", "people", LOWER),
+    _k("agents_hired", "agents hired that day (their positions were vacant)", "Agents hired", "people"),
+    _k("customers_lost", "customers who churned that day (needs customers.base)", "Customers lost", "people",
+       LOWER),
+    _k("customers_acquired", "new customers acquired that day (needs customers.base)", "Customers acquired",
+       "people"),
+    _k("backlog_end", "contacts of the channel still waiting when the run ended", "Backlog left at the end",
+       "count", LOWER),
+    _k("handled", "contacts the group answered", "Contacts handled", "count"),
+    _k("handled_share", "the group's share of all contacts answered", "Share of contacts handled", "share"),
+    _k("hires", "agents the group hired over the run", "Agents hired", "people"),
+    _k("quits", "agents of the group who quit over the run", "Agents who quit", "people", LOWER),
+)}
+# Families of columns: ``<channel>_<kpi>`` per interval, ``<group>_agents_busy``, and the day table's
+# histogram bins ``csat_<1..4>``, ``csat_top`` and ``frustration_<0..5>``.
+BINS = {"csat": "Served contacts with CSAT", "frustration": "Contacts ending in frustration bin"}
+
+
+def describe(column: str, groups: tuple[str, ...] = ()) -> KPI | None:
+    """What an output-table column is: a KPI, another registered column, one of a family (per channel, per
+    agent group of ``groups``, a histogram bin), or None for a key or a name servsim does not write."""
+    entry = REGISTRY.get(column) or COLUMNS.get(column)
+    if entry is not None or column in KEYS:
+        return entry
+    for channel in TRAITS:
+        if column.startswith(channel + "_") and column[len(channel) + 1:] in REGISTRY:
+            return _per_channel(REGISTRY[column[len(channel) + 1:]], channel)
+    group = next((g for g in groups if column == f"{g}_agents_busy"), None)
+    if group is not None:
+        return replace(REGISTRY["agents_busy"], name=column, label=f"{REGISTRY['agents_busy'].label}: {group}",
+                       doc=f"{group}: {REGISTRY['agents_busy'].doc}")
+    family, _, level = column.rpartition("_")
+    if family in BINS and (level.isdigit() or level == "top"):
+        return _k(column, f"{BINS[family]} {level}", f"{BINS[family]} {level}", "count")
+    return None
+
+
 def kpi(name: str) -> KPI:
     """The registry entry of ``name`` (``KeyError`` for a name servsim does not report)."""
     return REGISTRY[name]
 
 
 def is_percent(name: str) -> bool:
-    """Whether ``name`` is a share shown as a percentage."""
-    entry = REGISTRY.get(name)
+    """Whether ``name`` (a KPI or another output column) is a share shown as a percentage."""
+    entry = describe(name)
     return entry is not None and entry.unit in ("share", "share_per_year")
 
 
@@ -258,6 +305,13 @@ def markdown() -> str:
              "and churn and attrition are annualised.", "",
              "| KPI | unit | better | definition |", "| --- | --- | --- | --- |"]
     for name, entry in REGISTRY.items():
+        lines.append(f"| `{name}` | {entry.unit.replace('_', ' ')} | {better[entry.better]} | {entry.doc} |")
+    lines += ["", "## Other columns of the output tables", "",
+              "Besides the KPIs and their keys (" + ", ".join(f"`{k}`" for k in KEYS) + "), the tables hold:",
+              "per interval, each channel's KPIs as `<channel>_<KPI>` and each agent group's `<group>_agents_busy`;",
+              "per day, the distributions `csat_1` ... `csat_4`, `csat_top` (CSAT 5) and `frustration_0` ...",
+              "`frustration_5`; and these:", "", "| column | unit | better | definition |", "| --- | --- | --- | --- |"]
+    for name, entry in COLUMNS.items():
         lines.append(f"| `{name}` | {entry.unit.replace('_', ' ')} | {better[entry.better]} | {entry.doc} |")
     return "\n".join(lines) + "\n"
 

@@ -26,6 +26,31 @@ def test_every_kpi_a_run_computes_is_registered_and_every_registered_one_is_comp
     assert set(centre_kpis) == set(KPIS)
 
 
+def test_every_column_of_every_output_table_is_registered():
+    """Each column ``sim.run`` writes is a key, a KPI, a registered column or one of a described family."""
+    from sim.kpis import KEYS, describe
+
+    scenario = load_config(ROOT / "configs" / "service_centre.yaml", ["horizon=8d", "warmup=1d",
+                                                                      "customers.base.size=5000"])
+    results = sim.run(scenario, 1, 1)
+    groups = tuple(scenario.agents)
+    for table in ("runs", "intervals", "days", "weeks", "tiers", "channels", "issues", "groups"):
+        frame = getattr(results, table)
+        unknown = [c for c in frame.columns if c not in KEYS and describe(c, groups) is None]
+        assert not unknown, (table, unknown)
+    assert describe("not_a_column", groups) is None and describe("replication") is None
+    assert describe("phone_team_agents_busy", groups).unit == "agents"
+    assert describe("phone_mean_wait_seconds").unit == "seconds" and describe("frustration_3").unit == "count"
+
+
+def test_bounds_and_percent_come_from_the_registry():
+    from sim.plots.style import ceiling, floor, kpi_label
+
+    assert floor("nps") == -100 and floor("net_value") == float("-inf") and floor("service_level") == 0
+    assert ceiling("abandon_rate") == 100 and ceiling("churn_rate") == float("inf")  # annualised: may pass 100%
+    assert is_percent("handled_share") and kpi_label("agents_quit") == "Agents who quit"
+
+
 def test_the_plain_queue_computes_the_same_kpis():
     scenario = load_config(ROOT / "configs" / "erlang_a_benchmark.yaml", ["horizon=1d"])
     out = simulate(scenario, 0, 1)

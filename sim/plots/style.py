@@ -22,7 +22,7 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from sim.config.traits import TRAITS
 from sim.formatting import is_percent
-from sim.kpis import LOWER_IS_BETTER, REGISTRY
+from sim.kpis import LOWER_IS_BETTER, REGISTRY, describe
 
 if TYPE_CHECKING:  # only the type checker reads it (matplotlib.typing grows with matplotlib)
     from matplotlib.typing import RcKeyType
@@ -40,17 +40,7 @@ RC: dict[RcKeyType, object] = {
     "grid.alpha": 0.3, "figure.titlesize": 12,
     "svg.fonttype": "none", "svg.hashsalt": "servsim",  # text stays text; the same chart gives the same file
 }
-# Chart labels beyond the KPI registry's: counts the day table adds.
-EXTRA_LABELS = {
-    "agents_quit": "Agents who quit (since the start)",
-    "customers_lost": "Customers lost (since the start)",
-}
 CURRENCY = "EUR"  # money.currency's default; charts take the scenario's
-# Annualised rates: drawn as % like other rates, but they may exceed 100%.
-ANNUAL_RATES = frozenset({"churn_rate", "agent_attrition_rate"})
-# KPIs that can be negative, with their lower bound.
-SIGNED = {"nps": -100.0, "loyalty_mean": float("-inf"), "net_value": float("-inf"),
-          "word_of_mouth_net": float("-inf")}
 CHANNEL_NAMES = {name: traits.label for name, traits in TRAITS.items()}
 CHANNEL_COLOURS = dict(zip(TRAITS, (PALETTE[2], PALETTE[0], PALETTE[1], *PALETTE[3:])))
 F = TypeVar("F", bound=Callable)
@@ -77,8 +67,8 @@ def figure(width: float = 7.5, height: float = 4.5, rows: int = 1, sharex: bool 
 def kpi_label(kpi: str, currency: str = CURRENCY) -> str:
     """A KPI's axis label with its unit (money in ``currency``); unknown names (factors) read as their last
     dotted component."""
-    entry = REGISTRY.get(kpi)
-    return entry.axis(currency) if entry is not None else EXTRA_LABELS.get(kpi) or factor_label(kpi)
+    entry = describe(kpi)
+    return entry.axis(currency) if entry is not None else factor_label(kpi)
 
 
 def kpi_name(kpi: str) -> str:
@@ -107,12 +97,14 @@ def scale(kpi: str) -> float:
 
 def floor(kpi: str) -> float:
     """The smallest value ``kpi`` can take in display units: most KPIs are at least 0."""
-    return SIGNED.get(kpi, 0.0)
+    entry = describe(kpi)
+    return entry.floor if entry is not None else 0.0
 
 
 def ceiling(kpi: str) -> float:
     """The largest value ``kpi`` can take in display units: 100 for a share, none otherwise."""
-    return 100.0 if scale(kpi) == 100.0 and kpi not in ANNUAL_RATES else float("inf")
+    entry = describe(kpi)
+    return 100.0 if entry is not None and entry.unit == "share" else float("inf")  # annualised rates may pass 100
 
 
 def lower_is_better(kpi: str) -> bool:

@@ -111,4 +111,5 @@ def _panel_label(kpi: str, currency: str) -> str:
     """``Churn (weekly)`` over ``(% of customers per year)``: a panel's y label on two short lines."""
     name, _, unit = kpi_label(kpi, currency).partition(" (")
     name += " (weekly)" if kpi in WEEKLY else ""
+    unit = "since the start)" if kpi in CUMULATIVE else unit
     return f"{name}\n({unit}" if unit else name
