@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.behaviour import waiting
 from sim.behaviour.closing import last_open_hour
 from sim.config.schema import Scenario
 from sim.config.traits import TRAITS
@@ -96,9 +97,8 @@ class ContactDraws:
         self.tier_cum = cumulative_shares([t.share for t in tiers])
         self.issue_cum = cumulative_shares([i.share for i in issues])
         self.levels = np.array([priorities.index(t.priority) for t in tiers])
-        self.patience_factor = np.array([t.patience_factor for t in tiers])
-        if getattr(spec, "queue_position_info", False):
-            self.patience_factor = self.patience_factor * 2.0
+        announced = waiting.position_patience_factor(getattr(spec, "queue_position_info", False))
+        self.patience_factor = np.array([t.patience_factor for t in tiers]) * announced
         self.tolerance_factor = np.array([t.tolerance_factor for t in tiers])
         self.handle_factor = np.array([i.handle_factor for i in issues])
         self.frustration = scenario.behaviour.frustration if scenario.behaviour.on("frustration") else None

@@ -8,6 +8,7 @@ import math
 
 from sim.behaviour import frustration as fr
 from sim.behaviour import satisfaction as outcomes
+from sim.behaviour import waiting
 from sim.config.schema import Scenario
 from sim.config.traits import TRAITS
 from sim.model.contact import CONTINUED, GONE, RESOLVED, UNRESOLVED, WAITING, Contact, Episode
@@ -29,8 +30,8 @@ class CustomerSide:
         self.defection = b.defection if b.on("defection") else None
         self.ledger, self.base = ledger, base
         specs = [getattr(scenario.channels, c) for c in channels]
-        self.perceived = [s.perceived_wait_factor * (0.8 if getattr(s, "queue_position_info", False) else 1.0)
-                          for s in specs]
+        self.perceived = [s.perceived_wait_factor * waiting.position_perceived_factor(
+                          getattr(s, "queue_position_info", False)) for s in specs]
         self.balking = [getattr(s, "balking", None) if TRAITS[c].balks and b.enabled else None
                         for c, s in zip(channels, specs)]
         self.sees_overtaking = [TRAITS[c].overtaking_visible for c in channels]
