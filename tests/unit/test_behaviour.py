@@ -170,6 +170,11 @@ def test_idle_agents_recover_by_half_every_recovery_time_ln2():
     assert agents.recovered(E, 0.4, 0.0) == pytest.approx(0.4)
 
 
+@pytest.mark.parametrize("nights,expected", [(1, 0.4), (3, 0.1), (0, 0.4)])  # a weekend: 0.8 x 0.5^3; at least 1
+def test_agents_back_on_shift_recover_by_between_shifts_per_night_off(nights, expected):
+    assert agents.recovered_overnight(0.8, E.between_shifts, nights) == pytest.approx(expected)
+
+
 # --- properties -------------------------------------------------------------------------------------------
 
 
