@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,6 +27,11 @@ def fcr(skill: float, issue: float = 1.0, frustration: float = 0.0, exhaustion: 
 
 
 # --- frustration (2.2-2.4) -------------------------------------------------------------------------------
+
+
+def test_the_angry_share_arrives_uniformly_between_angry_low_and_high_the_rest_calm():
+    u = np.array([0.0, 0.075, 0.12, 0.15, 0.9])  # defaults: share 0.15, anger U(0.2, 0.5) read from u / 0.15
+    assert fr.initial_anger(F, u) == pytest.approx([0.2, 0.35, 0.44, 0.0, 0.0])
 
 
 @pytest.mark.parametrize("perceived", [0.0, 30.0, 60.0])
