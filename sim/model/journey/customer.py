@@ -148,11 +148,11 @@ class CustomerSide:
         assert ep is not None, "every contact has its episode from arrival (started)"
         assert sat is not None, "only with satisfaction on"
         resolved = contact.result == RESOLVED
-        failure = contact.anger > 0.0 or ep.contacts > 1
+        failure = outcomes.service_failure(contact.anger, ep.contacts)
         z = outcomes.latent(sat, resolved, remembered, ep.apology, contact.noise, failure)
         seat = self.customer(contact)
         loyalty = base.loyalty_now(seat, now) if base is not None and seat >= 0 else 0.0
-        effort = ep.contacts - 1 + ep.transfers + (contact.channel != ep.first_channel)
+        effort = outcomes.effort(ep.contacts, ep.transfers, contact.channel != ep.first_channel)
         flags |= RATED
         if contact.result != CONTINUED:
             flags |= EPISODE_END
