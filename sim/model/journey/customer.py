@@ -93,6 +93,16 @@ class CustomerSide:
 
     def rushed(self, contact: Contact, increment: float) -> None:
         """Cut short by a handle-time target: the customer feels rushed."""
+        self._frustrated(contact, increment)
+
+    def missed_callback(self, contact: Contact, felt_wait: float, missed: float) -> None:
+        """A promised call back did not reach the customer: the virtual wait frustrates as a held wait of
+        ``felt_wait`` would, and the broken promise adds ``missed``."""
+        self.waited(contact, felt_wait)
+        self._frustrated(contact, missed)
+
+    def _frustrated(self, contact: Contact, increment: float) -> None:
+        """Frustration rises by ``increment`` (where frustration is modelled)."""
         if self.fr is not None:
             ep = contact.episode
             assert ep is not None, "every contact has its episode from arrival (started)"
