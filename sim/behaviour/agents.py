@@ -64,6 +64,11 @@ def recovered(p: Exhaustion, exhaustion: float, idle_seconds: float) -> float:
     return exhaustion * math.exp(-idle_seconds / p.recovery_time)
 
 
+def recovered_overnight(exhaustion: float, between_shifts: float, nights: int) -> float:
+    """E of an agent back on shift after ``nights`` off the floor (at least one): ``between_shifts^nights x E``."""
+    return exhaustion * between_shifts ** max(1, nights)
+
+
 STRAIN_DAYS = 30.0  # E30: exhaustion at shift ends, averaged over about this many shifts
 
 

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from sim.config.behaviour import Frustration
 
 
 def raised(frustration: float, increment: float) -> float:
     """F after an increment, clipped at 1."""
     return min(1.0, frustration + increment)
+
+
+def initial_anger(p: Frustration, u: np.ndarray) -> np.ndarray:
+    """F0 of arriving customers from their uniforms ``u``: 0, except for ``u < angry_share`` (an angry arrival),
+    ``angry_low + (angry_high - angry_low) u / angry_share``, uniform on [angry_low, angry_high)."""
+    angry = np.zeros(len(u))
+    is_angry = u < p.angry_share
+    angry[is_angry] = p.angry_low + (p.angry_high - p.angry_low) * u[is_angry] / max(p.angry_share, 1e-12)
+    return angry
 
 
 def wait_increment(p: Frustration, perceived_wait: float, tolerance: float, already: float) -> float:

@@ -31,6 +31,12 @@ def phi(x):
     return 0.5 * special.erfc(-np.asarray(x, dtype=float) / _SQRT2)
 
 
+def service_failure(anger: float, contacts: int) -> bool:
+    """Whether a contact involves a failure before its outcome (2.6): the customer arrived angry
+    (``anger`` > 0) or this is not the episode's first contact (``contacts`` so far, this one included)."""
+    return anger > 0.0 or contacts > 1
+
+
 def latent(
     p: Satisfaction,
     resolved: bool,
@@ -53,6 +59,12 @@ def latent(
     if apology and (failure or not resolved):
         z += p.b_emp * apology
     return z
+
+
+def effort(contacts: int, transfers: int, switched: bool) -> int:
+    """The effort index (docs/model.md 10.3): the episode's earlier contacts (``contacts - 1``), its transfers so
+    far, and 1 if this contact is on another channel than the episode's first (``switched``)."""
+    return contacts - 1 + transfers + switched
 
 
 def csat(p: Satisfaction, z):

@@ -153,12 +153,13 @@ class Roster:
     def on_shift(self, group: Group, now: float, rested: float) -> int:
         """An agent starting a shift: the one off longest (trained replacement hires among them), or a new agent.
 
-        Exhaustion is multiplied by ``rested`` for each night off (at least one): a weekend rests more.
+        Exhaustion is multiplied by ``rested`` for each night off (at least one, ``recovered_overnight``): a
+        weekend rests more.
         """
         if group.off:
             agent = group.off.popleft()
             nights = int(now // DAY) - int(self.left_at[agent] // DAY)
-            self.exhaustion[agent] *= rested ** max(1, nights)
+            self.exhaustion[agent] = rules.recovered_overnight(self.exhaustion[agent], rested, nights)
         else:
             agent = self.hire(group, now)
         self.idle_since[agent] = now
@@ -168,7 +169,7 @@ class Roster:
         """``agent`` (off shift) starts a shift of its own shift line: as ``on_shift``, for a named agent."""
         group.off.remove(agent)
         nights = int(now // DAY) - int(self.left_at[agent] // DAY)
-        self.exhaustion[agent] *= rested ** max(1, nights)
+        self.exhaustion[agent] = rules.recovered_overnight(self.exhaustion[agent], rested, nights)
         self.idle_since[agent] = now
 
     def exhaustion_at(self, agent: int, now: float, p: Exhaustion) -> float:

@@ -135,11 +135,7 @@ class CallbackDesk:
         z, flags = math.nan, 0
         if centre.active:
             journey = centre.journey
-            journey.customer.waited(contact, rules.felt_wait(contact.wait, rule.felt))
-            ep = contact.episode
-            assert ep is not None, "every contact has its episode from arrival (started)"
-            if journey.customer.fr is not None:
-                ep.raise_by(rule.missed_frustration)
+            journey.customer.missed_callback(contact, rules.felt_wait(contact.wait, rule.felt), rule.missed_frustration)
             if self._u(f"{channel}.recall") < rule.recall:  # a call due after the run: the episode stays open (15.3)
                 journey.followups.schedule(contact, channel, REDIAL,
                                            journey.followups.delay("callback_recall", rule.recall_after))

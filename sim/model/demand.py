@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.behaviour import frustration as fr
+from sim.behaviour import waiting
 from sim.behaviour.closing import last_open_hour
 from sim.config.schema import Scenario
 from sim.config.traits import TRAITS
@@ -96,9 +98,8 @@ class ContactDraws:
         self.tier_cum = cumulative_shares([t.share for t in tiers])
         self.issue_cum = cumulative_shares([i.share for i in issues])
         self.levels = np.array([priorities.index(t.priority) for t in tiers])
-        self.patience_factor = np.array([t.patience_factor for t in tiers])
-        if getattr(spec, "queue_position_info", False):
-            self.patience_factor = self.patience_factor * 2.0
+        announced = waiting.position_patience_factor(getattr(spec, "queue_position_info", False))
+        self.patience_factor = np.array([t.patience_factor for t in tiers]) * announced
         self.tolerance_factor = np.array([t.tolerance_factor for t in tiers])
         self.handle_factor = np.array([i.handle_factor for i in issues])
         self.frustration = scenario.behaviour.frustration if scenario.behaviour.on("frustration") else None
@@ -135,12 +136,10 @@ class ContactDraws:
             tolerance = self.promise * self.tolerance_factor[tier]
         if spec.tolerance_zero_share:
             tolerance[self._stream("tolerance_zero").random(n) < spec.tolerance_zero_share] = 0.0
-        angry = np.zeros(n)
-        if self.frustration is not None:
-            p = self.frustration
-            u = self._stream("angry").random(n)
-            is_angry = u < p.angry_share
-            angry[is_angry] = p.angry_low + (p.angry_high - p.angry_low) * u[is_angry] / max(p.angry_share, 1e-12)
+        if self.frustration is None:
+            angry = np.zeros(n)
+        else:
+            angry = fr.initial_anger(self.frustration, self._stream("angry").random(n))
         uniforms = self._stream("uniforms").random((N_UNIFORMS, n))
         epsilon = self._stream("satisfaction").standard_normal(n)
         survey = self._stream("survey").random(n)

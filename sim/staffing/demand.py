@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analytic import service_time as st
+from sim.behaviour import waiting
 from sim.config.schema import DAY, WEEKDAYS, Scenario, n_intervals
 from sim.errors import InputError
 
@@ -113,8 +114,7 @@ def mean_patience(scenario: Scenario, channel: str) -> float | None:
         return None
     tiers = scenario.customers.tiers.values()
     factor = sum(t.share * t.patience_factor for t in tiers) / sum(t.share for t in tiers)
-    if getattr(spec, "queue_position_info", False):
-        factor *= 2.0
+    factor *= waiting.position_patience_factor(getattr(spec, "queue_position_info", False))
     return spec.patience.mean * factor
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,6 +27,11 @@ def fcr(skill: float, issue: float = 1.0, frustration: float = 0.0, exhaustion: 
 
 
 # --- frustration (2.2-2.4) -------------------------------------------------------------------------------
+
+
+def test_the_angry_share_arrives_uniformly_between_angry_low_and_high_the_rest_calm():
+    u = np.array([0.0, 0.075, 0.12, 0.15, 0.9])  # defaults: share 0.15, anger U(0.2, 0.5) read from u / 0.15
+    assert fr.initial_anger(F, u) == pytest.approx([0.2, 0.35, 0.44, 0.0, 0.0])
 
 
 @pytest.mark.parametrize("perceived", [0.0, 30.0, 60.0])
@@ -168,6 +174,11 @@ def test_exhaustion_increment_by_frustration_resilience_and_tier_weight():
 def test_idle_agents_recover_by_half_every_recovery_time_ln2():
     assert agents.recovered(E, 0.4, 1800.0 * math.log(2)) == pytest.approx(0.2)
     assert agents.recovered(E, 0.4, 0.0) == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize("nights,expected", [(1, 0.4), (3, 0.1), (0, 0.4)])  # a weekend: 0.8 x 0.5^3; at least 1
+def test_agents_back_on_shift_recover_by_between_shifts_per_night_off(nights, expected):
+    assert agents.recovered_overnight(0.8, E.between_shifts, nights) == pytest.approx(expected)
 
 
 # --- properties -------------------------------------------------------------------------------------------

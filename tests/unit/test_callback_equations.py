@@ -66,3 +66,27 @@ def test_only_a_channel_where_the_caller_can_leave_the_line_offers_callbacks():
         Callbacks.model_validate({"take_up": 1.5})
     with pytest.raises(ValidationError, match="dial"):
         Callbacks.model_validate({"dial": 0})
+
+
+@pytest.mark.parametrize("frustration,expected", [
+    ({}, 0.05 + 0.2),  # 120 s felt over a tolerance of 60 s: 0.05 x (120 / 60 - 1); then the broken promise's 0.2
+    ({"enabled": False}, 0.0),  # frustration off: nothing moves
+])
+def test_a_missed_call_back_frustrates_as_its_felt_wait_and_the_broken_promise(frustration, expected):
+    from sim.config.loader import validate
+    from sim.model.contact import Contact, Episode
+    from sim.model.demand import Layout
+    from sim.model.journey.customer import CustomerSide
+    from sim.model.ledger import Ledger
+
+    scenario = validate(Scenario, {
+        "channels": {"phone": {"arrivals": {"daily_volume": 10}, "handle_time": {"dist": "fixed", "value": "60s"}}},
+        "agents": {"team": {"staffing": 1}}, "behaviour": {"frustration": frustration}}, "test")
+    layout = Layout(scenario)
+    side = CustomerSide(scenario, layout.channels, Ledger(scenario, layout.channels, layout.tiers, layout.issues,
+                                                          False), None, lambda value: None)
+    contact = Contact(0, 0, 0, 1, 0.0, 0, 60.0, 0.0, 300.0, 60.0, 0.0, *[0.5] * 5, 0.0, 0.5, 0.5, -1, 0.0)
+    contact.episode = Episode(0.0, 0, 0)
+    side.missed_callback(contact, 120.0, 0.2)
+    assert contact.episode.frustration == pytest.approx(expected)
+    assert contact.episode.peak == pytest.approx(expected)

@@ -127,6 +127,26 @@ def test_an_apology_counts_only_after_a_failure():
     assert sat.latent(S, False, 0.0, True, 0.0) == pytest.approx(-1.17 + 0.5)  # unresolved is itself a failure
 
 
+@pytest.mark.parametrize(("anger", "contacts", "failure"), [
+    (0.0, 1, False),  # a calm customer's first contact
+    (0.3, 1, True),  # arrived angry
+    (0.0, 2, True),  # a repeat, redial or chaser
+    (0.3, 3, True),
+])
+def test_a_failure_is_an_angry_arrival_or_a_contact_after_the_first(anger, contacts, failure):
+    assert sat.service_failure(anger, contacts) is failure
+
+
+@pytest.mark.parametrize(("contacts", "transfers", "switched", "effort"), [
+    (1, 0, False, 0),  # a first contact, not transferred: no effort
+    (1, 2, False, 2),  # two transfers
+    (3, 0, False, 2),  # two contacts before this one
+    (2, 1, True, 3),  # one before, one transfer, on another channel
+])
+def test_effort_counts_earlier_contacts_transfers_and_a_channel_switch(contacts, transfers, switched, effort):
+    assert sat.effort(contacts, transfers, switched) == effort
+
+
 @pytest.mark.parametrize(("z", "answer"), [(-3.0, 1), (-2.326, 2), (-2.1, 2), (-2.0, 3), (-1.0, 4), (-0.915, 5), (2.0, 5)])
 def test_csat_cut_points(z, answer):
     assert sat.csat(S, z) == answer

@@ -8,6 +8,7 @@ import math
 
 from sim.behaviour import frustration as fr
 from sim.behaviour import satisfaction as outcomes
+from sim.behaviour import waiting
 from sim.config.schema import Scenario
 from sim.config.traits import TRAITS
 from sim.model.contact import CONTINUED, GONE, RESOLVED, UNRESOLVED, WAITING, Contact, Episode
@@ -29,8 +30,8 @@ class CustomerSide:
         self.defection = b.defection if b.on("defection") else None
         self.ledger, self.base = ledger, base
         specs = [getattr(scenario.channels, c) for c in channels]
-        self.perceived = [s.perceived_wait_factor * (0.8 if getattr(s, "queue_position_info", False) else 1.0)
-                          for s in specs]
+        self.perceived = [s.perceived_wait_factor * waiting.position_perceived_factor(
+                          getattr(s, "queue_position_info", False)) for s in specs]
         self.balking = [getattr(s, "balking", None) if TRAITS[c].balks and b.enabled else None
                         for c, s in zip(channels, specs)]
         self.sees_overtaking = [TRAITS[c].overtaking_visible for c in channels]
@@ -92,6 +93,16 @@ class CustomerSide:
 
     def rushed(self, contact: Contact, increment: float) -> None:
         """Cut short by a handle-time target: the customer feels rushed."""
+        self._frustrated(contact, increment)
+
+    def missed_callback(self, contact: Contact, felt_wait: float, missed: float) -> None:
+        """A promised call back did not reach the customer: the virtual wait frustrates as a held wait of
+        ``felt_wait`` would, and the broken promise adds ``missed``."""
+        self.waited(contact, felt_wait)
+        self._frustrated(contact, missed)
+
+    def _frustrated(self, contact: Contact, increment: float) -> None:
+        """Frustration rises by ``increment`` (where frustration is modelled)."""
         if self.fr is not None:
             ep = contact.episode
             assert ep is not None, "every contact has its episode from arrival (started)"
@@ -147,11 +158,11 @@ class CustomerSide:
         assert ep is not None, "every contact has its episode from arrival (started)"
         assert sat is not None, "only with satisfaction on"
         resolved = contact.result == RESOLVED
-        failure = contact.anger > 0.0 or ep.contacts > 1
+        failure = outcomes.service_failure(contact.anger, ep.contacts)
         z = outcomes.latent(sat, resolved, remembered, ep.apology, contact.noise, failure)
         seat = self.customer(contact)
         loyalty = base.loyalty_now(seat, now) if base is not None and seat >= 0 else 0.0
-        effort = ep.contacts - 1 + ep.transfers + (contact.channel != ep.first_channel)
+        effort = outcomes.effort(ep.contacts, ep.transfers, contact.channel != ep.first_channel)
         flags |= RATED
         if contact.result != CONTINUED:
             flags |= EPISODE_END

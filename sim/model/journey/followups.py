@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sim.behaviour import waiting
 from sim.config.schema import Scenario
 from sim.config.traits import TRAITS
 from sim.model.clock import call_in
@@ -64,9 +65,10 @@ class FollowUpScheduler:
             return False
         d = self.draws.next(channel)
         tier, issue = contact.tier, contact.issue
-        patience = d.patience * self.patience_factor[tier] / self.patience_factor[d.tier]
-        if kind == REDIAL and self.redial is not None:  # (told to call back at closing: a redial without one)
-            patience *= self.redial.patience_factor
+        # (a caller told to call back at closing redials without redial settings: no redial factor)
+        redial = self.redial.patience_factor if kind == REDIAL and self.redial is not None else None
+        patience = waiting.follow_up_patience(d.patience, self.patience_factor[tier], self.patience_factor[d.tier],
+                                              redial)
         tolerance = d.tolerance * self.draws.tolerance_factors[tier] / self.draws.tolerance_factors[d.tier]
         follow = Contact(self.channels.index(channel), tier, issue, self.draws.levels[tier] + 1, at, 0,
                          d.handle * self._issue_scale(d.issue, issue), d.acw, patience, tolerance, 0.0,

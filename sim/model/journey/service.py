@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sim.behaviour import agents as agent_rules
 from sim.behaviour import empathy as empathy_rules
+from sim.behaviour import satisfaction as outcomes
 from sim.behaviour import service as rules
 from sim.behaviour import training as training_rules
 from sim.config.schema import Scenario
@@ -114,7 +115,7 @@ class ServiceSide:
             handle *= rules.exhaustion_factor(self.exh, exhaustion)
         if contact.shown and not contact.segment and self.empathy_costs is not None:  # listening, apologising
             ep = contact.episode
-            failure = contact.anger > 0.0 or (ep is not None and ep.contacts > 1)
+            failure = outcomes.service_failure(contact.anger, ep.contacts if ep is not None else 1)
             handle += empathy_rules.extra_time(self.empathy_costs, failure)
         if self.pressure is not None:
             return self._pressured(contact, handle, skill, frustration, exhaustion)

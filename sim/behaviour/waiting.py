@@ -1,0 +1,29 @@
+"""Waiting (docs/model.md sections 1 and 2): how long a customer waits before abandoning, and how long a wait
+feels; a queue-position announcement changes both (Munichor & Rafaeli). Pure functions of the settings."""
+
+from __future__ import annotations
+
+POSITION_PATIENCE = 2.0  # patience multiplier when the queue position is announced (§2, range 1.5-2.7)
+POSITION_PERCEIVED = 0.8  # perceived-wait multiplier when the queue position is announced (§1, m_info)
+
+
+def position_patience_factor(announced: bool) -> float:
+    """Patience multiplier of a channel that announces (``announced``) the caller's queue position: 2, else 1."""
+    return POSITION_PATIENCE if announced else 1.0
+
+
+def position_perceived_factor(announced: bool) -> float:
+    """Perceived-wait multiplier ``m_info``: 0.8 where the queue position is announced, else 1."""
+    return POSITION_PERCEIVED if announced else 1.0
+
+
+def follow_up_patience(drawn: float, own_factor: float, drawn_factor: float, redial_factor: float | None) -> float:
+    """A follow-up's patience: a patience drawn for a customer of tier factor ``drawn_factor``, rescaled to the
+    customer's own (``drawn x own_factor / drawn_factor``), times ``redial_factor`` on a redial (None: not one)."""
+    patience = drawn * own_factor / drawn_factor
+    if redial_factor is not None:
+        patience *= redial_factor
+    return patience
+
+
+__all__ = ["follow_up_patience", "position_perceived_factor", "position_patience_factor"]

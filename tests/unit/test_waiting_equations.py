@@ -1,0 +1,29 @@
+"""The waiting equations (sim/behaviour/waiting.py) against values worked by hand: a queue-position
+announcement's patience and perceived-wait factors (docs/model.md sections 1 and 2), and a follow-up's
+patience rescaled to the customer's tier."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.behaviour.waiting import follow_up_patience, position_patience_factor, position_perceived_factor
+
+
+def test_an_announced_queue_position_doubles_patience():
+    assert position_patience_factor(True) == 2.0
+    assert position_patience_factor(False) == 1.0
+
+
+def test_an_announced_queue_position_makes_the_wait_feel_four_fifths_as_long():
+    assert position_perceived_factor(True) == 0.8
+    assert position_perceived_factor(False) == 1.0
+
+
+@pytest.mark.parametrize("drawn,own,drawn_factor,redial,expected", [
+    (300.0, 1.0, 1.0, None, 300.0),  # drawn for the same tier: unchanged
+    (300.0, 1.5, 1.0, None, 450.0),  # a priority customer (x1.5) from a draw for a standard one
+    (450.0, 1.0, 1.5, None, 300.0),  # and the other way round
+    (300.0, 1.5, 1.0, 0.8, 360.0),  # a redial: 450 s x 0.8
+])
+def test_a_follow_ups_patience_is_rescaled_to_the_customers_tier(drawn, own, drawn_factor, redial, expected):
+    assert follow_up_patience(drawn, own, drawn_factor, redial) == pytest.approx(expected)
