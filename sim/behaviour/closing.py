@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import math
 
-from sim.config.schema import DAY, WEEKDAYS, Hours
+from sim.config.schema import CHANNELS, DAY, WEEKDAYS, Hours
 
 SPREAD = 7200.0  # those sent to the next opening arrive over its first two hours (as follow-ups do, section 2)
 HOUR = 3600.0
-CHANNEL_TARGETS = ("walk_in", "phone", "email")  # a rule naming one sends customers there
+CHANNEL_TARGETS = CHANNELS  # a rule naming one sends customers there
 
 
 def _open_day(hours: Hours, day: int) -> bool:

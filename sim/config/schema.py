@@ -36,6 +36,7 @@ from sim.config.channels import (
 from sim.config.customers import CustomerBase, Customers, IssueType, Tier
 from sim.config.files import resolve_files
 from sim.config.section import DAY, WEEKDAYS, Share, Weekday, _Section
+from sim.config.traits import TRAITS
 from sim.config.types import Duration, PositiveDuration
 
 MAX_INTERVALS = 1_000_000  # about 57 years of 30-minute intervals
@@ -101,8 +102,9 @@ def _check_closing(channels: Channels, name: str) -> None:
     target = closing.displace_to
     if target in CHANNELS and (target == name or target not in channels.names):
         raise ValueError(f"channels.{name}.closing.displace_to: {target} must be another configured channel")
-    if closing.queued == "call_back" and name == "walk_in":
-        raise ValueError("channels.walk_in.closing.queued: walk-ins inside at closing are always served")
+    if closing.queued == "call_back" and TRAITS[name].held_after_closing:
+        raise ValueError(f"channels.{name}.closing.queued: {TRAITS[name].label} customers still waiting at closing "
+                         "are always served")
 
 
 def _clock(seconds: float) -> str:
@@ -155,9 +157,10 @@ class Scenario(_Section):
         return n_intervals(self.horizon, self.interval)
 
     def threshold_for(self, channel: str) -> float:
-        """The service-level threshold on ``channel``: email's response target, a channel's own, or the scenario's."""
+        """The service-level threshold on ``channel``: a backlog's response target, a channel's own, or the
+        scenario's."""
         spec = getattr(self.channels, channel)
-        if channel == "email":
+        if TRAITS[channel].backlog:
             return spec.response_target
         return spec.threshold if spec.threshold is not None else self.service_level.threshold
 
@@ -180,7 +183,7 @@ class Scenario(_Section):
         for name in self.channels.names:
             self._check_arrivals(name, getattr(self.channels, name).arrivals)
             spec = getattr(self.channels, name)
-            if name != "email" and spec.hours is not None and getattr(spec, "closing", None) is None:
+            if not TRAITS[name].backlog and spec.hours is not None and getattr(spec, "closing", None) is None:
                 self._check_open(name, getattr(self.channels, name))
             _check_closing(self.channels, name)
         for name, group in self.agents.items():

@@ -1,4 +1,5 @@
-"""What kind of channel each one is: the engine, the KPIs and the charts ask these traits, never a channel's name.
+"""What kind of channel each one is: the engine, the KPIs, staffing, calibration and the charts ask these traits,
+never a channel's name.
 
 Adding a channel means a schema class for its settings (``channels.py``) and one entry here.
 """
@@ -21,7 +22,6 @@ class ChannelTraits:
     chased_on: str | None  # where an unanswered contact's customer chases it (a live channel's name), if anywhere
     held_after_closing: bool  # those already waiting at closing time are still served
     overtaking_visible: bool  # waiting customers see later, higher-priority customers served first
-    concurrency: int = 1  # contacts one agent serves at a time
     virtual_hold: bool = False  # a caller may leave the line and keep the place: an agent calls back (callbacks)
 
 

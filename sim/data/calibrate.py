@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sim.config.traits import TRAITS
 from sim.data.arrivals import ArrivalFit, fit_arrivals
 from sim.data.durations import DurationFit, fit_duration
 from sim.data.estimate import Estimate
 from sim.data.journey import REDIAL_WINDOW, REPEAT_WINDOW, JourneyFit, fit_journey
 from sim.data.patience import PatienceFit, fit_patience
-
-PATIENT_CHANNELS = ("phone", "walk_in")  # email customers never abandon
 
 
 @dataclass
@@ -78,7 +77,7 @@ def calibrate(log: pd.DataFrame, interval: float = 1800.0, redial_window: float 
               repeat_window: float = REPEAT_WINDOW) -> Calibration:
     """Every estimate from ``log`` (as read by ``sim.data.contacts.read_contacts``), intervals of ``interval`` s."""
     first, last = log["arrival_time"].min(), log["arrival_time"].max()
-    channels = [c for c in ("walk_in", "phone", "email") if (log["channel"] == c).any()]
+    channels = [c for c in TRAITS if (log["channel"] == c).any()]
     result = Calibration(log.attrs.get("source", ""), interval, first, last, len(log), channels)
     result.journey = fit_journey(log, redial_window, repeat_window)
     result.notes += result.journey.notes
@@ -95,7 +94,7 @@ def calibrate(log: pd.DataFrame, interval: float = 1800.0, redial_window: float 
                                                 first, last, interval)
         answered = rows[rows["outcome"] == "answered"]
         _durations(result, channel, answered)
-        if channel in PATIENT_CHANNELS:
+        if TRAITS[channel].abandons:  # patience is measured where customers give up
             queued = rows[rows["outcome"].isin(("answered", "abandoned", "queued_at_end"))]
             patience = fit_patience(queued, channel, interval) if len(queued) else None
             if patience is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import yaml
 
 import sim
+from sim.config.traits import TRAITS
 from sim.config.units import format_duration
 from sim.data.calibrate import Calibration
 
@@ -26,7 +27,7 @@ def fragment(cal: Calibration) -> dict:
             block["after_contact_work"] = cal.acw[channel].scenario
         if channel in cal.patience:
             block["patience"] = cal.patience[channel].scenario
-        if channel == "phone" and channel in cal.journey.redial_scenario:
+        if TRAITS[channel].redials and channel in cal.journey.redial_scenario:
             block["redial"] = cal.journey.redial_scenario[channel]
         channels[channel] = block
     return {"interval": format_duration(cal.interval), "channels": channels}

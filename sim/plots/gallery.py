@@ -173,7 +173,7 @@ def _intraday_chart(results: SweepResults) -> list[tuple]:
         return []
     threshold, thresholds = _threshold(spec), _channel_thresholds(spec)
     several = sum(f"{c}_offered" in intervals and intervals[f"{c}_offered"].sum() > 0
-                  for c in ("walk_in", "phone", "email")) > 1
+                  for c in TRAITS) > 1
     where = ("the service level and average queue of the walk-in and phone channels, and the email backlog in "
              "a panel of its own" if several else "the service level and the average queue")
     return [("intraday", lambda: intraday(intervals, spec["index"], threshold, name=spec["name"],
@@ -288,7 +288,8 @@ def _channel_thresholds(spec: dict) -> dict[str, float]:
     """Each live channel's own service-level threshold (seconds), where the scenario sets one."""
     channels = spec["config"].get("channels") or {}
     return {name: float(c["threshold"]) for name, c in channels.items()
-            if isinstance(c, dict) and c.get("threshold") is not None and name != "email"}
+            if isinstance(c, dict) and c.get("threshold") is not None
+            and name in TRAITS and not TRAITS[name].backlog}
 
 
 def _brighter(kpi: str) -> str:

@@ -15,11 +15,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from sim.config.traits import TRAITS
 from sim.plots.style import CHANNEL_COLOURS, CHANNEL_NAMES, MUTED, PALETTE, figure, styled, time_of_day_axis
 
 DAY = 86400.0
 HOUR = 3600.0
-WRITTEN = ("email",)  # a backlog worked in office hours, not a queue of people waiting
 AGENTS = PALETTE[6]  # black: apart from every channel's colour
 T = TypeVar("T")
 
@@ -31,8 +31,8 @@ def intraday(intervals: pd.DataFrame, scenario: int, threshold_seconds: float, t
     ``thresholds`` per channel, else ``threshold_seconds``) and queue, and the email backlog."""
     rows = _working_days(intervals[intervals["scenario"] == scenario])
     channels = _channels(rows)
-    live: list[str | None] = [c for c in channels if c not in WRITTEN] or ([] if channels else [None])
-    written = [c for c in channels if c in WRITTEN]
+    live: list[str | None] = [c for c in channels if not TRAITS[c].backlog] or ([] if channels else [None])
+    written = [c for c in channels if TRAITS[c].backlog]  # a backlog worked in office hours, not people waiting
     day, width = _average_day(rows, channels), _interval_hours(rows)
     start, mid = day.index.to_numpy(float) / HOUR, day.index.to_numpy(float) / HOUR + width / 2
     panels = 1 + 2 * bool(live) + bool(written)
@@ -111,7 +111,7 @@ def _backlog(ax: Axes, day: pd.DataFrame, mid: np.ndarray, written: list[str]) -
         ax.plot(mid, day[_column(channel, "mean_queue_length")], marker="o", markersize=4,
                 color=CHANNEL_COLOURS[channel], label=f"{CHANNEL_NAMES[channel]} backlog")
     ax.set_ylim(bottom=0)
-    ax.set_ylabel("Email backlog\n(waiting, time-average)")
+    ax.set_ylabel(f"{' and '.join(CHANNEL_NAMES[c] for c in written).capitalize()} backlog\n(waiting, time-average)")
 
 
 def _channels(rows: pd.DataFrame) -> list[str]:

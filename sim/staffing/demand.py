@@ -23,9 +23,8 @@ import numpy as np
 from sim.analytic import service_time as st
 from sim.behaviour import waiting
 from sim.config.schema import DAY, WEEKDAYS, Scenario, n_intervals
+from sim.config.traits import TRAITS
 from sim.errors import InputError
-
-LIVE = ("walk_in", "phone")  # arrivals only while open; email arrives round the clock
 
 
 def interval_lengths(scenario: Scenario) -> np.ndarray:
@@ -57,8 +56,13 @@ def expected_arrivals(scenario: Scenario, channel: str) -> np.ndarray:
 def served_arrivals(scenario: Scenario, channel: str) -> np.ndarray:
     """Expected contacts to be answered in each interval: arrivals while open, and for email the backlog of
     each closed spell spread evenly over the open spell that follows it (lost after the last opening)."""
-    expected, is_open = expected_arrivals(scenario, channel), open_mask(scenario, channel)
-    return np.where(is_open, expected, 0.0) if channel in LIVE else deferred(expected, is_open)
+    return worked(channel, expected_arrivals(scenario, channel), open_mask(scenario, channel))
+
+
+def worked(channel: str, counts: np.ndarray, is_open: np.ndarray) -> np.ndarray:
+    """Contacts answered per interval: a live channel's arrivals while open (none arrive while it is closed),
+    a backlog channel's (``TRAITS``) with each closed spell's carried into the opening after it."""
+    return deferred(counts, is_open) if TRAITS[channel].backlog else np.where(is_open, counts, 0.0)
 
 
 def deferred(counts: np.ndarray, is_open: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ import numpy as np
 
 from sim.analytic import Target, queue_kpis, requirement
 from sim.config.schema import Scenario
+from sim.config.traits import TRAITS
 from sim.errors import InputError
 from sim.staffing import runs
 from sim.staffing.formulas import Sized, add_arrays
@@ -33,8 +34,8 @@ def check_single_queues(scenario: Scenario, sized: list[Sized]) -> None:
     for s in sized:
         channel, group = s.queue.channel, s.queue.group
         serving = [g for g, spec in scenario.agents.items() if channel in spec.channels]
-        if channel == "email":
-            raise InputError("--method isa staffs live queues (phone, walk_in); email is a backlog: "
+        if TRAITS[channel].backlog:
+            raise InputError(f"--method isa staffs live queues; {channel} is a backlog: "
                              "use --method mol or simulate for it")
         if serving != [group] or scenario.agents[group].channels != [channel]:
             raise InputError(f"--method isa needs each channel served by one group serving only it; {channel} is "

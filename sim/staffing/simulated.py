@@ -11,7 +11,7 @@ import numpy as np
 from sim.analytic import Target
 from sim.analytic.service_time import Scaled
 from sim.config.schema import Scenario
-from sim.staffing.demand import LIVE, Queue, deferred, interval_lengths, open_mask
+from sim.staffing.demand import Queue, interval_lengths, open_mask, worked
 from sim.staffing.formulas import NO_DEMAND, Formula, Sized, add_arrays, method_load, size
 from sim.staffing.measure import Measurement
 from sim.staffing.measure import occupancy as simulated_occupancy
@@ -36,8 +36,7 @@ def measured_queues(scenario, targets, sized, m: Measurement, slots: Slots, form
     for s in sized:
         q, c = s.queue, m.channels.index(s.queue.channel)
         counts = m.joined[c][slots.of]
-        is_open = open_mask(scenario, q.channel)
-        counts = np.where(is_open, counts, 0.0) if q.channel in LIVE else deferred(counts, is_open)
+        counts = worked(q.channel, counts, open_mask(scenario, q.channel))
         fresh = _channel_aht(q, sized)
         answered = m.tallies["answered"][:, c].sum()
         aht = m.tallies["busy"][:, c].sum() / answered if answered else fresh
@@ -67,7 +66,7 @@ def load_floor(scenario: Scenario, problem, m: Measurement, agents: dict[str, np
         answered = m.tallies["answered"][:, c].sum()
         aht = m.tallies["busy"][:, c].sum() / answered if answered else 0.0
         counts, is_open = m.joined[c][slots.of], open_mask(scenario, channel)
-        counts = np.where(is_open, counts, 0.0) if channel in LIVE else deferred(counts, is_open)
+        counts = worked(channel, counts, is_open)
         total += np.nan_to_num(counts) * aht / lengths
     floored = 0
     have = sum(agents.values(), np.zeros_like(total))

@@ -10,11 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sim.behaviour import waiting
-from sim.config.schema import Scenario
+from sim.config.schema import Redial, Scenario
 from sim.config.traits import TRAITS
 from sim.model.clock import call_in
 from sim.model.contact import CHASER, REDIAL, Contact
 from sim.model.demand import FollowUps
+
+
+def _redial(scenario: Scenario, channels: list[str]) -> Redial | None:
+    """The redial settings of the channel whose callers redial (its ``redials`` trait), if it is configured."""
+    settings = [getattr(getattr(scenario.channels, c), "redial", None) for c in channels if TRAITS[c].redials]
+    assert len(settings) <= 1, "one channel's callers redial: a second needs its own settings in the journey"
+    return settings[0] if settings else None
 
 
 class FollowUpScheduler:
@@ -26,8 +33,7 @@ class FollowUpScheduler:
         self.next_open, self.arrive = next_open, arrive
         self.horizon = scenario.horizon
         b = scenario.behaviour
-        phone = scenario.channels.phone
-        self.redial = phone.redial if phone is not None and b.enabled else None
+        self.redial = _redial(scenario, channels) if b.enabled else None
         self.res = b.resolution if b.on("resolution") else None
         self.patience_factor = [t.patience_factor for t in scenario.customers.tiers.values()]
         self._delays: dict[str, list[float]] = {}
@@ -40,7 +46,7 @@ class FollowUpScheduler:
         return buffer.pop()
 
     def redial_delay(self) -> float:
-        assert self.redial is not None, "only phone callers redial, where redial is configured"
+        assert self.redial is not None, "only a redialling channel's callers redial, where redial is configured"
         return self.delay("redial", self.redial.delay)
 
     def repeat_channel(self, contact: Contact) -> str:
