@@ -10,13 +10,14 @@ from __future__ import annotations
 import string
 
 from hypothesis import strategies as st
-from test_invariants import INTERVALS, MAX_AGENTS, MAX_HORIZON, handle_times, patiences, seeds
+from test_invariants import MAX_AGENTS, MAX_HORIZON, continuous_handle_times, handle_times, patiences, seconds, seeds
 
 from sim.config.schema import CHANNELS, ROUTING_POLICIES, SL_DEFINITIONS, WEEKDAYS
 
 MAX_CONTACTS = 400  # about the most contacts a multi-day run expects (a few hours: up to 3 calls a minute)
 NEAR_ONE = 1.0 - 5e-7  # a share the schema accepts as 1 (shares sum to 1 within 1e-6)
 
+INTERVALS = (300.0, 900.0, 1800.0, 3600.0, 7200.0)
 names = st.text(string.ascii_lowercase + "_", min_size=1, max_size=8)
 texts = st.text(max_size=20)
 unit = st.floats(0.0, 1.0)
@@ -25,6 +26,20 @@ often = st.sampled_from([True] * 9 + [False])
 
 def _sometimes_zero(values: st.SearchStrategy[float]) -> st.SearchStrategy[float]:
     return often.flatmap(lambda nonzero: values if nonzero else st.just(0.0))
+
+
+def durations() -> st.SearchStrategy[dict]:
+    """Handle times as the other properties draw them, and Weibull and weighted empirical ones."""
+    weighted = st.integers(1, 5).flatmap(lambda n: st.builds(
+        lambda vs, ws: {"dist": "empirical", "values": vs, "weights": ws},
+        st.lists(seconds, min_size=n, max_size=n), st.lists(st.floats(0.1, 5.0), min_size=n, max_size=n)))
+    weibull = st.builds(lambda k, s: {"dist": "weibull", "shape": k, "scale": s}, st.floats(0.3, 4.0), seconds)
+    return handle_times() | weibull | weighted
+
+
+def waits() -> st.SearchStrategy[dict]:
+    """Patience (or tolerance) as the other properties draw it, and by lognormal, gamma or observed values."""
+    return patiences() | continuous_handle_times() | durations().filter(lambda d: d["dist"] == "empirical")
 
 
 def _horizon(draw) -> tuple[float, int, float]:
@@ -70,20 +85,20 @@ def _staffing(draw, interval: float, n: int) -> list[int]:
 def _phone(draw, interval: float, n: int) -> dict:
     phone = {
         "arrivals": _arrivals(draw, interval, n),
-        "handle_time": draw(handle_times()),
-        "patience": draw(patiences()),
+        "handle_time": draw(durations()),
+        "patience": draw(waits()),
         "threshold": draw(st.none() | st.integers(0, 60)),
         "queue_position_info": draw(st.booleans()),
         # idle without behaviour
-        "tolerance": draw(patiences()),
+        "tolerance": draw(waits()),
         "tolerance_zero_share": draw(unit),
         "redial": draw(st.none() | st.just({}) | st.builds(
             lambda p, d, f: {"probability": p, "delay": d, "patience_factor": f},
-            unit, handle_times(), st.floats(0.1, 10.0))),
+            unit, durations(), st.floats(0.1, 10.0))),
         "perceived_wait_factor": draw(st.floats(0.1, 10.0)),
     }
     if draw(st.booleans()):
-        phone["after_contact_work"] = draw(handle_times())
+        phone["after_contact_work"] = draw(durations())
     return phone
 
 
@@ -121,7 +136,7 @@ def _group(draw, interval: float, n: int, skill: str) -> dict:
         # idle without behaviour
         "skills": {skill: draw(st.floats(0.01, 1.0)),
                    **draw(st.dictionaries(names.filter(lambda s: s != skill), st.floats(0.01, 1.0), max_size=2))},
-        "tenure": draw(handle_times()),
+        "tenure": draw(durations()),
         "empathy": draw(st.none() | unit),
         "hiring_cost": draw(st.none() | st.floats(0.0, 1e5)),
     }
