@@ -1,8 +1,9 @@
 """Scenarios the plain queue takes, drawn for the engine-agreement test: every setting the fast path allows
 (``PLAIN_SETTINGS``) and every one it ignores with the behaviour model off (``IDLE_WITHOUT_BEHAVIOUR``) varies.
 
-Runs stay small: a few hours at up to 3 calls a minute, or up to 8 days of hourly intervals at a few hundred
-contacts in all. tests/property/test_engines_agree.py checks that the draws vary every allowed path.
+Runs stay small: a few hours at up to 3 calls a minute, or up to 8 days of hourly intervals expecting a few
+hundred contacts in all (random day volumes and day weights may double that now and then).
+tests/property/test_engines_agree.py checks that the draws vary every allowed path.
 """
 
 from __future__ import annotations
