@@ -24,12 +24,15 @@ from sim.experiment.store import git_commit, write_atomic, write_json
 from sim.experiment.summary import paired_differences, summarise_scenarios
 from sim.kpis import SUMMARY_KPIS
 
-TABLES = ("runs.parquet", "intervals.parquet", "tiers.parquet", "days.parquet", "summary.csv", "differences.csv",
-          "results.xlsx", "contacts.parquet")
-# contacts only when asked for; days and the workbook absent in older results
-OPTIONAL = ("contacts.parquet", "days.parquet", "results.xlsx")
+# Every table of ``RunTables`` a run keeps, a sweep keeps too, per run and combined (the event trace aside).
+STORED = ("intervals", "tiers", "days", "weeks", "channels", "issues", "groups", "contacts")
+TABLES = ("runs.parquet", *(f"{kind}.parquet" for kind in STORED), "summary.csv", "differences.csv", "results.xlsx")
+# contacts only when asked for; days, weeks, channels, issues, groups and the workbook absent in older results
+OPTIONAL = ("contacts.parquet", "days.parquet", "weeks.parquet", "channels.parquet", "issues.parquet",
+            "groups.parquet", "results.xlsx")
 RUN_TABLES = ("runs.csv", "intervals.parquet", "tiers.csv", "days.csv")  # what a run directory must hold
-STORED = ("intervals", "tiers", "days", "contacts")  # the tables of ``RunTables`` a sweep keeps per run
+RUN_OPTIONAL = ("weeks.csv", "channels.csv", "issues.csv", "groups.csv")  # absent in older run directories
+EXTRA = ("days", "weeks", "channels", "issues", "groups")  # the optional tables of ``SweepResults``
 
 
 @dataclass
@@ -44,6 +47,10 @@ class SweepResults:
     contacts: pd.DataFrame | None
     manifest: dict
     days: pd.DataFrame | None = None  # one row per (scenario, replication, day); None in older results
+    weeks: pd.DataFrame | None = None  # per (scenario, replication, week); None in older results, as the next
+    channels: pd.DataFrame | None = None  # per (scenario, replication, channel)
+    issues: pd.DataFrame | None = None  # per (scenario, replication, issue type)
+    groups: pd.DataFrame | None = None  # per (scenario, replication, agent group)
 
 
 class SweepStore:
@@ -122,15 +129,11 @@ class SweepStore:
         plan, kpis = self.plan, self.plan.experiment.summary_kpis
         runs = self._runs_table()
         factors = self._factor_columns()
-        tables = {
-            "runs.parquet": runs,
-            "intervals.parquet": self._stacked("intervals"),
-            "tiers.parquet": self._stacked("tiers"),
-            "days.parquet": self._stacked("days"),
-            "summary.csv": summarise_scenarios(runs, kpis, factors) if len(runs) else pd.DataFrame(),
-            "differences.csv": paired_differences(runs, plan.baseline, kpis) if len(runs) else pd.DataFrame(),
-            "contacts.parquet": self._stacked("contacts") if plan.experiment.contacts else None,
-        }
+        tables: dict[str, pd.DataFrame | None] = {"runs.parquet": runs}
+        for kind in STORED:
+            tables[f"{kind}.parquet"] = self._stacked(kind) if kind != "contacts" or plan.experiment.contacts else None
+        tables["summary.csv"] = summarise_scenarios(runs, kpis, factors) if len(runs) else pd.DataFrame()
+        tables["differences.csv"] = paired_differences(runs, plan.baseline, kpis) if len(runs) else pd.DataFrame()
         for name, frame in tables.items():
             if frame is not None:
                 writer = frame.to_csv if name.endswith(".csv") else frame.to_parquet
@@ -141,7 +144,8 @@ class SweepStore:
             "complete_with_failures" if done + len(failures) >= len(plan.runs) else "incomplete"
         results = SweepResults(runs, tables["intervals.parquet"], tables["tiers.parquet"], tables["summary.csv"],
                                tables["differences.csv"], tables["contacts.parquet"],
-                               self._write_manifest(status, failures, done), tables["days.parquet"])
+                               self._write_manifest(status, failures, done),
+                               **{kind: tables[f"{kind}.parquet"] for kind in EXTRA})
         from sim.data.excel import sweep_workbook  # results.xlsx beside the tables
 
         sweep_workbook(results, self.out)
@@ -236,7 +240,7 @@ def load_results(directory: str | Path) -> SweepResults:
         pd.read_csv(directory / "differences.csv"),
         _optional(directory / "contacts.parquet"),
         manifest,
-        _optional(directory / "days.parquet"),
+        **{kind: _optional(directory / f"{kind}.parquet") for kind in EXTRA},
     )
 
 
@@ -260,9 +264,10 @@ def _run_results(directory: Path, manifest: dict) -> SweepResults:
         "question": "", "runs_planned": len(runs), "runs_done": len(runs), "runs_failed": 0, "failures": [],
         "status": "complete", "scenarios": [{"index": 0, "name": name, "factors": {}, "config": manifest["scenario"]}],
     }
+    extra = {file.removesuffix(".csv"): read(file) for file in RUN_OPTIONAL if (directory / file).exists()}
     return SweepResults(runs, read("intervals.parquet"), read("tiers.csv"), summarise_scenarios(runs, kpis, []),
                         paired_differences(runs, 0, kpis), read("contacts.parquet") if contacts.exists() else None,
-                        {**manifest, **as_sweep}, read("days.csv"))
+                        {**manifest, **as_sweep}, read("days.csv"), **extra)
 
 
 def record_report_files(directory: str | Path, paths: list[Path]) -> None:

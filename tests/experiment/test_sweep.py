@@ -45,7 +45,8 @@ TINY = {"name": "tiny", "grid": {STAFFING: [8, 9, 10], PATIENCE: ["3min", "6min"
 SMALL = {"name": "small", "grid": {STAFFING: [8, 9, 10]}, "replications": 3, "seed": 7}
 # 48 runs: long enough (a few seconds) to be interrupted.
 RESUMABLE = {"name": "resumable", "grid": {STAFFING: [8, 9, 10]}, "replications": 16, "seed": 3}
-TOP_FILES = {"manifest.json", "runs.parquet", "intervals.parquet", "tiers.parquet", "days.parquet", "summary.csv",
+TOP_FILES = {"manifest.json", "runs.parquet", "intervals.parquet", "tiers.parquet", "days.parquet", "weeks.parquet",
+             "channels.parquet", "issues.parquet", "groups.parquet", "summary.csv",
              "differences.csv", "runs", "results.xlsx"}
 CLI_FILES = TOP_FILES | {"charts", "report.html"}  # the CLI also draws the charts and writes the report
 
@@ -209,7 +210,8 @@ def test_results_directory_has_the_tables_the_parts_and_no_temp_files(reference)
     assert {p.name for p in out.iterdir()} == TOP_FILES
     assert not [p for p in out.rglob(".*")], "temporary files left behind"
     expected_parts = {f"{run.key}{suffix}" for run in plan.runs
-                      for suffix in (".json", ".intervals.parquet", ".tiers.parquet", ".days.parquet")}
+                      for suffix in (".json", ".intervals.parquet", ".tiers.parquet", ".days.parquet", ".weeks.parquet",
+                                     ".channels.parquet", ".issues.parquet", ".groups.parquet")}
     assert {p.name for p in (out / "runs").iterdir()} == expected_parts
 
 
