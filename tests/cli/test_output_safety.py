@@ -144,10 +144,13 @@ def test_a_second_sweep_into_a_directory_in_use_is_refused_and_the_first_loses_n
                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         _wait_for(lambda: len(list((out / "runs").glob("s*_r*.json"))) >= 2 if (out / "runs").exists() else False)
+        first.send_signal(signal.SIGSTOP)  # paused mid-sweep, so it is still running whatever the machine's load
         holder = (out / LOCK).read_text().split("@")[0]
         assert holder == str(first.pid)
         second = subprocess.run([str(SERVSIM), "sweep", str(path), "--out", str(out), "--no-report"],
                                 cwd=tmp_path, capture_output=True, text=True, timeout=WAIT_LIMIT)
+        assert first.poll() is None  # the first sweep was still at work while the second was refused
+        first.send_signal(signal.SIGCONT)
         assert second.returncode == 2, second.stderr
         assert "in use by another servsim" in second.stderr and str(first.pid) in second.stderr
         assert "Traceback" not in second.stderr

@@ -316,6 +316,7 @@ def test_sweep_killed_with_sigkill_resumes_without_redoing_finished_runs(tmp_pat
             assert process.poll() is None, "the sweep finished before it could be interrupted"
             assert time.monotonic() < deadline, "no run finished within an hour"
             time.sleep(0.005)
+        process.send_signal(signal.SIGSTOP)  # frozen where it is: however loaded the machine, it cannot finish now
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
