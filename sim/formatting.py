@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from sim.kpis import describe
+from sim.kpis import bounds, describe
 from sim.kpis import is_percent as registered_percent
 
 
@@ -33,8 +33,13 @@ def fmt(kpi: str, value: float | None) -> str:
 
 
 def fmt_interval(kpi: str, low: float, high: float) -> str:
-    """``low – high`` in the KPI's units, or "–" when there is no interval."""
-    return "–" if math.isnan(low) else f"{fmt(kpi, low)} – {fmt(kpi, high)}"
+    """``low – high`` in the KPI's units, or "–" when there is no interval. A t-interval from few replications
+    can pass what the KPI can take (a service level above 100%, fewer than 0 contacts); it is shown cut to
+    that range (``sim.kpis.bounds``); the tables keep it as computed."""
+    if math.isnan(low):
+        return "–"
+    lowest, highest = bounds(kpi)
+    return f"{fmt(kpi, max(low, lowest))} – {fmt(kpi, min(high, highest))}"
 
 
 def fmt_difference(kpi: str, value: float) -> str:

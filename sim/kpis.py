@@ -29,7 +29,7 @@ class KPI:
     unit: str
     better: int = NEITHER
     per_channel: bool = False  # also reported per channel as <channel>_<name>
-    floor: float = 0.0  # the smallest value it can take, in display units (most KPIs are at least 0)
+    floor: float = 0.0  # the smallest value it can take (most KPIs are at least 0)
 
     def axis(self, currency: str = "EUR") -> str:
         """The label with its unit, for an axis or a column header."""
@@ -105,14 +105,14 @@ _BASE = (
        "Agent exhaustion", "scale_0_1", LOWER),
     _k("csat_mean", "mean true CSAT (1-5) of served contacts, everyone's answer whether surveyed or "
        "not",
-       "CSAT (mean of all served contacts)", "csat_1_5", HIGHER),
+       "CSAT (mean of all served contacts)", "csat_1_5", HIGHER, floor=1.0),
     _k("csat_top_box", "share of served contacts whose true CSAT is 5",
        "CSAT top box (answering 5)", "share", HIGHER),
     _k("csat_top2_box", "share of served contacts whose true CSAT is 4 or 5 (the top-2-box benchmarks quote)",
        "CSAT top-2-box (answering 4 or 5)", "share", HIGHER),
     _k("csat_surveyed_mean", "mean CSAT of the contacts who answered the survey (response bias "
        "included)",
-       "Surveyed CSAT (mean)", "csat_1_5", HIGHER),
+       "Surveyed CSAT (mean)", "csat_1_5", HIGHER, floor=1.0),
     _k("survey_response_rate", "served contacts who answered the survey / served contacts rated",
        "Survey response", "share"),
     _k("nps", "net promoter score of served contacts: % promoters - % detractors (-100 to 100)",
@@ -281,6 +281,17 @@ def describe(column: str, groups: tuple[str, ...] = ()) -> KPI | None:
     if family in BINS and (level.isdigit() or level == "top"):
         return _k(column, f"{BINS[family]} {level}", f"{BINS[family]} {level}", "count")
     return None
+
+
+CEILINGS = {"share": 1.0, "scale_0_1": 1.0, "csat_1_5": 5.0, "points": 100.0}  # units with a largest value
+
+
+def bounds(name: str) -> tuple[float, float]:
+    """The smallest and largest value ``name`` can take (unbounded for a name servsim does not describe)."""
+    entry = describe(name)
+    if entry is None:
+        return -math.inf, math.inf
+    return entry.floor, CEILINGS.get(entry.unit, math.inf)
 
 
 def kpi(name: str) -> KPI:

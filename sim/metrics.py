@@ -87,7 +87,7 @@ def _customer_and_money_kpis(s: pd.DataFrame, out: pd.DataFrame) -> None:
     cost = s["labour_cost"] + s["training_cost"] + s["hiring_cost"]
     out["cost_per_contact"] = cost / s["answered"]
     out["cost_per_resolved_issue"] = cost / s["resolved"]
-    out["net_value"] = -cost - s["customer_value_lost"]
+    out["net_value"] = 0.0 - cost - s["customer_value_lost"]  # 0.0 - : no -0.0 in the tables when nothing is spent
 
 
 MONEY_COLUMNS = ("revenue", "labour_cost", "training_cost", "hiring_cost", "revenue_at_risk", "margin",

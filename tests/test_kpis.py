@@ -90,3 +90,23 @@ def test_the_report_and_charts_read_their_words_from_the_registry():
     assert kpi_label("cost_per_contact", "GBP") == "Cost per contact (GBP)"
     assert headline("abandon_rate") == "Lowest abandonment" and headline("nps") == "Highest NPS"
     assert sim.__version__
+
+
+def test_intervals_are_shown_within_what_a_kpi_can_take():
+    from sim.formatting import fmt_interval
+    from sim.kpis import bounds
+
+    assert bounds("phone_service_level") == (0.0, 1.0) and bounds("nps") == (-100.0, 100.0)
+    assert bounds("csat_mean") == (1.0, 5.0) and bounds("net_value") == (float("-inf"), float("inf"))
+    assert fmt_interval("service_level", 0.579, 1.01) == "57.9% – 100.0%"
+    assert fmt_interval("abandoned", -221.0, 923.0) == "0 – 923"
+    assert fmt_interval("net_value", -5.0, 7.0) == "-5.00 – 7.00"  # money has no bound: nothing cut
+
+
+def test_no_negative_zero_in_the_tables():
+    """Hours with nothing spent and nothing lost have a net value of 0, not -0 (which prints as "-0")."""
+    import numpy as np
+
+    results = sim.run(load_config(ROOT / "configs" / "phone_line.yaml", ["horizon=1d"]), 1, 1)
+    value = results.intervals["net_value"]
+    assert (value == 0).any() and not (np.signbit(value) & (value == 0)).any()
