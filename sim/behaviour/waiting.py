@@ -1,5 +1,6 @@
-"""Waiting (docs/model.md sections 1 and 2): how long a customer waits before abandoning, and how long a wait
-feels; a queue-position announcement changes both (Munichor & Rafaeli). Pure functions of the settings."""
+"""Waiting (docs/model.md sections 1 and 2): how long a customer waits before abandoning, how long a wait
+feels and how long one is tolerated (a follow-up's, rescaled to the customer's tier); a queue-position
+announcement changes the first two (Munichor & Rafaeli). Pure functions of the settings."""
 
 from __future__ import annotations
 
@@ -26,4 +27,10 @@ def follow_up_patience(drawn: float, own_factor: float, drawn_factor: float, red
     return patience
 
 
-__all__ = ["follow_up_patience", "position_perceived_factor", "position_patience_factor"]
+def follow_up_tolerance(drawn: float, own_factor: float, drawn_factor: float) -> float:
+    """A follow-up's tolerance: a tolerance drawn for a customer of tier factor ``drawn_factor``, rescaled to
+    the customer's own, ``drawn x own_factor / drawn_factor``."""
+    return drawn * own_factor / drawn_factor
+
+
+__all__ = ["follow_up_patience", "follow_up_tolerance", "position_perceived_factor", "position_patience_factor"]

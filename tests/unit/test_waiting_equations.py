@@ -1,12 +1,18 @@
 """The waiting equations (sim/behaviour/waiting.py) against values worked by hand: a queue-position
 announcement's patience and perceived-wait factors (docs/model.md sections 1 and 2), and a follow-up's
-patience rescaled to the customer's tier."""
+patience and tolerance rescaled to the customer's tier, and a handle time rescaled to the contact's issue."""
 
 from __future__ import annotations
 
 import pytest
 
-from sim.behaviour.waiting import follow_up_patience, position_patience_factor, position_perceived_factor
+from sim.behaviour.service import rescaled_handle
+from sim.behaviour.waiting import (
+    follow_up_patience,
+    follow_up_tolerance,
+    position_patience_factor,
+    position_perceived_factor,
+)
 
 
 def test_an_announced_queue_position_doubles_patience():
@@ -27,3 +33,21 @@ def test_an_announced_queue_position_makes_the_wait_feel_four_fifths_as_long():
 ])
 def test_a_follow_ups_patience_is_rescaled_to_the_customers_tier(drawn, own, drawn_factor, redial, expected):
     assert follow_up_patience(drawn, own, drawn_factor, redial) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("drawn,own,drawn_factor,expected", [
+    (75.0, 1.0, 1.0, 75.0),  # drawn for the same tier: unchanged
+    (75.0, 0.8, 1.0, 60.0),  # a priority customer (x0.8) from a draw for a standard one
+    (60.0, 1.0, 0.8, 75.0),  # and the other way round
+])
+def test_a_follow_ups_tolerance_is_rescaled_to_the_customers_tier(drawn, own, drawn_factor, expected):
+    assert follow_up_tolerance(drawn, own, drawn_factor) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("drawn,own,drawn_factor,expected", [
+    (300.0, 1.0, 1.0, 300.0),  # drawn for the contact's own issue: unchanged
+    (300.0, 1.8, 0.6, 900.0),  # a complex issue (x1.8) from a draw for a simple one (x0.6): x3
+    (900.0, 0.6, 1.8, 300.0),  # and the other way round
+])
+def test_a_handle_time_drawn_for_another_issue_is_rescaled_to_the_contacts(drawn, own, drawn_factor, expected):
+    assert rescaled_handle(drawn, own, drawn_factor) == pytest.approx(expected)
