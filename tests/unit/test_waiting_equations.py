@@ -1,6 +1,7 @@
 """The waiting equations (sim/behaviour/waiting.py) against values worked by hand: a queue-position
-announcement's patience and perceived-wait factors (docs/model.md sections 1 and 2), and a follow-up's
-patience and tolerance rescaled to the customer's tier, and a handle time rescaled to the contact's issue."""
+announcement's patience and perceived-wait factors (docs/model.md sections 1 and 2), a follow-up's patience
+and tolerance rescaled to the customer's tier, a handle time rescaled to the contact's issue, and the
+tolerance an email acknowledgement's promise sets (section 2.2)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from sim.behaviour.waiting import (
     follow_up_tolerance,
     position_patience_factor,
     position_perceived_factor,
+    promised_tolerance,
 )
+from sim.config.email_policy import EmailPolicy
 
 
 def test_an_announced_queue_position_doubles_patience():
@@ -51,3 +54,9 @@ def test_a_follow_ups_tolerance_is_rescaled_to_the_customers_tier(drawn, own, dr
 ])
 def test_a_handle_time_drawn_for_another_issue_is_rescaled_to_the_contacts(drawn, own, drawn_factor, expected):
     assert rescaled_handle(drawn, own, drawn_factor) == pytest.approx(expected)
+
+
+def test_an_acknowledgement_sets_the_tolerance_to_the_expectation_times_the_target():
+    assert promised_tolerance(EmailPolicy(), 14400.0) == 14400.0  # expectation 1: the 4 h target itself
+    assert promised_tolerance(EmailPolicy(expectation=1.5), 14400.0) == pytest.approx(21600.0)  # 6 h
+    assert promised_tolerance(EmailPolicy(acknowledgement=False), 14400.0) is None  # customers keep their own
