@@ -41,6 +41,15 @@ def transfer_increment(p: Frustration, nth: int, cold: bool) -> float:
     return base * (p.repeat_transfer_factor if nth >= 2 else 1.0)
 
 
+def comeback_increment(p: Frustration, redial: bool, switched: bool) -> float:
+    """What coming back adds (§3): ``redial`` for a redial, else ``repeat_contact`` (a repeat or a chaser),
+    plus ``channel_switch`` when the customer comes back on another channel than the episode's first."""
+    bump = p.redial if redial else p.repeat_contact
+    if switched:
+        bump += p.channel_switch
+    return bump
+
+
 def eased(p: Frustration, frustration: float, weight: float = 1.0) -> float:
     """F after the agent's empathy or apology: ``factor * F``; a response of ``weight`` < 1 (surface acted)
     delivers that share of the easing, ``(1 - weight (1 - factor)) F``."""

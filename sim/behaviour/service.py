@@ -21,6 +21,12 @@ def transfer_probability(p: Resolution, skill: float) -> float:
     return min(1.0, max(0.0, p.transfer_base + p.transfer_skill_slope * (1.0 - skill)))
 
 
+def rescaled_handle(drawn: float, own_factor: float, drawn_factor: float) -> float:
+    """A handle time drawn for an issue of handle factor ``drawn_factor``, rescaled to the contact's own issue
+    (a follow-up, a transferred contact's next segment): ``drawn x (own_factor / drawn_factor)``."""
+    return drawn * (own_factor / drawn_factor)
+
+
 def learning_factor(p: Learning, tenure: float) -> float:
     """Handle-time multiplier of an agent ``tenure`` seconds into the job: ``1 + excess * exp(-t / scale)``."""
     return learning_factor_at(p, math.exp(-tenure / p.tenure_scale))

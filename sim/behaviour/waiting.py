@@ -1,7 +1,11 @@
-"""Waiting (docs/model.md sections 1 and 2): how long a customer waits before abandoning, and how long a wait
-feels; a queue-position announcement changes both (Munichor & Rafaeli). Pure functions of the settings."""
+"""Waiting (docs/model.md sections 1 and 2): how long a customer waits before abandoning, how long a wait
+feels, and how long one is tolerated (a follow-up's, rescaled to the customer's tier; the promise of an
+acknowledgement); a queue-position announcement changes the first two (Munichor & Rafaeli). Pure functions
+of the settings."""
 
 from __future__ import annotations
+
+from sim.config.email_policy import EmailPolicy
 
 POSITION_PATIENCE = 2.0  # patience multiplier when the queue position is announced (§2, range 1.5-2.7)
 POSITION_PERCEIVED = 0.8  # perceived-wait multiplier when the queue position is announced (§1, m_info)
@@ -26,4 +30,19 @@ def follow_up_patience(drawn: float, own_factor: float, drawn_factor: float, red
     return patience
 
 
-__all__ = ["follow_up_patience", "position_perceived_factor", "position_patience_factor"]
+def follow_up_tolerance(drawn: float, own_factor: float, drawn_factor: float) -> float:
+    """A follow-up's tolerance: a tolerance drawn for a customer of tier factor ``drawn_factor``, rescaled to
+    the customer's own, ``drawn x own_factor / drawn_factor``."""
+    return drawn * own_factor / drawn_factor
+
+
+def promised_tolerance(policy: EmailPolicy, target: float) -> float | None:
+    """The tolerance an acknowledgement sets (docs/model.md section 2.2): ``expectation x target``, before the
+    tier's tolerance factor; None under a policy without acknowledgement (customers keep their own)."""
+    if not policy.acknowledgement:
+        return None
+    return policy.expectation * target
+
+
+__all__ = ["follow_up_patience", "follow_up_tolerance", "position_perceived_factor", "position_patience_factor",
+           "promised_tolerance"]

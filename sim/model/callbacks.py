@@ -23,8 +23,7 @@ from sim.records import OUTCOME_ABANDONED
 from sim.rng import Streams
 
 if TYPE_CHECKING:
-    from sim.model.journey import Journey
-    from sim.model.journey.customer import CustomerSide
+    from sim.model.journey.ports import CustomerPort, FollowUpPort, ServePort
     from sim.model.trace import Trace
 
 
@@ -37,8 +36,15 @@ class DeskPort(Protocol):
     roster: Roster
     trace: Trace | None
     active: bool  # the behaviour model is on
-    journey: Journey
-    customer: CustomerSide
+
+    @property
+    def journey(self) -> ServePort: ...  # a call back that reaches the customer starts its service
+
+    @property
+    def customer(self) -> CustomerPort: ...  # the customer's side of the journey
+
+    @property
+    def followups(self) -> FollowUpPort: ...  # the contacts the journey creates
 
     def waiting(self, channel: int) -> int: ...  # contacts queued on a channel now
 
@@ -134,13 +140,12 @@ class CallbackDesk:
         contact.state = GONE
         z, flags = math.nan, 0
         if centre.active:
-            journey = centre.journey
-            journey.customer.missed_callback(contact, rules.felt_wait(contact.wait, rule.felt), rule.missed_frustration)
+            customer, followups = centre.customer, centre.followups
+            customer.missed_callback(contact, rules.felt_wait(contact.wait, rule.felt), rule.missed_frustration)
             if self._u(f"{channel}.recall") < rule.recall:  # a call due after the run: the episode stays open (15.3)
-                journey.followups.schedule(contact, channel, REDIAL,
-                                           journey.followups.delay("callback_recall", rule.recall_after))
+                followups.schedule(contact, channel, REDIAL, followups.delay("callback_recall", rule.recall_after))
             else:
-                z, flags = journey.customer.gave_up(contact, now)
+                z, flags = customer.gave_up(contact, now)
         if centre.trace is not None:
             centre.trace.event(now, "abandon", contact)
         centre.customer.ended(contact, OUTCOME_ABANDONED, contact.wait, now, z, flags)

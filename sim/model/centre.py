@@ -60,6 +60,7 @@ class Centre:
         self.journey = Journey(scenario, self, roster, ledger, draws, base)
         self.active = self.journey.active
         self.customer = self.journey.customer
+        self.followups = self.journey.followups
         self.threshold = [scenario.threshold_for(c) for c in self.channels]
         self.abandons = [TRAITS[c].abandons for c in self.channels]
         self.short_abandon = scenario.service_level.short_abandon
@@ -83,7 +84,7 @@ class Centre:
         wanted = CallbackDesk.wanted(scenario, self.channels)
         self.callbacks = CallbackDesk(scenario, self, draws.streams) if wanted else None
 
-    # --- what the journey and the callback desk may ask (``journey.CentrePort``, ``callbacks.DeskPort``) --
+    # --- what the journey and the desks may ask (``journey.CentrePort``, ``callbacks.DeskPort``, ``closing.GatePort``)
 
     def waiting(self, channel: int) -> int:
         return self.level[channel]

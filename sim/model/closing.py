@@ -20,7 +20,7 @@ from sim.records import OUTCOME_ABANDONED, OUTCOME_BALKED
 from sim.rng import Streams
 
 if TYPE_CHECKING:
-    from sim.model.journey import Journey
+    from sim.model.journey.ports import CustomerPort, FollowUpPort
     from sim.model.routing import Queues
     from sim.model.trace import Trace
 
@@ -34,8 +34,13 @@ class GatePort(Protocol):
     n_intervals: int
     is_open: dict[str, bool]
     queues: Queues
-    journey: Journey
     trace: Trace | None
+
+    @property
+    def customer(self) -> CustomerPort: ...  # the customer's side of the journey
+
+    @property
+    def followups(self) -> FollowUpPort: ...  # the contacts the journey creates
 
     def dispatch(self) -> None: ...  # idle agents take what now waits
 
@@ -101,29 +106,28 @@ class ClosingDesk:
     def _call_back(self, contact: Contact, wait: float, now: float) -> None:
         """A caller told to call back: an abandoned contact whose customer redials after the next opening, or
         (a share ``give_up``) does not."""
-        journey, channel = self.centre.journey, self.centre.channels[contact.channel]
-        journey.customer.waited(contact, wait)
+        customer, channel = self.centre.customer, self.centre.channels[contact.channel]
+        customer.waited(contact, wait)
         back = rules.back_at_opening(self.hours[channel], now + 1.0) - now
         if self._stays(channel):  # a redial due after the run stays open, unscored (docs/model.md §15.3)
-            journey.followups.schedule(contact, channel, REDIAL, back)
+            self.centre.followups.schedule(contact, channel, REDIAL, back)
             z, flags = math.nan, 0
         else:
-            z, flags = journey.customer.gave_up(contact, now)
-        journey.customer.ended(contact, OUTCOME_ABANDONED, wait, now, z, flags)
+            z, flags = customer.gave_up(contact, now)
+        customer.ended(contact, OUTCOME_ABANDONED, wait, now, z, flags)
 
     def turned_away(self, contact: Contact, now: float) -> None:
         """A customer meets the closed counter or line: gives up, comes back at the next opening, or (the rule
         naming a channel) contacts that channel instead. A returner's comeback is one more contact of the
         episode; the turned-away attempt itself is no contact row (a closed message is not an offered call)."""
-        journey, channel, trace = self.centre.journey, self.centre.channels[contact.channel], self.centre.trace
-        customer = journey.customer
+        customer, channel, trace = self.centre.customer, self.centre.channels[contact.channel], self.centre.trace
         customer.started(contact)
         if trace is not None:
             trace.event(now, "closed", contact)
         target = self.rules[channel].displace_to
         if self._stays(channel):  # a comeback due after the run is not simulated; the episode stays open (§15.3)
             if target in rules.CHANNEL_TARGETS:
-                journey.followups.schedule(contact, target, REPEAT, 0.0)
+                self.centre.followups.schedule(contact, target, REPEAT, 0.0)
                 return
             at = rules.back_at_opening(self.hours[channel], now)
             if at < self.horizon:

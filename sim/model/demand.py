@@ -104,7 +104,7 @@ class ContactDraws:
         self.handle_factor = np.array([i.handle_factor for i in issues])
         self.frustration = scenario.behaviour.frustration if scenario.behaviour.on("frustration") else None
         policy = getattr(spec, "policy", None)
-        self.promise = policy.expectation * spec.response_target if policy and policy.acknowledgement else None
+        self.promise = waiting.promised_tolerance(policy, spec.response_target) if policy is not None else None
 
     def _stream(self, name: str) -> np.random.Generator:
         return self.streams[f"{self.prefix}.{name}"]

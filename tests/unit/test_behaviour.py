@@ -55,6 +55,13 @@ def test_zero_tolerance_is_read_as_one_second():
     assert fr.wait_increment(F, 0.5, 0.0, 0.0) == 0.0
 
 
+@pytest.mark.parametrize(("redial", "switched", "expected"),
+                         [(True, False, 0.05), (False, False, 0.18), (True, True, 0.15), (False, True, 0.28)])
+def test_coming_back_adds_the_redial_or_repeat_increment_and_a_channel_switch(redial, switched, expected):
+    # defaults: redial 0.05, repeat_contact 0.18 (a repeat or a chaser), channel_switch 0.10
+    assert fr.comeback_increment(F, redial, switched) == pytest.approx(expected)
+
+
 @pytest.mark.parametrize(("nth", "cold", "expected"),
                          [(1, False, 0.10), (1, True, 0.15), (2, False, 0.20), (2, True, 0.30), (3, True, 0.30)])
 def test_transfer_increment_is_warm_or_cold_and_doubled_from_the_second(nth, cold, expected):

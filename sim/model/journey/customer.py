@@ -122,10 +122,7 @@ class CustomerSide:
         assert ep is not None, "every contact has its episode from arrival (started)"
         ep.contacts += 1
         if p is not None:
-            bump = p.redial if redial else p.repeat_contact
-            if contact.channel != ep.first_channel:
-                bump += p.channel_switch
-            ep.raise_by(bump)
+            ep.raise_by(fr.comeback_increment(p, redial, contact.channel != ep.first_channel))
 
     # --- the end of a contact and of an episode --------------------------------------------------------------
 

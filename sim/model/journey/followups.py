@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sim.behaviour import waiting
+from sim.behaviour import service, waiting
 from sim.config.schema import Redial, Scenario
 from sim.config.traits import TRAITS
 from sim.model.clock import call_in
@@ -75,9 +75,10 @@ class FollowUpScheduler:
         redial = self.redial.patience_factor if kind == REDIAL and self.redial is not None else None
         patience = waiting.follow_up_patience(d.patience, self.patience_factor[tier], self.patience_factor[d.tier],
                                               redial)
-        tolerance = d.tolerance * self.draws.tolerance_factors[tier] / self.draws.tolerance_factors[d.tier]
+        tolerance = waiting.follow_up_tolerance(d.tolerance, self.draws.tolerance_factors[tier],
+                                                self.draws.tolerance_factors[d.tier])
         follow = Contact(self.channels.index(channel), tier, issue, self.draws.levels[tier] + 1, at, 0,
-                         d.handle * self._issue_scale(d.issue, issue), d.acw, patience, tolerance, 0.0,
+                         self._handle(d.handle, d.issue, issue), d.acw, patience, tolerance, 0.0,
                          d.u_resolve, d.u_transfer, d.u_empathy, d.u_next, d.u_aux, d.noise, d.u_survey, d.u_defect,
                          contact.seat, at, kind, contact.episode)
         call_in(self.env, at - now, follow, self._due)
@@ -96,11 +97,12 @@ class FollowUpScheduler:
     def refresh(self, contact: Contact) -> None:
         """A new handle time and new uniforms for the next segment of a transferred contact."""
         fresh = self.draws.next(self.channels[contact.channel])
-        contact.handle = fresh.handle * self._issue_scale(fresh.issue, contact.issue)
+        contact.handle = self._handle(fresh.handle, fresh.issue, contact.issue)
         contact.acw = fresh.acw
         contact.u_resolve, contact.u_transfer, contact.u_empathy = fresh.u_resolve, fresh.u_transfer, fresh.u_empathy
         contact.u_next, contact.u_aux = fresh.u_next, fresh.u_aux
 
-    def _issue_scale(self, drawn_issue: int, issue: int) -> float:
+    def _handle(self, drawn: float, drawn_issue: int, issue: int) -> float:
+        """A handle time ``drawn`` for an issue ``drawn_issue``, rescaled to the contact's ``issue``."""
         factors = self.draws.handle_factors
-        return factors[issue] / factors[drawn_issue]
+        return service.rescaled_handle(drawn, factors[issue], factors[drawn_issue])
