@@ -27,12 +27,11 @@ from sim.kpis import SUMMARY_KPIS
 # Every table of ``RunTables`` a run keeps, a sweep keeps too, per run and combined (the event trace aside).
 STORED = ("intervals", "tiers", "days", "weeks", "channels", "issues", "groups", "contacts")
 TABLES = ("runs.parquet", *(f"{kind}.parquet" for kind in STORED), "summary.csv", "differences.csv", "results.xlsx")
-# contacts only when asked for; days, weeks, channels, issues, groups and the workbook absent in older results
-OPTIONAL = ("contacts.parquet", "days.parquet", "weeks.parquet", "channels.parquet", "issues.parquet",
-            "groups.parquet", "results.xlsx")
+EXTRA = ("days", "weeks", "channels", "issues", "groups")  # the optional tables of ``SweepResults``
+# contacts only when asked for; the EXTRA tables and the workbook absent in older results
+OPTIONAL = ("contacts.parquet", *(f"{kind}.parquet" for kind in EXTRA), "results.xlsx")
 RUN_TABLES = ("runs.csv", "intervals.parquet", "tiers.csv", "days.csv")  # what a run directory must hold
 RUN_OPTIONAL = ("weeks.csv", "channels.csv", "issues.csv", "groups.csv")  # absent in older run directories
-EXTRA = ("days", "weeks", "channels", "issues", "groups")  # the optional tables of ``SweepResults``
 
 
 @dataclass
@@ -47,7 +46,7 @@ class SweepResults:
     contacts: pd.DataFrame | None
     manifest: dict
     days: pd.DataFrame | None = None  # one row per (scenario, replication, day); None in older results
-    weeks: pd.DataFrame | None = None  # per (scenario, replication, week); None in older results, as the next
+    weeks: pd.DataFrame | None = None  # per (scenario, replication, week); these four None in older results
     channels: pd.DataFrame | None = None  # per (scenario, replication, channel)
     issues: pd.DataFrame | None = None  # per (scenario, replication, issue type)
     groups: pd.DataFrame | None = None  # per (scenario, replication, agent group)
