@@ -21,19 +21,18 @@ def position_perceived_factor(announced: bool) -> float:
     return POSITION_PERCEIVED if announced else 1.0
 
 
+def to_tier(drawn: float, own_factor: float, drawn_factor: float) -> float:
+    """A follow-up's patience or tolerance, drawn for a customer of tier factor ``drawn_factor``, rescaled to the
+    customer's own: ``drawn x own_factor / drawn_factor``."""
+    return drawn * own_factor / drawn_factor
+
+
 def follow_up_patience(drawn: float, own_factor: float, drawn_factor: float, redial_factor: float | None) -> float:
-    """A follow-up's patience: a patience drawn for a customer of tier factor ``drawn_factor``, rescaled to the
-    customer's own (``drawn x own_factor / drawn_factor``), times ``redial_factor`` on a redial (None: not one)."""
-    patience = drawn * own_factor / drawn_factor
+    """A follow-up's patience: ``to_tier``, times ``redial_factor`` on a redial (None: not one)."""
+    patience = to_tier(drawn, own_factor, drawn_factor)
     if redial_factor is not None:
         patience *= redial_factor
     return patience
-
-
-def follow_up_tolerance(drawn: float, own_factor: float, drawn_factor: float) -> float:
-    """A follow-up's tolerance: a tolerance drawn for a customer of tier factor ``drawn_factor``, rescaled to
-    the customer's own, ``drawn x own_factor / drawn_factor``."""
-    return drawn * own_factor / drawn_factor
 
 
 def promised_tolerance(policy: EmailPolicy, target: float) -> float | None:
@@ -44,5 +43,5 @@ def promised_tolerance(policy: EmailPolicy, target: float) -> float | None:
     return policy.expectation * target
 
 
-__all__ = ["follow_up_patience", "follow_up_tolerance", "position_perceived_factor", "position_patience_factor",
-           "promised_tolerance"]
+__all__ = ["follow_up_patience", "position_perceived_factor", "position_patience_factor", "promised_tolerance",
+           "to_tier"]

@@ -10,10 +10,10 @@ import pytest
 from sim.behaviour.service import rescaled_handle
 from sim.behaviour.waiting import (
     follow_up_patience,
-    follow_up_tolerance,
     position_patience_factor,
     position_perceived_factor,
     promised_tolerance,
+    to_tier,
 )
 from sim.config.email_policy import EmailPolicy
 
@@ -44,7 +44,7 @@ def test_a_follow_ups_patience_is_rescaled_to_the_customers_tier(drawn, own, dra
     (60.0, 1.0, 0.8, 75.0),  # and the other way round
 ])
 def test_a_follow_ups_tolerance_is_rescaled_to_the_customers_tier(drawn, own, drawn_factor, expected):
-    assert follow_up_tolerance(drawn, own, drawn_factor) == pytest.approx(expected)
+    assert to_tier(drawn, own, drawn_factor) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("drawn,own,drawn_factor,expected", [

@@ -75,8 +75,8 @@ class FollowUpScheduler:
         redial = self.redial.patience_factor if kind == REDIAL and self.redial is not None else None
         patience = waiting.follow_up_patience(d.patience, self.patience_factor[tier], self.patience_factor[d.tier],
                                               redial)
-        tolerance = waiting.follow_up_tolerance(d.tolerance, self.draws.tolerance_factors[tier],
-                                                self.draws.tolerance_factors[d.tier])
+        factors = self.draws.tolerance_factors
+        tolerance = waiting.to_tier(d.tolerance, factors[tier], factors[d.tier])
         follow = Contact(self.channels.index(channel), tier, issue, self.draws.levels[tier] + 1, at, 0,
                          self._handle(d.handle, d.issue, issue), d.acw, patience, tolerance, 0.0,
                          d.u_resolve, d.u_transfer, d.u_empathy, d.u_next, d.u_aux, d.noise, d.u_survey, d.u_defect,
